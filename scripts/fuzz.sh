@@ -22,12 +22,14 @@ ninja -C "$builddir" >/dev/null || exit 1
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  for exe in "$builddir"/fuzz/fuzz_*; do [ -x "$exe" ] && targets+=("$(basename "$exe" | sed 's/^fuzz_//')"); done
+  for exe in "$builddir"/fuzz/fuzz_*; do [ -f "$exe" ] && [ -x "$exe" ] && targets+=("$(basename "$exe" | sed 's/^fuzz_//')"); done
 fi
 
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 found=0
+summary="$builddir/fuzz-summary.txt"
+: >"$summary"
 printf '%-26s %8s %10s %8s %s\n' target seconds 'exec/s' cov result
 for t in "${targets[@]}"; do
   work=$(mktemp -d)
@@ -42,6 +44,7 @@ for t in "${targets[@]}"; do
   result=ok
   if [ $rc -ne 0 ]; then result="FINDING (see $log)"; found=1; fi
   printf '%-26s %8s %10s %8s %s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}" "$result"
+  echo "$t ${result%% *}" >>"$summary"
   rm -rf "$work"
 done
 exit $found
