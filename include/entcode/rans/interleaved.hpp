@@ -1,0 +1,102 @@
+// rans/interleaved.hpp — 32-way interleaved bulk rANS for bytes, order 0 and order 1,
+// with SIMD kernels (SSE2, AVX2, AVX-512) chosen at run time.
+//
+// Every path writes exactly the stream of the scalar interleaved reference
+// (rans.hpp, `interleaved_encode` with kLanes = 32 lanes, symbol i on lane
+// i % 32): [32 x u32 LE final states][u16 LE words in decoder order].
+//
+// Order 0: symbol i is data[i], coded with the one model.
+// Order 1: the input of n bytes is cut into 32 segments of m = n / 32 bytes
+// (lane k owns data[k*m, (k+1)*m)), followed by a tail of n - 32m bytes.
+// Reference symbol i (the i-th symbol handed to `interleaved_encode`) is
+//   i <  32m:  byte data[k*m + j] with k = i % 32, j = i / 32, context
+//              data[k*m + j - 1] (0 when j == 0);
+//   i >= 32m:  byte data[i] with context data[i - 1] (0 when i == 0),
+// so a lane decodes its own segment in order and needs no other lane's
+// output, and the tail continues the round-robin over lanes.
+// The model of context c codes a symbol following byte c.
+//
+// Tables: precision p in [1, 12] (ByteTables::kMaxPrecision), byte symbols,
+// every used context's frequencies sum to 2^p; unused contexts are all zero
+// (a decoder landing in one decodes byte 0 with probability 1, and the end
+// checks then report `corrupt`). Decoders never read outside src, check the
+// initial states (>= L), and report `truncated` when a word is missing and
+// `corrupt` when the final states are not L or words are left over.
+// Kernels: lib/rans/kernels_{sse2,avx2,avx512}.cpp (see doc/perf.md for speed).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "entcode/isa.hpp"
+#include "entcode/rans/model.hpp"
+#include "entcode/rans/rans.hpp"
+#include "entcode/status.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace rans {
+
+inline constexpr unsigned kLanes = 32;
+
+// Encoder entry used by the SIMD kernels (16 bytes, one gather or one XMM load):
+// the quotient q = x / freq is ((t + ((x - t) >> 1)) >> shift) with t = mulhi(x, rcp),
+// computed as mulhi(u, shift_mul) (+ u when shift_mul == 0, i.e. shift == 0) on SSE2.
+struct SimdEncSymbol {
+  std::uint32_t rcp;         // EncSymbol::rcp_freq
+  std::uint32_t bias;        // EncSymbol::bias
+  std::uint32_t cmpl_shift;  // cmpl_freq | rcp_shift << 16
+  std::uint32_t shift_mul;   // 2^(32 - rcp_shift), 0 when rcp_shift == 0
+};
+static_assert(sizeof(SimdEncSymbol) == 16);
+
+// Encoder and decoder tables for 1 (order 0) or 256 (order 1) byte contexts.
+class ByteTables {
+ public:
+  static constexpr unsigned kMaxPrecision = 12;
+
+  // freqs: contexts * 256 entries, context-major; contexts is 1 or 256.
+  // invalid_argument unless every context sums to 0 or 2^precision.
+  static Result<ByteTables> build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision);
+
+  [[nodiscard]] unsigned precision() const noexcept { return precision_; }
+  [[nodiscard]] unsigned contexts() const noexcept { return contexts_; }
+  [[nodiscard]] std::uint32_t freq(unsigned ctx, unsigned sym) const noexcept { return freq_[ctx * 256 + sym]; }
+  // contexts * 256 entries.
+  [[nodiscard]] std::span<const SimdEncSymbol> enc() const noexcept { return enc_; }
+  [[nodiscard]] std::span<const EncSymbol> reference_enc() const noexcept { return ref_enc_; }
+  // contexts << precision packed slots (PackedSlot), context-major.
+  [[nodiscard]] const std::uint32_t* slots() const noexcept { return slots_.data(); }
+
+ private:
+  unsigned precision_ = 0;
+  unsigned contexts_ = 0;
+  std::vector<std::uint32_t> freq_;
+  std::vector<EncSymbol> ref_enc_;
+  std::vector<SimdEncSymbol> enc_;
+  std::vector<std::uint32_t> slots_;
+};
+
+// Upper bound of an encoded stream (= interleaved_bound(n, kLanes)).
+inline constexpr std::size_t encoded_bound(std::size_t n) noexcept { return interleaved_bound(n, kLanes); }
+
+// Order 0 (tables.contexts() == 1). Every byte of data must have freq >= 1
+// (invalid_argument otherwise). Returns the stream size, or output_too_small.
+Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                  std::span<std::byte> dst, Isa isa);
+errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa);
+
+// Order 1 (tables.contexts() == 256), segment layout above.
+Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                  std::span<std::byte> dst, Isa isa);
+errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa);
+
+// The ISA the kernels use for `requested` on this build: the highest kernel
+// level <= requested that was compiled in (scalar when none).
+Isa kernel_isa(Isa requested) noexcept;
+
+}  // namespace rans
+}  // namespace v0
+}  // namespace entcode

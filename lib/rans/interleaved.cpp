@@ -1,0 +1,278 @@
+// rans/interleaved.cpp — tables, ISA dispatch and the checked scalar edges of the
+// 32-way interleaved byte coder (see rans/interleaved.hpp, kernels.hpp).
+// Compiled for the baseline ISA; SIMD lives in kernels_<isa>.cpp.
+#include "entcode/rans/interleaved.hpp"
+
+#include <cstring>
+
+#include "kernels.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace rans {
+
+namespace {
+
+constexpr std::size_t kStateBytes = 4 * kLanes;
+
+const detail::Kernels* kernels_for(Isa isa) noexcept {
+#if defined(__x86_64__)
+  using Getter = const detail::Kernels* (*)() noexcept;
+  static constexpr Getter kTable[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2, &detail::kernels_avx512};
+  if (isa == Isa::scalar || !isa_supported(isa)) return nullptr;
+  return pick_isa(isa, kTable)();
+#else
+  (void)isa;
+  return nullptr;
+#endif
+}
+
+// --- encoder ---------------------------------------------------------------
+
+class Encoder {
+ public:
+  explicit Encoder(std::span<std::byte> dst) noexcept : dst_(dst) {
+    for (auto& x : c_.x) x = kStateLow;
+    c_.pos = dst.data() + dst.size();
+    c_.limit = dst.data() + kStateBytes;
+  }
+  detail::EncCursor& cursor() noexcept { return c_; }
+  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= kStateBytes; }
+
+  // One checked reference step on `lane`; false when the output is full.
+  bool step(unsigned lane, const EncSymbol& s) noexcept {
+    std::uint16_t word;
+    if (!encode_step(c_.x[lane], s, word)) return true;
+    if (c_.pos - c_.limit < 2) return false;
+    c_.pos -= 2;
+    c_.pos[0] = static_cast<std::byte>(word);
+    c_.pos[1] = static_cast<std::byte>(word >> 8);
+    return true;
+  }
+
+  // Writes the states in front of the words and moves the stream to dst[0].
+  std::size_t finish() noexcept {
+    std::byte* p = c_.pos - kStateBytes;
+    for (unsigned lane = 0; lane < kLanes; ++lane)
+      for (int b = 0; b < 4; ++b) p[4 * lane + b] = static_cast<std::byte>(c_.x[lane] >> (8 * b));
+    const std::size_t size = static_cast<std::size_t>(dst_.data() + dst_.size() - p);
+    std::memmove(dst_.data(), p, size);
+    return size;
+  }
+
+ private:
+  std::span<std::byte> dst_;
+  detail::EncCursor c_{};
+};
+
+// --- decoder ---------------------------------------------------------------
+
+class Decoder {
+ public:
+  explicit Decoder(std::span<const std::byte> src) noexcept {
+    c_.pos = src.data();
+    c_.end = src.data() + src.size();
+  }
+  detail::DecCursor& cursor() noexcept { return c_; }
+
+  errc start() noexcept {
+    if (static_cast<std::size_t>(c_.end - c_.pos) < kStateBytes) return errc::truncated;
+    for (unsigned lane = 0; lane < kLanes; ++lane) {
+      std::uint32_t x = 0;
+      for (int b = 0; b < 4; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[4 * lane + b]) << (8 * b);
+      if (x < kStateLow) return errc::corrupt;
+      c_.x[lane] = x;
+    }
+    c_.pos += kStateBytes;
+    return errc::ok;
+  }
+
+  // One checked step on `lane` with a packed slot table of one context.
+  bool step(unsigned lane, const std::uint32_t* slots, unsigned precision, std::uint8_t& sym) noexcept {
+    std::uint32_t& x = c_.x[lane];
+    const std::uint32_t e = slots[x & ((1u << precision) - 1)];
+    sym = static_cast<std::uint8_t>(PackedSlot::symbol(e));
+    x = PackedSlot::freq(e) * (x >> precision) + PackedSlot::bias(e);
+    if (x >= kStateLow) return true;
+    if (c_.end - c_.pos < 2) return false;
+    x = x << 16 | std::to_integer<std::uint32_t>(c_.pos[0]) | std::to_integer<std::uint32_t>(c_.pos[1]) << 8;
+    c_.pos += 2;
+    return true;
+  }
+
+  [[nodiscard]] errc finish() const noexcept {
+    for (const std::uint32_t x : c_.x)
+      if (x != kStateLow) return errc::corrupt;
+    return c_.pos == c_.end ? errc::ok : errc::corrupt;
+  }
+
+ private:
+  detail::DecCursor c_{};
+};
+
+bool o0_codable(std::span<const std::uint8_t> data, const ByteTables& t) noexcept {
+  bool seen[256] = {};
+  for (const std::uint8_t b : data) seen[b] = true;
+  for (unsigned s = 0; s < 256; ++s)
+    if (seen[s] && t.freq(0, s) == 0) return false;
+  return true;
+}
+
+// Order-1 symbol i of the reference order (see interleaved.hpp): data index and context.
+struct O1Map {
+  std::size_t n, m;
+  [[nodiscard]] std::size_t index(std::size_t i) const noexcept {
+    return i < 32 * m ? (i % kLanes) * m + i / kLanes : i;
+  }
+  [[nodiscard]] std::size_t context_index(std::size_t i) const noexcept {  // n when the context is 0
+    if (i < 32 * m) return i / kLanes == 0 ? n : index(i) - 1;
+    return i == 0 ? n : i - 1;
+  }
+};
+
+bool o1_codable(std::span<const std::uint8_t> data, const ByteTables& t, const O1Map& map) noexcept {
+  static_assert(kLanes == 32);
+  bool seen[256][256] = {};
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const std::size_t c = map.context_index(i);
+    seen[c == data.size() ? 0 : data[c]][data[map.index(i)]] = true;
+  }
+  for (unsigned c = 0; c < 256; ++c)
+    for (unsigned s = 0; s < 256; ++s)
+      if (seen[c][s] && t.freq(c, s) == 0) return false;
+  return true;
+}
+
+}  // namespace
+
+// --- tables ------------------------------------------------------------------
+
+Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision) {
+  if ((contexts != 1 && contexts != 256) || precision < 1 || precision > kMaxPrecision ||
+      freqs.size() != std::size_t{contexts} * 256)
+    return errc::invalid_argument;
+  const std::uint32_t total = 1u << precision;
+  ByteTables t;
+  t.precision_ = precision;
+  t.contexts_ = contexts;
+  t.freq_.assign(freqs.begin(), freqs.end());
+  t.ref_enc_.resize(freqs.size());
+  t.enc_.resize(freqs.size());
+  t.slots_.assign((std::size_t{contexts} << precision), 0);
+  for (unsigned c = 0; c < contexts; ++c) {
+    const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
+    std::uint64_t sum = 0;
+    for (unsigned s = 0; s < 256; ++s) sum += f[s];
+    std::uint32_t* slots = t.slots_.data() + (std::size_t{c} << precision);
+    if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
+      for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = PackedSlot::pack(0, total, slot);
+      continue;
+    }
+    if (sum != total) return errc::invalid_argument;
+    std::uint32_t start = 0;
+    for (unsigned s = 0; s < 256; ++s) {
+      const std::size_t k = std::size_t{c} * 256 + s;
+      if (f[s] == 0) continue;
+      const EncSymbol e = make_enc_symbol(start, f[s], precision);
+      t.ref_enc_[k] = e;
+      t.enc_[k] = SimdEncSymbol{e.rcp_freq, e.bias, std::uint32_t{e.cmpl_freq} | std::uint32_t{e.rcp_shift} << 16,
+                                e.rcp_shift == 0 ? 0 : static_cast<std::uint32_t>(std::uint64_t{1} << (32 - e.rcp_shift))};
+      for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = PackedSlot::pack(s, f[s], slot - start);
+      start += f[s];
+    }
+  }
+  return t;
+}
+
+Isa kernel_isa(Isa requested) noexcept {
+  for (auto i = static_cast<int>(requested); i > 0; --i)
+    if (kernels_for(static_cast<Isa>(i)) != nullptr) return static_cast<Isa>(i);
+  return Isa::scalar;
+}
+
+// --- order 0 -------------------------------------------------------------------
+
+Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                  std::span<std::byte> dst, Isa isa) {
+  if (tables.contexts() != 1 || !o0_codable(data, tables)) return errc::invalid_argument;
+  Encoder enc(dst);
+  if (!enc.has_room()) return errc::output_too_small;
+  const auto ref = tables.reference_enc();
+  const std::size_t n = data.size();
+  const std::size_t rows = n / kLanes;
+  for (std::size_t i = n; i-- > rows * kLanes;)
+    if (!enc.step(static_cast<unsigned>(i % kLanes), ref[data[i]])) return errc::output_too_small;
+  std::size_t left = rows;
+  if (const auto* k = kernels_for(isa)) left = k->enc_o0(data.data(), rows, tables.enc().data(), tables.precision(), enc.cursor());
+  for (std::size_t i = left * kLanes; i-- > 0;)
+    if (!enc.step(static_cast<unsigned>(i % kLanes), ref[data[i]])) return errc::output_too_small;
+  return enc.finish();
+}
+
+errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
+  if (tables.contexts() != 1) return errc::invalid_argument;
+  Decoder dec(src);
+  if (const errc e = dec.start(); e != errc::ok) return e;
+  const std::size_t n = out.size();
+  const std::size_t rows = n / kLanes;
+  std::size_t done = 0;
+  if (const auto* k = kernels_for(isa)) done = k->dec_o0(out.data(), rows, tables.slots(), tables.precision(), dec.cursor());
+  for (std::size_t i = done * kLanes; i < n; ++i)
+    if (!dec.step(static_cast<unsigned>(i % kLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
+  return dec.finish();
+}
+
+// --- order 1 -------------------------------------------------------------------
+
+Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                  std::span<std::byte> dst, Isa isa) {
+  const std::size_t n = data.size();
+  const O1Map map{n, n / kLanes};
+  if (tables.contexts() != 256 || !o1_codable(data, tables, map)) return errc::invalid_argument;
+  Encoder enc(dst);
+  if (!enc.has_room()) return errc::output_too_small;
+  const auto ref = tables.reference_enc();
+  auto ref_step = [&](std::size_t i) {
+    const std::size_t c = map.context_index(i);
+    const unsigned ctx = c == n ? 0 : data[c];
+    return enc.step(static_cast<unsigned>(i % kLanes), ref[ctx * 256 + data[map.index(i)]]);
+  };
+  const std::size_t m = map.m;
+  std::size_t i = n;
+  // Tail and the last rows (whose 4-byte loads could pass the end) by the reference.
+  const std::size_t j_hi = m >= 3 ? m - 2 : 1;
+  for (; i > j_hi * kLanes; --i)
+    if (!ref_step(i - 1)) return errc::output_too_small;
+  if (const auto* k = kernels_for(isa); k != nullptr && j_hi > 1)
+    i = k->enc_o1(data.data(), m, 1, j_hi, tables.enc().data(), tables.precision(), enc.cursor()) * kLanes;
+  for (; i > 0; --i)
+    if (!ref_step(i - 1)) return errc::output_too_small;
+  return enc.finish();
+}
+
+errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
+  if (tables.contexts() != 256) return errc::invalid_argument;
+  Decoder dec(src);
+  if (const errc e = dec.start(); e != errc::ok) return e;
+  const std::size_t n = out.size();
+  const O1Map map{n, n / kLanes};
+  const unsigned p = tables.precision();
+  auto ref_step = [&](std::size_t i) {
+    const std::size_t c = map.context_index(i);
+    const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << p);
+    return dec.step(static_cast<unsigned>(i % kLanes), slots, p, out[map.index(i)]);
+  };
+  std::size_t i = 0;
+  const std::size_t first_rows = map.m > 0 ? kLanes : 0;  // row 0 (context 0) by the reference
+  for (; i < first_rows; ++i)
+    if (!ref_step(i)) return errc::truncated;
+  if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1)
+    i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kLanes;
+  for (; i < n; ++i)
+    if (!ref_step(i)) return errc::truncated;
+  return dec.finish();
+}
+
+}  // namespace rans
+}  // namespace v0
+}  // namespace entcode

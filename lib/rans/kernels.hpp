@@ -1,0 +1,64 @@
+// rans/kernels.hpp — private interface between the interleaved driver
+// (interleaved.cpp, baseline ISA) and the per-ISA kernel TUs (kernels_<isa>.cpp).
+//
+// A kernel codes whole rows of 32 lanes (one symbol per lane) and stops early
+// when the remaining output (encoder) or input (decoder) is closer than
+// kRowSlack bytes to its limit, leaving the rest to the driver's checked
+// scalar code; so kernels need no bounds checks of their own and never touch
+// memory outside [limit, ...) / [pos, end). Encoders write words backwards and
+// may write garbage into at most 32 bytes below the current position (AVX2
+// stores a full vector), which later words or the states overwrite.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "entcode/rans/interleaved.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace rans {
+namespace detail {
+
+inline constexpr std::size_t kRowSlack = 2 * kLanes + 64;  // one row of words + one vector of garbage
+
+struct EncCursor {
+  std::uint32_t x[kLanes];
+  std::byte* pos;            // next word goes to pos - 2 (moves down)
+  const std::byte* limit;    // lowest byte words may use (after the states)
+};
+
+struct DecCursor {
+  std::uint32_t x[kLanes];
+  const std::byte* pos;  // next word
+  const std::byte* end;  // end of input
+};
+
+struct Kernels {
+  // Order 0: encodes rows rows-1 down to 0 (row r = data[32r, 32r + 32)).
+  // Returns the number of rows not yet encoded (rows [0, result) remain).
+  std::size_t (*enc_o0)(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc, unsigned precision,
+                        EncCursor& c);
+  // Order 0: decodes rows 0, 1, ... into out; returns the number of rows done.
+  std::size_t (*dec_o0)(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
+                        DecCursor& c);
+  // Order 1 over segments of m bytes: encodes rows j = j_hi - 1 down to j_lo
+  // (1 <= j_lo, j_hi <= m - 2 so 4-byte loads at data + k*m + j - 1 stay inside).
+  // Returns the row j such that rows [j_lo, j) remain.
+  std::size_t (*enc_o1)(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
+                        const SimdEncSymbol* enc, unsigned precision, EncCursor& c);
+  // Order 1: decodes rows j_lo, j_lo + 1, ... < j_hi (j_lo >= 1, contexts from
+  // out[k*m + j_lo - 1]); returns the first row not done.
+  std::size_t (*dec_o1)(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
+                        const std::uint32_t* slots, unsigned precision, DecCursor& c);
+};
+
+// Defined in kernels_<isa>.cpp (x86-64 builds only).
+const Kernels* kernels_sse2() noexcept;
+const Kernels* kernels_avx2() noexcept;
+const Kernels* kernels_avx512() noexcept;
+
+}  // namespace detail
+}  // namespace rans
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,18 @@
+// rans/kernels_sse2.cpp — the interleaved rANS row kernels for sse2
+// (instantiates kernel_impl.hpp; compiled with entcode_isa_args['sse2'] only).
+#include "kernel_impl.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace rans {
+namespace detail {
+
+const Kernels* kernels_sse2() noexcept {
+  static constexpr Kernels kTable = RowCoder<xsimd::sse2>::table();
+  return &kTable;
+}
+
+}  // namespace detail
+}  // namespace rans
+}  // namespace v0
+}  // namespace entcode
