@@ -10,20 +10,13 @@
 #include <cstdio>
 #include <random>
 
-#include "entcode/rans/stream_coder.hpp"
-#include "entcode/stream.hpp"
+#include "stream_backends.hpp"
 
 using namespace entcode;
 
 namespace {
 
-template <class E, class D>
-struct BackendPair {
-  using Enc = E;
-  using Dec = D;
-};
-using RansBackend = BackendPair<rans::StreamEncoder, rans::StreamDecoder>;
-#define ENTCODE_STREAM_BACKENDS RansBackend
+using test::RansBackend;
 
 enum class Op : std::uint8_t { bin, bypass, symbol, terminate };
 struct Step {
