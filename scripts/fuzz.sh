@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # fuzz.sh [seconds] [target...] — builds every libFuzzer target with clang-14 +
-# ASan + UBSan in build-fuzz/ and runs each for `seconds` (default 60) in turn,
+# ASan + UBSan in build-san/ (clang_build.sh) and runs each for `seconds` (default 60) in turn,
 # starting from a scratch copy of fuzz/corpus/<target>/ (the checked-in corpus
 # is not modified). Prints exec/s, coverage and findings per target; crash
-# inputs are kept in build-fuzz/findings/<target>/ — add them to
+# inputs are kept in build-san/findings/<target>/ — add them to
 # fuzz/corpus/<target>/ once fixed, so the test suite replays them forever.
 # ThreadSanitizer: scripts/tsan.sh runs the multithreaded tests under TSan.
 # Exit status 1 if any target found something.
@@ -12,13 +12,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 bash scripts/bootstrap.sh
-builddir=build-fuzz
-if [ ! -f "$builddir/build.ninja" ]; then
-  CXX=clang++-14 CC=clang-14 meson setup "$builddir" -Dfuzzing_engine=libfuzzer -Dbuildtype=debugoptimized \
-    -Db_sanitize=address,undefined -Db_lundef=false -Dtests=false -Dexamples=false \
-    -Dbenchmarks=disabled -Dpython=disabled >/dev/null || exit 1
-fi
-ninja -C "$builddir" >/dev/null || exit 1
+builddir=${BUILD_DIR:-build-san}
+bash scripts/clang_build.sh "$builddir" || exit 1
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
