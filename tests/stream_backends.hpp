@@ -5,6 +5,8 @@
 // TEMPLATE_TEST_CASE, so adding a backend here adds it to every templated test.
 #pragma once
 
+#include "entcode/cabac/decoder.hpp"
+#include "entcode/cabac/encoder.hpp"
 #include "entcode/rans/stream_coder.hpp"
 #include "entcode/stream.hpp"
 
@@ -21,6 +23,10 @@ struct RansBackend : BackendPair<rans::StreamEncoder, rans::StreamDecoder> {
   static constexpr const char* name = "rANS";
 };
 
+struct CabacBackend : BackendPair<cabac::CabacEncoder, cabac::CabacDecoder> {
+  static constexpr const char* name = "CABAC";
+};
+
 }  // namespace entcode::test
 
-#define ENTCODE_STREAM_BACKENDS entcode::test::RansBackend
+#define ENTCODE_STREAM_BACKENDS entcode::test::RansBackend, entcode::test::CabacBackend
