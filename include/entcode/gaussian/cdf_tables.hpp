@@ -1,0 +1,121 @@
+// gaussian/cdf_tables.hpp — indexed CDF tables for Gaussian-conditional latents
+// (CompressAI's form) and the double-precision builders of such tables.
+//
+// A table set holds T >= 1 quantised CDFs at 16-bit precision. Table t covers
+// the values offset[t] .. offset[t] + cdf_length[t] - 3 (one bin each) plus an
+// escape bin, the last one (index max_value = cdf_length - 2): values outside
+// the range are coded as the escape bin followed by raw 4-bit chunks.
+// Invariants checked on construction: 2 <= cdf_length <= 65537, cdf[0] = 0,
+// offset + cdf_length - 3 <= INT32_MAX,
+// cdf[cdf_length - 1] = 2^16, strictly increasing (every bin has freq >= 1).
+// Derived lookup data (shared by every coder and kernel):
+//   enc[base + s]  rANS encoder entry (rans/model.hpp) of bin s of the table
+//   cdf[base + s]  the CDF value itself (s = 0 .. cdf_length - 1)
+//   guide[gbase + (slot >> shift)]  the bin owning slot (slot >> shift) << shift:
+//   a per-table slot table at reduced resolution (2^g entries, 2^g >= bins,
+//   g <= 12); decoding starts there and steps forward while cdf[s + 1] <= slot
+//   (expected < 1 step).
+// Builders compute in double precision; the built-in sets are checked-in
+// constants (scripts/gen_gaussian_tables.py) so they are identical on every CPU.
+// References: J. Ballé et al., "Variational image compression with a scale
+// hyperprior" (ICLR 2018); CompressAI GaussianConditional; DCVC-RT (CVPR 2025).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "entcode/rans/model.hpp"
+#include "entcode/status.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace gaussian {
+
+inline constexpr unsigned kPrecision = 16;
+inline constexpr std::size_t kMaxTables = std::size_t{1} << 16;
+inline constexpr std::size_t kMaxCdfLength = (std::size_t{1} << kPrecision) + 1;
+
+// Per-table lookup data (16 bytes).
+struct TableInfo {
+  std::uint32_t base;        // first entry of the table in cdf_data() / enc_data()
+  std::uint32_t guide_base;  // first entry of the table in guide_data()
+  std::int32_t offset;       // value of bin 0
+  std::uint16_t max_value;   // escape bin = cdf_length - 2
+  std::uint8_t guide_shift;  // 16 - log2(guide entries)
+  std::uint8_t reserved;
+};
+static_assert(sizeof(TableInfo) == 16);
+
+class CdfTables {
+ public:
+  // CompressAI's arguments: `cdfs` row-major, T rows of `row_stride` values
+  // (row t holds cdf_lengths[t] <= row_stride valid values), T lengths, T offsets.
+  // invalid_argument for any violated invariant; too_large beyond kMaxTables.
+  static Result<CdfTables> create(std::span<const std::int32_t> cdfs, std::size_t row_stride,
+                                  std::span<const std::int32_t> cdf_lengths,
+                                  std::span<const std::int32_t> offsets);
+
+  [[nodiscard]] std::size_t size() const noexcept { return info_.size(); }
+  [[nodiscard]] std::int32_t offset(std::size_t t) const noexcept { return info_[t].offset; }
+  [[nodiscard]] std::uint32_t max_value(std::size_t t) const noexcept { return info_[t].max_value; }
+  [[nodiscard]] std::size_t cdf_length(std::size_t t) const noexcept { return std::size_t{info_[t].max_value} + 2; }
+  [[nodiscard]] std::span<const std::uint32_t> cdf(std::size_t t) const noexcept {
+    return std::span(cdf_).subspan(info_[t].base, cdf_length(t));
+  }
+  // Probability of bin s of table t, in units of 2^-16.
+  [[nodiscard]] std::uint32_t freq(std::size_t t, std::size_t s) const noexcept {
+    return cdf_[info_[t].base + s + 1] - cdf_[info_[t].base + s];
+  }
+  [[nodiscard]] std::span<const TableInfo> info() const noexcept { return info_; }
+  [[nodiscard]] std::span<const std::uint32_t> cdf_data() const noexcept { return cdf_; }
+  [[nodiscard]] std::span<const rans::EncSymbol> enc_data() const noexcept { return enc_; }
+  [[nodiscard]] std::span<const std::uint16_t> guide_data() const noexcept { return guide_; }
+  // FNV-1a over lengths, offsets and CDF values: streams record it so a
+  // decoder given other tables fails cleanly instead of producing garbage.
+  [[nodiscard]] std::uint32_t fingerprint() const noexcept { return fingerprint_; }
+
+  // The same tables in CompressAI's argument form (rows padded with zeros to the longest).
+  [[nodiscard]] std::size_t max_cdf_length() const noexcept;
+  [[nodiscard]] std::vector<std::int32_t> padded_cdfs() const;
+  [[nodiscard]] std::vector<std::int32_t> cdf_lengths() const;
+  [[nodiscard]] std::vector<std::int32_t> offsets() const;
+
+ private:
+  std::vector<TableInfo> info_;
+  std::vector<std::uint32_t> cdf_;
+  std::vector<rans::EncSymbol> enc_;
+  std::vector<std::uint16_t> guide_;
+  std::uint32_t fingerprint_ = 0;
+};
+
+// --- builders (double precision) ---------------------------------------------
+
+// CompressAI's pmf_to_quantized_cdf at 16 bits: round, rescale to 2^16, prefix
+// sums, last = 2^16, then every zero-width bin steals one unit from the bin
+// with the smallest width > 1. pmf.size() + 1 values. invalid_argument if the
+// pmf is empty, has more than 2^16 entries, or sums to nothing after rounding.
+Result<std::vector<std::uint32_t>> pmf_to_quantized_cdf(std::span<const double> pmf);
+
+// exp(linspace(log lo, log hi, levels)) in double (last value exactly hi).
+std::vector<double> log_scale_table(double lo, double hi, std::size_t levels);
+
+// -Phi^-1(tail_mass / 2): CompressAI's pmf_center multiplier (6.1094102... for 1e-9).
+double tail_multiplier(double tail_mass);
+
+// How the half-width (pmf_center) of each table follows from its scale.
+enum class CenterRule : std::uint8_t {
+  tail_mass,  // CompressAI: ceil(scale * tail_multiplier(tail_mass))
+  dcvc,       // DCVC-RT: the smallest i in 2..8 with Phi(i / scale) > 0.9999, else 8
+};
+
+// One table per scale: pmf[k] = Phi((0.5 - |k - c|) / s) - Phi((-0.5 - |k - c|) / s)
+// for k = 0 .. 2c, escape = 2 Phi((-0.5 - c) / s), quantised; offset = -c.
+// invalid_argument for an empty or unsorted table, scales <= 0, or a table whose
+// CDF would exceed kMaxCdfLength.
+Result<CdfTables> build_gaussian_tables(std::span<const double> scales, CenterRule rule, double tail_mass = 1e-9);
+
+}  // namespace gaussian
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,60 @@
+// gaussian/compressai_stream.hpp — CompressAI-compatible stream mode: the bytes of
+// CompressAI's RansEncoder.encode_with_indexes / RansDecoder.decode_with_indexes.
+//
+// Format (CompressAI rans_interface.cpp over F. Giesen's rans64.h, re-derived):
+// one 64-bit rANS state, L = 2^31, 32-bit little-endian words, precision 16.
+// Symbols are encoded from the last to the first, so the decoder reads them in
+// order. For symbol i with table t = indexes[i], max = cdf_length[t] - 2,
+// v = symbols[i] - offset[t]:
+//   in range (0 <= v < max): one step with bin v;
+//   otherwise the escape bin max, then (decoder order) the chunk count of
+//   raw = (v < 0 ? -2v - 1 : 2(v - max)) as 4-bit "bits" steps (15 = add 15 and
+//   continue), then the raw value's 4-bit chunks, least significant first.
+//   A 4-bit step is a rANS step with start = value, freq = 1, precision 4.
+// Encoder step: x >= freq << 47 -> emit (u32) x, x >>= 32; then
+//   x = (x / freq) << prec + x % freq + start.
+// Flush: the final state as two words, low then high, at the front:
+//   stream = [x_lo][x_hi][words in decoder order].
+// Decoder: x = x_lo | x_hi << 32; per step slot = x & (2^prec - 1),
+//   x = freq * (x >> prec) + slot - start, then if x < L: x = x << 32 | next word.
+// Unlike CompressAI this handles zero and one symbols (CompressAI's buffer
+// overflows for one symbol and asserts for none), never reads past the input
+// (truncated), and checks the end: final state L and every word read (corrupt
+// otherwise; CompressAI cannot detect corruption). Values whose raw form needs
+// more than 8 chunks (int32 overflow in CompressAI) still round-trip here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "entcode/gaussian/cdf_tables.hpp"
+#include "entcode/status.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace gaussian {
+namespace compressai {
+
+inline constexpr std::uint64_t kStateLow = std::uint64_t{1} << 31;
+
+// Always enough for n symbols (8 bytes of state plus at most 12 words per symbol).
+std::size_t encode_bound(std::size_t n) noexcept;
+
+// symbols.size() == indexes.size(), every index in [0, tables.size()).
+Result<std::size_t> encode_with_indexes(const CdfTables& tables, std::span<const std::int32_t> symbols,
+                                        std::span<const std::int32_t> indexes, std::span<std::byte> dst);
+Result<std::vector<std::byte>> encode_with_indexes(const CdfTables& tables, std::span<const std::int32_t> symbols,
+                                                   std::span<const std::int32_t> indexes);
+
+// out.size() == indexes.size().
+errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
+                         std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept;
+Result<std::vector<std::int32_t>> decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
+                                                      std::span<const std::int32_t> indexes);
+
+}  // namespace compressai
+}  // namespace gaussian
+}  // namespace v0
+}  // namespace entcode

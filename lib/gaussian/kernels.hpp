@@ -1,0 +1,59 @@
+// gaussian/kernels.hpp — private: the rANS part of one Gaussian sub-stream.
+//
+// Layout (identical for every implementation, = rans::interleaved_encode with
+// per-symbol tables): [lanes x u32 LE final states][u16 LE words, decoder order].
+// Symbol j is on lane j % lanes and is coded with bin
+//   b = min((u32)sym - (u32)offset, max_value)   (max_value = escape bin)
+// of table idx[j] (CdfTables guarantees offset + max_value - 1 <= INT32_MAX, so
+// the unsigned difference is >= max_value exactly for out-of-range symbols).
+// Decoders write out[j] = (i32)((u32)bin + (u32)offset); the caller replaces
+// escape-bin entries from the escape nibbles. Indexes must be valid.
+//   encode: writes into dst (capacity >= rans_bound), returns the size or 0 when
+//           it does not fit.
+//   decode: ok / truncated (a word needed beyond src) / corrupt (bad initial or
+//           final state, or unread words).
+// The 32-lane kernels (scalar, AVX-512) must produce the reference's bytes
+// exactly; tests/test_gaussian.cpp checks every ISA against rans_encode_reference.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "entcode/gaussian/cdf_tables.hpp"
+#include "entcode/isa.hpp"
+#include "entcode/status.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace gaussian {
+namespace detail {
+
+inline constexpr unsigned kFastLanes = 32;
+
+constexpr std::size_t rans_bound(std::size_t n, unsigned lanes) noexcept { return 4 * std::size_t{lanes} + 2 * n; }
+
+using EncodeKernel = std::size_t (*)(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
+                                     std::size_t n, std::byte* dst, std::size_t cap) noexcept;
+using DecodeKernel = errc (*)(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
+                              std::size_t n, std::int32_t* out) noexcept;
+
+struct Kernels {
+  EncodeKernel encode32;
+  DecodeKernel decode32;
+};
+
+const Kernels* kernels_scalar() noexcept;
+const Kernels* kernels_avx512() noexcept;  // nullptr when not built
+// The kernels for `isa` (the highest built level not above it).
+const Kernels& kernels_for(Isa isa) noexcept;
+
+// Reference (rans::interleaved_encode / interleaved_decode), any lane count.
+std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                                  unsigned lanes, std::byte* dst, std::size_t cap);
+errc rans_decode_reference(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
+                           std::size_t n, unsigned lanes, std::int32_t* out);
+
+}  // namespace detail
+}  // namespace gaussian
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,14 @@
+// gaussian/kernels_none.cpp — non-x86 builds: no AVX-512 kernels.
+#include "kernels.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace gaussian {
+namespace detail {
+
+const Kernels* kernels_avx512() noexcept { return nullptr; }
+
+}  // namespace detail
+}  // namespace gaussian
+}  // namespace v0
+}  // namespace entcode
