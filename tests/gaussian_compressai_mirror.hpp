@@ -34,25 +34,50 @@ inline void enc_put(std::uint64_t& x, std::vector<std::uint32_t>& out, std::uint
   x = ((x / freq) << prec) + (x % freq) + start;
 }
 
-// Returns the stream bytes (words are collected reversed, then flipped).
+// One buffered coding step, as CompressAI's BufferedRansEncoder keeps them.
+struct Step {
+  std::uint16_t start;
+  std::uint16_t range;
+  bool bypass;
+};
+
+// Buffers the steps in symbol order, then codes them from the last (flush);
+// returns the stream bytes.
 inline std::string encode(const Tables& t, const std::vector<std::int32_t>& symbols,
                           const std::vector<std::int32_t>& indexes) {
-  std::vector<std::uint32_t> rev;
-  std::uint64_t x = kL;
-  for (std::size_t i = symbols.size(); i-- > 0;) {
+  std::vector<Step> steps;
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
     const auto& cdf = t.cdfs[static_cast<std::size_t>(indexes[i])];
     const std::int32_t max_value = t.cdf_sizes[static_cast<std::size_t>(indexes[i])] - 2;
     std::int32_t value = symbols[i] - t.offsets[static_cast<std::size_t>(indexes[i])];
-    if (value < 0 || value >= max_value) {
-      const std::int32_t raw = value < 0 ? -2 * value - 1 : 2 * (value - max_value);
-      std::int32_t n = 0;
-      while ((raw >> (n * 4)) != 0) ++n;
-      for (std::int32_t j = n - 1; j >= 0; --j) enc_put(x, rev, static_cast<std::uint32_t>((raw >> (j * 4)) & 15), 1, 4);
-      enc_put(x, rev, static_cast<std::uint32_t>(n), 1, 4);  // n < 15 for int32
+    std::uint32_t raw = 0;
+    if (value < 0) {
+      raw = static_cast<std::uint32_t>(-2 * value - 1);
+      value = max_value;
+    } else if (value >= max_value) {
+      raw = static_cast<std::uint32_t>(2 * (value - max_value));
       value = max_value;
     }
     const auto v = static_cast<std::size_t>(value);
-    enc_put(x, rev, static_cast<std::uint32_t>(cdf[v]), static_cast<std::uint32_t>(cdf[v + 1] - cdf[v]), 16);
+    steps.push_back({static_cast<std::uint16_t>(cdf[v]), static_cast<std::uint16_t>(cdf[v + 1] - cdf[v]), false});
+    if (value == max_value) {
+      std::int32_t n = 0;
+      while (n < 8 && (raw >> (n * 4)) != 0) ++n;
+      steps.push_back({static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(n + 1), true});  // n < 15
+      for (std::int32_t j = 0; j < n; ++j) {
+        const auto c = static_cast<std::uint16_t>((raw >> (j * 4)) & 15);
+        steps.push_back({c, static_cast<std::uint16_t>(c + 1), true});
+      }
+    }
+  }
+  std::vector<std::uint32_t> rev;
+  rev.reserve(steps.size() + 2);
+  std::uint64_t x = kL;
+  while (!steps.empty()) {
+    const Step s = steps.back();
+    if (s.bypass) enc_put(x, rev, s.start, 1, 4);
+    else enc_put(x, rev, s.start, s.range, 16);  // range 0 would mean 65536: not in valid tables
+    steps.pop_back();
   }
   rev.push_back(static_cast<std::uint32_t>(x >> 32));
   rev.push_back(static_cast<std::uint32_t>(x));
