@@ -91,8 +91,8 @@ class Decoder {
   bool step(unsigned lane, const std::uint32_t* slots, unsigned precision, std::uint8_t& sym) noexcept {
     std::uint32_t& x = c_.x[lane];
     const std::uint32_t e = slots[x & ((1u << precision) - 1)];
-    sym = static_cast<std::uint8_t>(PackedSlot::symbol(e));
-    x = PackedSlot::freq(e) * (x >> precision) + PackedSlot::bias(e);
+    sym = static_cast<std::uint8_t>(SimdSlot::symbol(e));
+    x = SimdSlot::freq(e) * (x >> precision) + SimdSlot::bias(e);
     if (x >= kStateLow) return true;
     if (c_.end - c_.pos < 2) return false;
     x = x << 16 | std::to_integer<std::uint32_t>(c_.pos[0]) | std::to_integer<std::uint32_t>(c_.pos[1]) << 8;
@@ -165,7 +165,7 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
     std::uint32_t* slots = t.slots_.data() + (std::size_t{c} << precision);
     if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
-      for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = PackedSlot::pack(0, total, slot);
+      for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = SimdSlot::pack(0, total, slot);
       continue;
     }
     if (sum != total) return errc::invalid_argument;
@@ -175,9 +175,9 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
       if (f[s] == 0) continue;
       const EncSymbol e = make_enc_symbol(start, f[s], precision);
       t.ref_enc_[k] = e;
-      t.enc_[k] = SimdEncSymbol{e.rcp_freq, e.bias, std::uint32_t{e.cmpl_freq} | std::uint32_t{e.rcp_shift} << 16,
-                                e.rcp_shift == 0 ? 0 : static_cast<std::uint32_t>(std::uint64_t{1} << (32 - e.rcp_shift))};
-      for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = PackedSlot::pack(s, f[s], slot - start);
+      t.enc_[k] = SimdEncSymbol{e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift),
+                                e.rcp_shift == 0 ? 0 : static_cast<std::uint32_t>(std::uint64_t{1} << (32 - e.rcp_shift)), 0};
+      for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = SimdSlot::pack(s, f[s], slot - start);
       start += f[s];
     }
   }

@@ -11,14 +11,17 @@
 //           emit words of lanes with x > xmax, x >>= 16 there;
 //           t = mulhi(x, rcp), u = t + ((x - t) >> 1), q = u >> shift;
 //           x += bias + q * cmpl.
-//   decode: e = slots[ctx << p | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e);
+//   decode: e = slots[ctx << p | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e)
+//           (SimdSlot layout: (freq - 1) * (x >> p) + (x >> p) + bias);
 //           refill lanes with x < L from the next words in lane order.
 // Primitives xsimd 8.1 lacks, hence raw intrinsics in Prim<A> below:
 // 32x32->64 high multiply (pmuludq pairs), per-lane shifts on SSE2/AVX-512,
 // 32-bit low multiply on SSE2 (xsimd falls back to scalar), unsigned compare
 // masks, AVX-512 compress/expand, AVX2 permutes (vpermd with a LUT), narrowing
-// stores (vpmovdw/vpmovdb) and masked stores. Arithmetic, shifts by constants,
-// selects and AVX2/AVX-512 gathers use xsimd.
+// stores (vpmovdw/vpmovdb) and masked stores; and gathers: xsimd's
+// batch::gather is not inlined by GCC 12 at -O2, and the call spills every
+// state to memory (halved decode speed). Arithmetic, shifts, loads and stores
+// use xsimd.
 #pragma once
 
 #include <immintrin.h>
@@ -29,6 +32,12 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels.hpp"
+
+// Everything per vector must inline (gcc -O2 otherwise calls out, e.g. the
+// gather) and the per-row loops over the 32 / N vectors must unroll so the
+// states stay in registers.
+#define ENTCODE_KERNEL_INLINE __attribute__((always_inline)) inline
+#define ENTCODE_UNROLL _Pragma("GCC unroll 8")
 
 namespace entcode {
 inline namespace v0 {
@@ -47,31 +56,30 @@ struct Prim<xsimd::avx512bw> {
   using V = xsimd::batch<std::uint32_t, A>;
   static constexpr unsigned N = 16;
 
-  static V load_u8(const std::uint8_t* p) noexcept {
+  ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   }
-  static V gather(const std::uint32_t* base, V idx) noexcept {
-    return V::gather(base, xsimd::bitwise_cast<xsimd::batch<std::int32_t, A>>(idx));
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+    return _mm512_i32gather_epi32(idx, static_cast<const void*>(base), 4);
   }
   // 4 bytes at base + off (byte offsets).
-  static V gather_bytes(const std::uint8_t* base, V off) noexcept {
+  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
     return _mm512_i32gather_epi32(off, static_cast<const void*>(base), 1);
   }
-  static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& bias, V& cs, V& /*smul*/) noexcept {
+  ENTCODE_KERNEL_INLINE static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& packed, V& /*smul*/) noexcept {
     const auto* base = reinterpret_cast<const std::uint32_t*>(t);
     const V i4 = idx << 2;
     rcp = gather(base, i4);
-    bias = gather(base + 1, i4);
-    cs = gather(base + 2, i4);
+    packed = gather(base + 1, i4);
   }
-  static V mulhi(V a, V b) noexcept {
+  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
     const __m512i even = _mm512_mul_epu32(a, b);
     const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
     return _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
   }
-  static V mullo(V a, V b) noexcept { return a * b; }
-  static V quotient(V u, V cs, V /*smul*/) noexcept { return _mm512_srlv_epi32(u, cs >> 16); }
-  static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
+  ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
+  ENTCODE_KERNEL_INLINE static V quotient(V u, V shift, V /*smul*/) noexcept { return _mm512_srlv_epi32(u, shift); }
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
     const __mmask16 m = _mm512_cmpgt_epu32_mask(x, xmax);
     const unsigned cnt = static_cast<unsigned>(__builtin_popcount(m));
     const __m256i w = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(m, x));
@@ -79,14 +87,14 @@ struct Prim<xsimd::avx512bw> {
     _mm256_mask_storeu_epi16(pos, static_cast<__mmask16>((1u << cnt) - 1), w);
     x = _mm512_mask_srli_epi32(x, m, x, 16);
   }
-  static void dec_renorm(V& x, const std::byte*& pos) noexcept {
+  ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
     const __mmask16 m = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(1 << 16));
     __m512i w = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(pos)));
     w = _mm512_maskz_expand_epi32(m, w);
     x = _mm512_mask_or_epi32(x, m, _mm512_slli_epi32(x, 16), w);
     pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
   }
-  static void store_u8(std::uint8_t* out, V v) noexcept {
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, V v) noexcept {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(v));
   }
 };
@@ -119,30 +127,29 @@ struct Prim<xsimd::avx2> {
   using V = xsimd::batch<std::uint32_t, A>;
   static constexpr unsigned N = 8;
 
-  static V load_u8(const std::uint8_t* p) noexcept {
+  ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
   }
-  static V gather(const std::uint32_t* base, V idx) noexcept {
-    return V::gather(base, xsimd::bitwise_cast<xsimd::batch<std::int32_t, A>>(idx));
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+    return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), idx, 4);
   }
-  static V gather_bytes(const std::uint8_t* base, V off) noexcept {
+  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
     return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), off, 1);
   }
-  static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& bias, V& cs, V& /*smul*/) noexcept {
+  ENTCODE_KERNEL_INLINE static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& packed, V& /*smul*/) noexcept {
     const auto* base = reinterpret_cast<const std::uint32_t*>(t);
     const V i4 = idx << 2;
     rcp = gather(base, i4);
-    bias = gather(base + 1, i4);
-    cs = gather(base + 2, i4);
+    packed = gather(base + 1, i4);
   }
-  static V mulhi(V a, V b) noexcept {
+  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
     const __m256i even = _mm256_mul_epu32(a, b);
     const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
     return _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
   }
-  static V mullo(V a, V b) noexcept { return a * b; }
-  static V quotient(V u, V cs, V /*smul*/) noexcept { return _mm256_srlv_epi32(u, cs >> 16); }
-  static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
+  ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
+  ENTCODE_KERNEL_INLINE static V quotient(V u, V shift, V /*smul*/) noexcept { return _mm256_srlv_epi32(u, shift); }
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
     const __m256i keep = _mm256_cmpeq_epi32(_mm256_min_epu32(x, xmax), x);  // x <= xmax
     const unsigned m = ~static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(keep))) & 0xff;
     const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.enc[m]));
@@ -152,7 +159,7 @@ struct Prim<xsimd::avx2> {
     pos -= 2 * static_cast<unsigned>(__builtin_popcount(m));
     x = _mm256_blendv_epi8(_mm256_srli_epi32(x, 16), x, keep);
   }
-  static void dec_renorm(V& x, const std::byte*& pos) noexcept {
+  ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
     const __m256i low = _mm256_cmpeq_epi32(_mm256_srli_epi32(x, 16), _mm256_setzero_si256());
     const unsigned m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(low)));
     const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.dec[m]));
@@ -161,7 +168,7 @@ struct Prim<xsimd::avx2> {
     x = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), low);
     pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
   }
-  static void store_u8(std::uint8_t* out, V v) noexcept {
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, V v) noexcept {
     const __m256i bytes = _mm256_shuffle_epi8(
         v, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
                             0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
@@ -181,27 +188,27 @@ struct Prim<xsimd::sse2> {
   using V = xsimd::batch<std::uint32_t, A>;
   static constexpr unsigned N = 4;
 
-  static void lanes(V v, std::uint32_t (&a)[4]) noexcept { v.store_unaligned(a); }
-  static V load_u8(const std::uint8_t* p) noexcept {
+  ENTCODE_KERNEL_INLINE static void lanes(V v, std::uint32_t (&a)[4]) noexcept { v.store_unaligned(a); }
+  ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     std::int32_t w;
     std::memcpy(&w, p, 4);
     const __m128i z = _mm_setzero_si128();
     return _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(w), z), z);
   }
-  static V gather(const std::uint32_t* base, V idx) noexcept {
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[4];
     lanes(idx, i);
     return _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
                           static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
   }
-  static V gather_bytes(const std::uint8_t* base, V off) noexcept {
+  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
     std::uint32_t i[4], w[4];
     lanes(off, i);
     for (int k = 0; k < 4; ++k) std::memcpy(&w[k], base + i[k], 4);
     return V::load_unaligned(w);
   }
   // Four 16-byte entries loaded whole and transposed (no gathers on SSE2).
-  static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& bias, V& cs, V& smul) noexcept {
+  ENTCODE_KERNEL_INLINE static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& packed, V& smul) noexcept {
     std::uint32_t i[4];
     lanes(idx, i);
     const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i[0]));
@@ -211,26 +218,25 @@ struct Prim<xsimd::sse2> {
     const __m128i a01 = _mm_unpacklo_epi32(r0, r1), b01 = _mm_unpackhi_epi32(r0, r1);
     const __m128i a23 = _mm_unpacklo_epi32(r2, r3), b23 = _mm_unpackhi_epi32(r2, r3);
     rcp = _mm_unpacklo_epi64(a01, a23);
-    bias = _mm_unpackhi_epi64(a01, a23);
-    cs = _mm_unpacklo_epi64(b01, b23);
-    smul = _mm_unpackhi_epi64(b01, b23);
+    packed = _mm_unpackhi_epi64(a01, a23);
+    smul = _mm_unpacklo_epi64(b01, b23);
   }
-  static V mulhi(V a, V b) noexcept {
+  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
     const __m128i even = _mm_mul_epu32(a, b);
     const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
     return _mm_or_si128(_mm_srli_epi64(even, 32), _mm_and_si128(odd, _mm_set_epi32(-1, 0, -1, 0)));
   }
-  static V mullo(V a, V b) noexcept {
+  ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept {
     const __m128i even = _mm_mul_epu32(a, b);
     const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
     return _mm_or_si128(_mm_and_si128(even, _mm_set_epi32(0, -1, 0, -1)), _mm_slli_epi64(odd, 32));
   }
   // u >> shift == mulhi(u, 2^(32 - shift)); shift 0 is stored as smul = 0.
-  static V quotient(V u, V /*cs*/, V smul) noexcept {
+  ENTCODE_KERNEL_INLINE static V quotient(V u, V /*shift*/, V smul) noexcept {
     const __m128i zero_shift = _mm_cmpeq_epi32(smul, _mm_setzero_si128());
     return _mm_add_epi32(mulhi(u, smul), _mm_and_si128(u, zero_shift));
   }
-  static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
     const __m128i bias = _mm_set1_epi32(INT32_MIN);
     const __m128i gt = _mm_cmpgt_epi32(_mm_xor_si128(x, bias), _mm_xor_si128(xmax, bias));
     const unsigned m = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(gt)));
@@ -244,7 +250,7 @@ struct Prim<xsimd::sse2> {
     }
     x = _mm_or_si128(_mm_and_si128(gt, _mm_srli_epi32(x, 16)), _mm_andnot_si128(gt, x));
   }
-  static void dec_renorm(V& x, const std::byte*& pos) noexcept {
+  ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
     const __m128i low = _mm_cmpeq_epi32(_mm_srli_epi32(x, 16), _mm_setzero_si128());
     const unsigned m = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(low)));
     if (m == 0) return;
@@ -257,7 +263,7 @@ struct Prim<xsimd::sse2> {
     }
     x = V::load_unaligned(a);
   }
-  static void store_u8(std::uint8_t* out, V v) noexcept {
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, V v) noexcept {
     const __m128i w = _mm_packs_epi32(v, v);  // symbols < 256: no saturation
     const int b = _mm_cvtsi128_si32(_mm_packus_epi16(w, w));
     std::memcpy(out, &b, 4);
@@ -274,30 +280,32 @@ struct RowCoder {
   static constexpr unsigned N = P::N;
   static constexpr unsigned kVecs = kLanes / N;
 
-  static void load_states(const std::uint32_t* x, V (&v)[kVecs]) noexcept {
+  ENTCODE_KERNEL_INLINE static void load_states(const std::uint32_t* x, V (&v)[kVecs]) noexcept {
+    ENTCODE_UNROLL
     for (unsigned k = 0; k < kVecs; ++k) v[k] = V::load_unaligned(x + k * N);
   }
-  static void store_states(const V (&v)[kVecs], std::uint32_t* x) noexcept {
+  ENTCODE_KERNEL_INLINE static void store_states(const V (&v)[kVecs], std::uint32_t* x) noexcept {
+    ENTCODE_UNROLL
     for (unsigned k = 0; k < kVecs; ++k) v[k].store_unaligned(x + k * N);
   }
 
-  static void enc_step(V& x, V idx, const SimdEncSymbol* enc, unsigned precision, std::byte*& pos) noexcept {
-    V rcp, bias, cs, smul;
-    P::load_enc(enc, idx, rcp, bias, cs, smul);
-    const V cmpl = cs & V(0xffffu);
+  ENTCODE_KERNEL_INLINE static void enc_step(V& x, V idx, const SimdEncSymbol* enc, unsigned precision, std::byte*& pos) noexcept {
+    V rcp, packed, smul;
+    P::load_enc(enc, idx, rcp, packed, smul);
+    const V cmpl = (packed >> 13) & V(0xfffu);
     const V xmax = ((V(1u << precision) - cmpl) << static_cast<int>(32 - precision)) - V(1u);
     P::enc_renorm(x, xmax, pos);
     const V t = P::mulhi(x, rcp);
-    const V q = P::quotient(t + ((x - t) >> 1), cs, smul);
-    x = x + bias + P::mullo(q, cmpl);
+    const V q = P::quotient(t + ((x - t) >> 1), packed >> 25, smul);
+    x = x + (packed & V(0x1fffu)) + P::mullo(q, cmpl);
   }
 
   // Returns the decoded symbols (as 32-bit lanes).
-  static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
+  ENTCODE_KERNEL_INLINE static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
                     const std::byte*& pos) noexcept {
     const V e = P::gather(slots, ctx_base | (x & V((1u << precision) - 1)));
-    const V freq = ((e >> 8) & V(0xfffu)) + V(1u);
-    x = P::mullo(freq, x >> static_cast<int>(precision)) + (e >> 20);
+    const V xs = x >> static_cast<int>(precision);
+    x = P::mullo(e >> 20, xs) + (xs + ((e >> 8) & V(0xfffu)));
     P::dec_renorm(x, pos);
     return e & V(0xffu);
   }
@@ -311,7 +319,11 @@ struct RowCoder {
     while (r > 0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
       --r;
       const std::uint8_t* row = data + r * kLanes;
-      for (unsigned k = kVecs; k-- > 0;) enc_step(x[k], P::load_u8(row + k * N), enc, precision, pos);
+      ENTCODE_UNROLL
+      for (unsigned v = 0; v < kVecs; ++v) {  // high lanes first: words are written backwards
+        const unsigned k = kVecs - 1 - v;
+        enc_step(x[k], P::load_u8(row + k * N), enc, precision, pos);
+      }
     }
     store_states(x, c.x);
     c.pos = pos;
@@ -326,6 +338,7 @@ struct RowCoder {
     std::size_t r = 0;
     for (; r < rows && static_cast<std::size_t>(c.end - pos) >= kRowSlack; ++r) {
       std::uint8_t* row = out + r * kLanes;
+      ENTCODE_UNROLL
       for (unsigned k = 0; k < kVecs; ++k) P::store_u8(row + k * N, dec_step(x[k], V(0u), slots, precision, pos));
     }
     store_states(x, c.x);
@@ -333,9 +346,10 @@ struct RowCoder {
     return r;
   }
 
-  static void lane_offsets(std::size_t m, std::size_t j, V (&off)[kVecs]) noexcept {
+  ENTCODE_KERNEL_INLINE static void lane_offsets(std::size_t m, std::size_t j, V (&off)[kVecs]) noexcept {
     std::uint32_t o[kLanes];
     for (unsigned k = 0; k < kLanes; ++k) o[k] = static_cast<std::uint32_t>(k * m + j);
+    ENTCODE_UNROLL
     for (unsigned k = 0; k < kVecs; ++k) off[k] = V::load_unaligned(o + k * N);
   }
 
@@ -348,7 +362,9 @@ struct RowCoder {
     std::size_t j = j_hi;
     while (j > j_lo && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
       --j;
-      for (unsigned k = kVecs; k-- > 0;) {
+      ENTCODE_UNROLL
+      for (unsigned v = 0; v < kVecs; ++v) {
+        const unsigned k = kVecs - 1 - v;
         off[k] = off[k] - V(1u);
         const V w = P::gather_bytes(data, off[k]);  // byte 0: context, byte 1: symbol
         enc_step(x[k], ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu)), enc, precision, pos);
@@ -365,10 +381,12 @@ struct RowCoder {
     load_states(c.x, x);
     std::uint32_t lane_ctx[kLanes];
     for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << precision;
+    ENTCODE_UNROLL
     for (unsigned k = 0; k < kVecs; ++k) ctx[k] = V::load_unaligned(lane_ctx + k * N);
     const std::byte* pos = c.pos;
     std::size_t j = j_lo;
     for (; j < j_hi && static_cast<std::size_t>(c.end - pos) >= kRowSlack; ++j) {
+      ENTCODE_UNROLL
       for (unsigned k = 0; k < kVecs; ++k) {
         const V s = dec_step(x[k], ctx[k], slots, precision, pos);
         ctx[k] = s << static_cast<int>(precision);

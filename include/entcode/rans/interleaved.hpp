@@ -41,16 +41,33 @@ namespace rans {
 
 inline constexpr unsigned kLanes = 32;
 
-// Encoder entry used by the SIMD kernels (16 bytes, one gather or one XMM load):
-// the quotient q = x / freq is ((t + ((x - t) >> 1)) >> shift) with t = mulhi(x, rcp),
-// computed as mulhi(u, shift_mul) (+ u when shift_mul == 0, i.e. shift == 0) on SSE2.
+// Encoder entry used by the SIMD kernels (16 bytes: two gathers, or one XMM
+// load on SSE2). The quotient q = x / freq is ((t + ((x - t) >> 1)) >> shift)
+// with t = mulhi(x, rcp); SSE2 computes u >> shift as mulhi(u, shift_mul)
+// (+ u when shift_mul == 0, i.e. shift == 0). Precision <= 12 makes bias < 2^13,
+// cmpl < 2^12 and shift < 2^4, so they share one word.
 struct SimdEncSymbol {
-  std::uint32_t rcp;         // EncSymbol::rcp_freq
-  std::uint32_t bias;        // EncSymbol::bias
-  std::uint32_t cmpl_shift;  // cmpl_freq | rcp_shift << 16
-  std::uint32_t shift_mul;   // 2^(32 - rcp_shift), 0 when rcp_shift == 0
+  std::uint32_t rcp;        // EncSymbol::rcp_freq
+  std::uint32_t packed;     // bias | cmpl_freq << 13 | rcp_shift << 25
+  std::uint32_t shift_mul;  // 2^(32 - rcp_shift), 0 when rcp_shift == 0
+  std::uint32_t unused;     // 0 (pads the entry to 16 bytes)
+  static constexpr std::uint32_t pack(std::uint32_t bias, std::uint32_t cmpl, std::uint32_t shift) noexcept {
+    return bias | cmpl << 13 | shift << 25;
+  }
 };
 static_assert(sizeof(SimdEncSymbol) == 16);
+
+// Decoder slot entry (precision <= 12): symbol | (slot - start) << 8 | (freq - 1) << 20,
+// so x' = (e >> 20) * (x >> p) + (x >> p) + ((e >> 8) & 0xfff) keeps the
+// multiply on the shortest path from the gather.
+struct SimdSlot {
+  static constexpr std::uint32_t pack(std::uint32_t symbol, std::uint32_t freq, std::uint32_t bias) noexcept {
+    return symbol | bias << 8 | (freq - 1) << 20;
+  }
+  static constexpr std::uint32_t symbol(std::uint32_t e) noexcept { return e & 0xff; }
+  static constexpr std::uint32_t freq(std::uint32_t e) noexcept { return (e >> 20) + 1; }
+  static constexpr std::uint32_t bias(std::uint32_t e) noexcept { return (e >> 8) & 0xfff; }
+};
 
 // Encoder and decoder tables for 1 (order 0) or 256 (order 1) byte contexts.
 class ByteTables {
@@ -67,7 +84,7 @@ class ByteTables {
   // contexts * 256 entries.
   [[nodiscard]] std::span<const SimdEncSymbol> enc() const noexcept { return enc_; }
   [[nodiscard]] std::span<const EncSymbol> reference_enc() const noexcept { return ref_enc_; }
-  // contexts << precision packed slots (PackedSlot), context-major.
+  // contexts << precision SimdSlot entries, context-major.
   [[nodiscard]] const std::uint32_t* slots() const noexcept { return slots_.data(); }
 
  private:
