@@ -15,6 +15,7 @@ void CabacDecoder::fail(errc e) noexcept {
   // A dead engine: offset 0 with no source decodes only zeros, forever.
   ok_mask_ = 0;
   value_ = 0;
+  range_ = std::uint64_t{kInitRange} << kShift;
   bits_ = kShift;
   ptr_ = end_;
 }

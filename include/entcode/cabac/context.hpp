@@ -37,19 +37,22 @@ class Context {
  public:
   constexpr Context() noexcept = default;
   constexpr explicit Context(CabacState s) noexcept
-      : packed_(static_cast<std::uint8_t>((s.state > kMaxState ? kMaxState : s.state) << 1 | (s.mps & 1))) {}
+      : packed_(static_cast<Packed>((s.state > kMaxState ? kMaxState : s.state) << 1 | (s.mps & 1))) {}
   constexpr explicit Context(ContextInit init) noexcept : Context(initial_cabac_state(init)) {}
 
-  [[nodiscard]] constexpr unsigned state() const noexcept { return packed_ >> 1; }
-  [[nodiscard]] constexpr unsigned mps() const noexcept { return packed_ & 1u; }
+  [[nodiscard]] constexpr unsigned state() const noexcept { return packed() >> 1; }
+  [[nodiscard]] constexpr unsigned mps() const noexcept { return packed() & 1u; }
   // The packed form p = state << 1 | mps (0..125), the coders' table index.
-  [[nodiscard]] constexpr unsigned packed() const noexcept { return packed_; }
-  constexpr void set_packed(unsigned p) noexcept { packed_ = static_cast<std::uint8_t>(p); }
+  [[nodiscard]] constexpr unsigned packed() const noexcept { return static_cast<unsigned>(packed_); }
+  constexpr void set_packed(unsigned p) noexcept { packed_ = static_cast<Packed>(p); }
 
   friend constexpr bool operator==(Context, Context) noexcept = default;
 
  private:
-  std::uint8_t packed_ = 0;
+  // An enum, not a char type: stores to contexts cannot alias the coders'
+  // registers, so the compiler keeps range/offset in registers across bins.
+  enum class Packed : std::uint8_t {};
+  Packed packed_{};
 };
 
 class SymbolModel {

@@ -2,8 +2,10 @@
 //
 // Representation: range_ = ivlCurrRange << 54 and value_ = ivlOffset << 54 | the
 // next `bits_` stream bits below it (one bit of headroom above bit 62 lets bypass
-// shift before comparing). A decision is one kStateTable row, a compare, two
-// selects (no branch), and renormalisation by count-leading-zeros on range_.
+// shift before comparing). A decision is one kDecodeTable row, a compare,
+// mask selects (no branch), and a renormalisation shift taken from the row
+// (LPS) or from rMPS's top bit (MPS), so no count-leading-zeros on the
+// critical path.
 // Refill: when fewer than 7 buffered bits remain (7 = the largest single-bin
 // shift), one unaligned 8-byte big-endian load tops value_ up to 47..54 bits;
 // within 8 bytes of the end, bytes are taken one at a time and zeros are
@@ -44,6 +46,9 @@ namespace entcode {
 inline namespace v0 {
 namespace cabac {
 
+// kStateTable with the LPS ranges pre-scaled to the decoder's range_ (<< 54).
+inline constexpr auto kDecodeTable = make_state_table<std::uint64_t, 54>();
+
 class CabacDecoder {
  public:
   using Context = cabac::Context;
@@ -54,17 +59,18 @@ class CabacDecoder {
   // A context-coded bin (9.3.4.3.2).
   int decode_bin(Context& ctx) noexcept {
     const unsigned p = ctx.packed();
-    const StateEntry& e = kStateTable[p];
-    const std::uint64_t rlps = std::uint64_t{e.rlps[(range_ >> 60) & 3]} << kShift;
+    const StateRow<std::uint64_t>& row = kDecodeTable[p];
+    const auto q = static_cast<unsigned>(range_ >> 60) - 4;  // (range >> 6) & 3
+    const std::uint64_t rlps = row.rlps[q];
     const std::uint64_t rmps = range_ - rlps;
-    const unsigned lps = value_ >= rmps;
-    const std::uint64_t v = lps ? value_ - rmps : value_;
-    const std::uint64_t r = lps ? rlps : rmps;
-    ctx.set_packed(e.next[lps]);
-    const int n = std::countl_zero(r) - 1;  // renormalise to range >= 256
-    value_ = v << n;
-    range_ = r << n;
-    bits_ -= n;
+    const std::uint64_t mask = 0 - static_cast<std::uint64_t>(value_ >= rmps);  // LPS: all ones
+    const unsigned mps_shift = static_cast<unsigned>(rmps >> 62) ^ 1;             // rMPS < 256
+    const unsigned n = mps_shift ^ ((mps_shift ^ row.lps_shift[q]) & static_cast<unsigned>(mask));
+    value_ = (value_ - (rmps & mask)) << n;
+    range_ = (rmps ^ ((rmps ^ rlps) & mask)) << n;
+    bits_ -= static_cast<int>(n);
+    const auto lps = static_cast<unsigned>(mask & 1);
+    ctx.set_packed(row.next[lps]);
     if (bits_ < kMinBits) [[unlikely]] refill();
     return static_cast<int>(((p & 1) ^ lps) & ok_mask_);
   }
@@ -98,13 +104,13 @@ class CabacDecoder {
 
   // A bin before termination (9.3.4.3.5).
   int decode_terminate() noexcept {
-    const std::uint64_t r = range_ - (std::uint64_t{2} << kShift);
-    if (value_ >= r) [[unlikely]] return end_codeword();
-    const int n = std::countl_zero(r) - 1;  // 0 or 1
-    range_ = r << n;
-    value_ <<= n;
-    bits_ -= n;
-    if (bits_ < kMinBits) [[unlikely]] refill();
+    range_ -= std::uint64_t{2} << kShift;
+    if (value_ >= range_) [[unlikely]] return end_codeword();
+    if (range_ < (std::uint64_t{256} << kShift)) [[unlikely]] {
+      range_ <<= 1;
+      value_ <<= 1;
+      if (--bits_ < kMinBits) [[unlikely]] refill();
+    }
     return 0;
   }
 
@@ -118,6 +124,7 @@ class CabacDecoder {
   static constexpr int kMinBits = 7;         // buffered bits guaranteed between calls
   static constexpr int kMaxBypassGroup = 20;  // reciprocal division exact for offset:20 bits
   static constexpr std::uint64_t kLowMask = (std::uint64_t{1} << kShift) - 1;
+  static_assert(kDecodeTable[0].rlps[0] == std::uint64_t{128} << kShift);
 
   std::uint32_t bypass_group(int n) noexcept {  // 0 <= n <= kMaxBypassGroup
     if (bits_ < n) [[unlikely]] refill();

@@ -24,7 +24,6 @@
 // n outside 0..32 or an encode_symbol outside the model.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -45,17 +44,18 @@ class CabacEncoder {
   // A context-coded bin (9.3.4.3.2 encoder side); bin != 0 codes a 1.
   void encode_bin(Context& ctx, int bin) {
     const unsigned p = ctx.packed();
-    const StateEntry& e = kStateTable[p];
-    const std::uint32_t rlps = e.rlps[(range_ >> 6) & 3];
+    const StateRow<std::uint8_t>& row = kStateTable[p];
+    const unsigned q = (range_ >> 6) - 4;  // (range >> 6) & 3, as 256 <= range <= 510
+    const std::uint32_t rlps = row.rlps[q];
     const std::uint32_t rmps = range_ - rlps;
     const unsigned lps = static_cast<unsigned>(bin != 0) ^ (p & 1);
-    low_ += lps ? rmps : 0;
-    const std::uint32_t r = lps ? rlps : rmps;
-    ctx.set_packed(e.next[lps]);
-    const int n = std::countl_zero(r) - 23;  // renormalise to range >= 256
-    range_ = r << n;
-    low_ <<= n;
-    pend_ += n;
+    const std::uint32_t mask = 0u - lps;  // branchless MPS / LPS select
+    const unsigned mps_shift = rmps < 256;
+    const unsigned n = mps_shift ^ ((mps_shift ^ row.lps_shift[q]) & mask);
+    low_ = (low_ + (rmps & mask)) << n;
+    range_ = (rmps ^ ((rmps ^ rlps) & mask)) << n;
+    pend_ += static_cast<int>(n);
+    ctx.set_packed(row.next[lps]);
     if (pend_ >= 32) [[unlikely]] emit_chunk();
   }
 
@@ -84,11 +84,11 @@ class CabacEncoder {
       flush_codeword();
       return;
     }
-    const int n = range_ < 256;
-    range_ <<= n;
-    low_ <<= n;
-    pend_ += n;
-    if (pend_ >= 32) [[unlikely]] emit_chunk();
+    if (range_ < 256) [[unlikely]] {
+      range_ <<= 1;
+      low_ <<= 1;
+      if (++pend_ >= 32) [[unlikely]] emit_chunk();
+    }
   }
 
   void encode_symbol(const SymbolModel& model, int s);

@@ -5,9 +5,10 @@
 // never reached by a context (initialisation yields 0..62, MPS steps stop at 62).
 //
 // The coders use a packed context state `p = pStateIdx << 1 | valMps` (0..125)
-// and one derived 8-byte entry per packed state (kStateTable): the four LPS
-// ranges and the packed successor states after an MPS and after an LPS (with
-// the MPS flip at pStateIdx 0 folded in), so a decision needs one table row.
+// and one derived row per packed state (StateRow): the four LPS ranges (at the
+// coder's scale), their renormalisation shifts, and the packed successor states
+// after an MPS and after an LPS (with the MPS flip at pStateIdx 0 folded in), so
+// a decision needs one table row and no count-leading-zeros on its critical path.
 // kBypassReciprocal[r] = ceil(2^38 / r) for 256 <= r <= 510: x / r ==
 // (x * kBypassReciprocal[r]) >> 38 exactly for x < 2^29 (Granlund–Montgomery,
 // error term x * (m r - 2^38) < 2^29 * 2^9), used by grouped bypass decoding.
@@ -49,24 +50,38 @@ constexpr std::uint8_t trans_idx_mps(unsigned state) noexcept {
 inline constexpr unsigned kMaxState = 62;   // largest pStateIdx a context can hold
 inline constexpr unsigned kInitRange = 510;  // ivlCurrRange after initialisation (9.3.2.5)
 
-// One row per packed state p = pStateIdx << 1 | valMps.
-struct StateEntry {
-  std::uint8_t rlps[4];   // rangeTabLps[pStateIdx][(range >> 6) & 3]
-  std::uint8_t next[2];   // packed state after [0] an MPS, [1] an LPS
-  std::uint8_t unused[2];
+// The renormalisation shift that brings a range of r (2 <= r <= 510) back to >= 256.
+constexpr unsigned renorm_shift(unsigned r) noexcept {
+  unsigned n = 0;
+  while ((r << n) < 256) ++n;
+  return n;
+}
+
+// One row per packed state p = pStateIdx << 1 | valMps, indexed by
+// q = (range >> 6) & 3 = (range >> 6) - 4 for 256 <= range <= 511.
+// RangeT is the range representation (uint8_t plain, or uint64_t pre-scaled).
+template <class RangeT>
+struct StateRow {
+  RangeT rlps[4];              // rangeTabLps[pStateIdx][q], shifted left by the coder's scale
+  std::uint8_t lps_shift[4];   // renorm_shift(rangeTabLps[pStateIdx][q])
+  std::uint8_t next[2];        // packed state after [0] an MPS, [1] an LPS (MPS flip at state 0)
 };
 
-constexpr std::array<StateEntry, 128> make_state_table() noexcept {
-  std::array<StateEntry, 128> t{};
+template <class RangeT, unsigned Scale>
+constexpr std::array<StateRow<RangeT>, 128> make_state_table() noexcept {
+  std::array<StateRow<RangeT>, 128> t{};
   for (unsigned p = 0; p < 128; ++p) {
     const unsigned s = p >> 1, mps = p & 1;
-    for (unsigned q = 0; q < 4; ++q) t[p].rlps[q] = kRangeTabLps[s][q];
+    for (unsigned q = 0; q < 4; ++q) {
+      t[p].rlps[q] = static_cast<RangeT>(RangeT{kRangeTabLps[s][q]} << Scale);
+      t[p].lps_shift[q] = static_cast<std::uint8_t>(renorm_shift(kRangeTabLps[s][q]));
+    }
     t[p].next[0] = static_cast<std::uint8_t>(trans_idx_mps(s) << 1 | mps);
     t[p].next[1] = static_cast<std::uint8_t>(kTransIdxLps[s] << 1 | (s == 0 ? 1 - mps : mps));
   }
   return t;
 }
-inline constexpr std::array<StateEntry, 128> kStateTable = make_state_table();
+inline constexpr auto kStateTable = make_state_table<std::uint8_t, 0>();
 
 inline constexpr unsigned kBypassReciprocalShift = 38;
 constexpr std::array<std::uint32_t, 512> make_bypass_reciprocals() noexcept {
