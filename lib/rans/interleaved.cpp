@@ -147,7 +147,8 @@ bool o1_codable(std::span<const std::uint8_t> data, const ByteTables& t, const O
 
 // --- tables ------------------------------------------------------------------
 
-Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision) {
+Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision,
+                                     Use use) {
   if ((contexts != 1 && contexts != 256) || precision < 1 || precision > kMaxPrecision ||
       freqs.size() != std::size_t{contexts} * 256)
     return errc::invalid_argument;
@@ -156,16 +157,21 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
   t.precision_ = precision;
   t.contexts_ = contexts;
   t.freq_.assign(freqs.begin(), freqs.end());
-  t.ref_enc_.resize(freqs.size());
-  t.enc_.resize(freqs.size());
-  t.slots_.assign((std::size_t{contexts} << precision), 0);
+  const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
+  const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
+  if (want_enc) {
+    t.ref_enc_.resize(freqs.size());
+    t.enc_.resize(freqs.size());
+  }
+  if (want_dec) t.slots_.resize(std::size_t{contexts} << precision);
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
-    std::uint32_t* slots = t.slots_.data() + (std::size_t{c} << precision);
+    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
     if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
-      for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = SimdSlot::pack(0, total, slot);
+      if (want_dec)
+        for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = SimdSlot::pack(0, total, slot);
       continue;
     }
     if (sum != total) return errc::invalid_argument;
@@ -173,11 +179,15 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
     for (unsigned s = 0; s < 256; ++s) {
       const std::size_t k = std::size_t{c} * 256 + s;
       if (f[s] == 0) continue;
-      const EncSymbol e = make_enc_symbol(start, f[s], precision);
-      t.ref_enc_[k] = e;
-      t.enc_[k] = SimdEncSymbol{e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift),
-                                e.rcp_shift == 0 ? 0 : static_cast<std::uint32_t>(std::uint64_t{1} << (32 - e.rcp_shift)), 0};
-      for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = SimdSlot::pack(s, f[s], slot - start);
+      if (want_enc) {
+        const EncSymbol e = make_enc_symbol(start, f[s], precision);
+        t.ref_enc_[k] = e;
+        t.enc_[k] = SimdEncSymbol{
+            e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift),
+            e.rcp_shift == 0 ? 0 : static_cast<std::uint32_t>(std::uint64_t{1} << (32 - e.rcp_shift)), 0};
+      }
+      if (want_dec)
+        for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = SimdSlot::pack(s, f[s], slot - start);
       start += f[s];
     }
   }
@@ -194,7 +204,12 @@ Isa kernel_isa(Isa requested) noexcept {
 
 Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
-  if (tables.contexts() != 1 || !o0_codable(data, tables)) return errc::invalid_argument;
+  if (tables.contexts() != 1 || !tables.can_encode() || !o0_codable(data, tables)) return errc::invalid_argument;
+  return detail::encode_order0_unchecked(data, tables, dst, isa);
+}
+
+Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                                    std::span<std::byte> dst, Isa isa) {
   Encoder enc(dst);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
@@ -210,7 +225,7 @@ Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const Byte
 }
 
 errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
-  if (tables.contexts() != 1) return errc::invalid_argument;
+  if (tables.contexts() != 1 || !tables.can_decode()) return errc::invalid_argument;
   Decoder dec(src);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
@@ -226,9 +241,15 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
 
 Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
+  const O1Map map{data.size(), data.size() / kLanes};
+  if (tables.contexts() != 256 || !tables.can_encode() || !o1_codable(data, tables, map)) return errc::invalid_argument;
+  return detail::encode_order1_unchecked(data, tables, dst, isa);
+}
+
+Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                                    std::span<std::byte> dst, Isa isa) {
   const std::size_t n = data.size();
   const O1Map map{n, n / kLanes};
-  if (tables.contexts() != 256 || !o1_codable(data, tables, map)) return errc::invalid_argument;
   Encoder enc(dst);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
@@ -251,7 +272,7 @@ Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const Byte
 }
 
 errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
-  if (tables.contexts() != 256) return errc::invalid_argument;
+  if (tables.contexts() != 256 || !tables.can_decode()) return errc::invalid_argument;
   Decoder dec(src);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();

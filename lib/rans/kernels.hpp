@@ -53,6 +53,13 @@ struct Kernels {
                         const std::uint32_t* slots, unsigned precision, DecCursor& c);
 };
 
+// encode_order0/1 without the check that every byte is codable (the byte codec
+// builds its tables from the data's own counts).
+Result<std::size_t> encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                            std::span<std::byte> dst, Isa isa);
+Result<std::size_t> encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
+                                            std::span<std::byte> dst, Isa isa);
+
 // Defined in kernels_<isa>.cpp (x86-64 builds only).
 const Kernels* kernels_sse2() noexcept;
 const Kernels* kernels_avx2() noexcept;

@@ -74,13 +74,18 @@ class ByteTables {
  public:
   static constexpr unsigned kMaxPrecision = 12;
 
+  enum class Use : std::uint8_t { encode = 1, decode = 2, both = 3 };  // which tables to fill
+
   // freqs: contexts * 256 entries, context-major; contexts is 1 or 256.
   // invalid_argument unless every context sums to 0 or 2^precision.
-  static Result<ByteTables> build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision);
+  static Result<ByteTables> build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision,
+                                  Use use = Use::both);
 
   [[nodiscard]] unsigned precision() const noexcept { return precision_; }
   [[nodiscard]] unsigned contexts() const noexcept { return contexts_; }
   [[nodiscard]] std::uint32_t freq(unsigned ctx, unsigned sym) const noexcept { return freq_[ctx * 256 + sym]; }
+  [[nodiscard]] bool can_encode() const noexcept { return !enc_.empty(); }
+  [[nodiscard]] bool can_decode() const noexcept { return !slots_.empty(); }
   // contexts * 256 entries.
   [[nodiscard]] std::span<const SimdEncSymbol> enc() const noexcept { return enc_; }
   [[nodiscard]] std::span<const EncSymbol> reference_enc() const noexcept { return ref_enc_; }
@@ -99,6 +104,7 @@ class ByteTables {
 // Upper bound of an encoded stream (= interleaved_bound(n, kLanes)).
 inline constexpr std::size_t encoded_bound(std::size_t n) noexcept { return interleaved_bound(n, kLanes); }
 
+// Encoders need tables built with Use::encode or both, decoders Use::decode or both.
 // Order 0 (tables.contexts() == 1). Every byte of data must have freq >= 1
 // (invalid_argument otherwise). Returns the stream size, or output_too_small.
 Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,

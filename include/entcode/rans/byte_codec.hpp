@@ -1,0 +1,103 @@
+// rans/byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
+//
+// A frame (every byte in doc/format.md, "Byte codec container"):
+//   "ECRB" magic, version 1, flags (bit 0: CRC32C present), block size log2,
+//   then blocks [kind][raw size varint][payload], an end byte 0, and the
+//   CRC32C of the content (u32 LE) when flagged.
+// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (32-way
+// interleaved, rans/interleaved.hpp, with a compact frequency header). The
+// encoder falls back to raw whenever coding would not save bytes, so
+// compress() never writes more than bound(n).
+// Decoders never read outside the input, never allocate more than one block
+// (<= 2^block_log2 bytes, and only once the block's payload is present) plus
+// what the caller's max_size allows, and distinguish `truncated` (input ends
+// inside the frame) from `corrupt` / `bad_header` / `unsupported_version` /
+// `checksum_mismatch`.
+// The functions below the frame API let a streaming caller (the entcode CLI)
+// code one block at a time in bounded memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "entcode/isa.hpp"
+#include "entcode/status.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec {
+
+inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
+inline constexpr std::uint8_t kVersion = 1;
+inline constexpr unsigned kMinBlockLog2 = 16;
+inline constexpr unsigned kMaxBlockLog2 = 26;
+inline constexpr std::size_t kFrameHeaderSize = 7;
+
+enum class BlockKind : std::uint8_t { end = 0, raw = 1, run = 2, order0 = 3, order1 = 4 };
+
+struct Options {
+  unsigned order = 0;        // 0 or 1 (order 1 falls back to order 0 on tiny blocks)
+  bool checksum = false;     // append CRC32C of the content
+  unsigned block_log2 = 22;  // block size 2^block_log2 (kMinBlockLog2..kMaxBlockLog2)
+  std::optional<Isa> isa;    // kernels to use; default selected_isa() (ENTCODE_ISA)
+};
+
+// Worst-case frame size for n input bytes (raw blocks + framing).
+std::size_t bound(std::size_t n, const Options& options = {}) noexcept;
+
+// Compresses src into dst (dst.size() >= bound(n) always suffices).
+Result<std::size_t> compress(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options = {});
+Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> src, const Options& options = {});
+
+// Decompresses one whole frame (no trailing bytes) into dst; returns the content size.
+Result<std::size_t> decompress(std::span<const std::byte> src, std::span<std::uint8_t> dst,
+                               std::optional<Isa> isa = std::nullopt);
+// As above into a new vector; too_large when the content would exceed max_size.
+Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> src, std::size_t max_size,
+                                             std::optional<Isa> isa = std::nullopt);
+
+// --- frame inspection (entcode info) -------------------------------------------
+
+struct FrameInfo {
+  unsigned block_log2 = 0;
+  bool checksum = false;
+  std::uint64_t content_size = 0;
+  std::uint64_t frame_size = 0;  // bytes of src the frame occupies
+  std::uint64_t blocks[5] = {};  // count per BlockKind (index = kind; [0] unused)
+  std::uint32_t stored_crc = 0;  // when checksum
+};
+// Walks the block headers (no decoding); errors as decompress would report for the framing.
+Result<FrameInfo> inspect(std::span<const std::byte> src);
+
+// --- streaming pieces ------------------------------------------------------------
+
+struct FrameHeader {
+  unsigned block_log2 = 22;
+  bool checksum = false;
+  [[nodiscard]] std::size_t block_size() const noexcept { return std::size_t{1} << block_log2; }
+};
+std::size_t write_frame_header(const Options& options, std::span<std::byte, kFrameHeaderSize> dst) noexcept;
+Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept;
+
+// One block (1 <= src.size() <= 2^block_log2) into dst (>= block_bound(src.size())).
+std::size_t block_bound(std::size_t n) noexcept;
+Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
+
+// The encoded size and content size of the block (or end marker) at the start
+// of src: `truncated` if its header or payload is not all there yet.
+struct BlockExtent {
+  BlockKind kind;
+  std::size_t encoded_size;  // whole block including its header (1 for the end marker)
+  std::size_t raw_size;      // 0 for the end marker
+};
+Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept;
+// Decodes exactly one block (src as measured by peek_block) into dst (size raw_size).
+errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,
+                      std::optional<Isa> isa = std::nullopt);
+
+}  // namespace byte_codec
+}  // namespace v0
+}  // namespace entcode

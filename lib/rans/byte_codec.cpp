@@ -1,0 +1,455 @@
+// rans/byte_codec.cpp — the order-0 / order-1 byte compressor container
+// (see rans/byte_codec.hpp and doc/format.md "Byte codec container").
+#include "entcode/rans/byte_codec.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "entcode/byte_io.hpp"
+#include "entcode/crc32c.hpp"
+#include "entcode/rans/interleaved.hpp"
+#include "kernels.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec {
+
+namespace {
+
+using rans::ByteTables;
+constexpr unsigned kPrecision = 12;          // of every rANS block written
+constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
+constexpr std::size_t kMaxVarint32 = 5;
+constexpr std::uint8_t kFlagChecksum = 1;
+
+std::size_t varint_size(std::uint64_t v) noexcept {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+Result<Isa> resolve(std::optional<Isa> isa) noexcept {
+  if (!isa) return selected_isa();
+  if (!isa_supported(*isa)) return errc::unsupported_isa;
+  return *isa;
+}
+
+// --- frequency headers ----------------------------------------------------------
+// A symbol set: u8 (k - 1), then k ascending bytes if k < 32, else a 32-byte bitmap.
+// A model: its symbol set, then varint(freq - 1) for each symbol but the last,
+// whose frequency is 2^p minus the others'.
+
+void put_symbol_set(SpanWriter& w, const std::array<bool, 256>& present, unsigned k) {
+  w.put_u8(static_cast<std::uint8_t>(k - 1));
+  if (k < 32) {
+    for (unsigned s = 0; s < 256; ++s)
+      if (present[s]) w.put_u8(static_cast<std::uint8_t>(s));
+    return;
+  }
+  for (unsigned byte = 0; byte < 32; ++byte) {
+    std::uint8_t bits = 0;
+    for (unsigned b = 0; b < 8; ++b) bits = static_cast<std::uint8_t>(bits | (present[byte * 8 + b] ? 1u << b : 0u));
+    w.put_u8(bits);
+  }
+}
+
+// Returns the number of symbols, 0 on error (recorded in r).
+unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
+  present.fill(false);
+  const unsigned k = r.get_u8() + 1u;
+  if (k < 32) {
+    int last = -1;
+    for (unsigned i = 0; i < k; ++i) {
+      const int s = r.get_u8();
+      if (!r.ok()) return 0;
+      if (s <= last) {
+        r.fail(errc::corrupt);
+        return 0;
+      }
+      present[static_cast<unsigned>(s)] = true;
+      last = s;
+    }
+    return k;
+  }
+  const auto bits = r.get_bytes(32);
+  if (!r.ok()) return 0;
+  unsigned count = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    present[s] = ((std::to_integer<unsigned>(bits[s / 8]) >> (s % 8)) & 1) != 0;
+    count += present[s];
+  }
+  if (count != k) {
+    r.fail(errc::corrupt);
+    return 0;
+  }
+  return k;
+}
+
+void put_model(SpanWriter& w, const std::uint32_t* freq) {
+  std::array<bool, 256> present{};
+  unsigned k = 0, last = 0;
+  for (unsigned s = 0; s < 256; ++s)
+    if (freq[s] != 0) {
+      present[s] = true;
+      ++k;
+      last = s;
+    }
+  put_symbol_set(w, present, k);
+  for (unsigned s = 0; s < last; ++s)
+    if (freq[s] != 0) w.put_varint(freq[s] - 1);
+}
+
+void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision) {
+  std::array<bool, 256> present{};
+  const unsigned k = get_symbol_set(r, present);
+  if (k == 0) return;
+  const std::uint32_t total = 1u << precision;
+  std::uint32_t sum = 0;
+  unsigned seen = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    if (!present[s]) continue;
+    if (++seen == k) {  // the last symbol takes the rest
+      if (sum >= total) return r.fail(errc::corrupt);
+      freq[s] = total - sum;
+      return;
+    }
+    const std::uint64_t f = r.get_varint() + 1;
+    if (!r.ok()) return;
+    if (f >= total || sum + f >= total) return r.fail(errc::corrupt);
+    freq[s] = static_cast<std::uint32_t>(f);
+    sum += freq[s];
+  }
+}
+
+// --- counting ---------------------------------------------------------------------
+
+void count_order0(std::span<const std::uint8_t> src, std::uint64_t* counts) {
+  std::array<std::array<std::uint32_t, 256>, 4> c{};  // 4 tables: fewer store-to-load stalls
+  std::size_t i = 0;
+  for (; i + 4 <= src.size(); i += 4) {
+    ++c[0][src[i]];
+    ++c[1][src[i + 1]];
+    ++c[2][src[i + 2]];
+    ++c[3][src[i + 3]];
+  }
+  for (; i < src.size(); ++i) ++c[0][src[i]];
+  for (unsigned s = 0; s < 256; ++s) counts[s] = std::uint64_t{c[0][s]} + c[1][s] + c[2][s] + c[3][s];
+}
+
+// Contexts as defined in rans/interleaved.hpp (lane segments + tail).
+void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint64_t>& counts) {
+  const std::size_t n = src.size(), m = n / rans::kLanes;
+  counts.assign(256 * 256, 0);
+  for (unsigned k = 0; k < rans::kLanes && m > 0; ++k) {
+    const std::uint8_t* seg = src.data() + k * m;
+    ++counts[seg[0]];
+    for (std::size_t j = 1; j < m; ++j) ++counts[std::size_t{seg[j - 1]} * 256 + seg[j]];
+  }
+  for (std::size_t i = rans::kLanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
+}
+
+// Normalised frequencies for `contexts` models; false if normalisation failed.
+bool normalise(const std::uint64_t* counts, unsigned contexts, std::vector<std::uint32_t>& freqs) {
+  freqs.assign(std::size_t{contexts} * 256, 0);
+  for (unsigned c = 0; c < contexts; ++c) {
+    const std::span<const std::uint64_t> cc(counts + std::size_t{c} * 256, 256);
+    if (std::all_of(cc.begin(), cc.end(), [](std::uint64_t v) { return v == 0; })) continue;
+    auto f = rans::normalize_frequencies(cc, kPrecision);
+    if (!f) return false;
+    std::copy(f->begin(), f->end(), freqs.begin() + std::size_t{c} * 256);
+  }
+  return true;
+}
+
+// --- blocks -----------------------------------------------------------------------
+
+std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> dst) {
+  SpanWriter w(dst);
+  w.put_u8(static_cast<std::uint8_t>(BlockKind::raw));
+  w.put_varint(src.size());
+  w.put_bytes(std::as_bytes(src));
+  return w.size();
+}
+
+// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
+std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order, Isa isa,
+                       std::size_t budget) {
+  const unsigned contexts = order == 0 ? 1 : 256;
+  std::vector<std::uint64_t> counts(std::size_t{contexts} * 256, 0);
+  if (order == 0) count_order0(src, counts.data());
+  else count_order1(src, counts);
+  std::vector<std::uint32_t> freqs;
+  if (!normalise(counts.data(), contexts, freqs)) return 0;
+  auto tables = ByteTables::build(freqs, contexts, kPrecision, ByteTables::Use::encode);
+  if (!tables) return 0;
+
+  SpanWriter w(dst.first(std::min(dst.size(), budget)));
+  w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
+  w.put_varint(src.size());
+  w.put_u8(kPrecision);
+  if (order == 0) {
+    put_model(w, freqs.data());
+  } else {
+    std::array<bool, 256> used{};
+    unsigned k = 0;
+    for (unsigned c = 0; c < 256; ++c) {
+      used[c] = std::any_of(freqs.begin() + c * 256, freqs.begin() + (c + 1) * 256, [](std::uint32_t f) { return f; });
+      k += used[c];
+    }
+    put_symbol_set(w, used, k);
+    for (unsigned c = 0; c < 256; ++c)
+      if (used[c]) put_model(w, freqs.data() + std::size_t{c} * 256);
+  }
+  const auto size_field = w.reserve(4);
+  if (w.error() != errc::ok) return 0;
+  const auto stream = order == 0 ? rans::detail::encode_order0_unchecked(src, *tables, w.remaining(), isa)
+                                 : rans::detail::encode_order1_unchecked(src, *tables, w.remaining(), isa);
+  if (!stream) return 0;
+  for (int b = 0; b < 4; ++b) size_field[static_cast<std::size_t>(b)] = static_cast<std::byte>(*stream >> (8 * b));
+  return w.size() + *stream;
+}
+
+errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
+  const unsigned precision = r.get_u8();
+  if (!r.ok()) return r.error();
+  if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
+  const unsigned contexts = order == 0 ? 1 : 256;
+  std::vector<std::uint32_t> freqs(std::size_t{contexts} * 256, 0);
+  if (order == 0) {
+    get_model(r, freqs.data(), precision);
+  } else {
+    std::array<bool, 256> used{};
+    get_symbol_set(r, used);
+    for (unsigned c = 0; c < 256 && r.ok(); ++c)
+      if (used[c]) get_model(r, freqs.data() + std::size_t{c} * 256, precision);
+  }
+  const std::uint32_t stream_size = r.get_u32();
+  const auto stream = r.get_bytes(stream_size);
+  if (!r.ok()) return r.error();
+  const auto tables = ByteTables::build(freqs, contexts, precision, ByteTables::Use::decode);
+  if (!tables) return errc::corrupt;
+  const errc e = order == 0 ? rans::decode_order0(stream, *tables, dst, isa) : rans::decode_order1(stream, *tables, dst, isa);
+  // The block's stream is complete, so a decoder wanting more words means junk.
+  return e == errc::truncated ? errc::corrupt : e;
+}
+
+bool all_same(std::span<const std::uint8_t> src) {
+  return std::all_of(src.begin(), src.end(), [&](std::uint8_t b) { return b == src[0]; });
+}
+
+}  // namespace
+
+// --- streaming pieces -------------------------------------------------------------
+
+std::size_t block_bound(std::size_t n) noexcept { return 1 + varint_size(n) + n; }
+
+std::size_t write_frame_header(const Options& options, std::span<std::byte, kFrameHeaderSize> dst) noexcept {
+  for (int i = 0; i < 4; ++i) dst[static_cast<std::size_t>(i)] = static_cast<std::byte>(kMagic[i]);
+  dst[4] = static_cast<std::byte>(kVersion);
+  dst[5] = static_cast<std::byte>(options.checksum ? kFlagChecksum : 0);
+  dst[6] = static_cast<std::byte>(options.block_log2);
+  return kFrameHeaderSize;
+}
+
+Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept {
+  for (std::size_t i = 0; i < 4 && i < src.size(); ++i)
+    if (std::to_integer<std::uint8_t>(src[i]) != kMagic[i]) return errc::bad_header;
+  if (src.size() < kFrameHeaderSize) return errc::truncated;
+  if (std::to_integer<std::uint8_t>(src[4]) != kVersion) return errc::unsupported_version;
+  const auto flags = std::to_integer<std::uint8_t>(src[5]);
+  const auto log2 = std::to_integer<unsigned>(src[6]);
+  if ((flags & ~kFlagChecksum) != 0 || log2 < kMinBlockLog2 || log2 > kMaxBlockLog2) return errc::bad_header;
+  return FrameHeader{log2, (flags & kFlagChecksum) != 0};
+}
+
+Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
+  if (src.empty() || options.order > 1 || options.block_log2 < kMinBlockLog2 || options.block_log2 > kMaxBlockLog2 ||
+      src.size() > (std::size_t{1} << options.block_log2))
+    return errc::invalid_argument;
+  if (dst.size() < block_bound(src.size())) return errc::output_too_small;
+  const auto isa = resolve(options.isa);
+  if (!isa) return isa.error();
+  if (all_same(src)) {
+    SpanWriter w(dst);
+    w.put_u8(static_cast<std::uint8_t>(BlockKind::run));
+    w.put_varint(src.size());
+    w.put_u8(src[0]);
+    return w.size();
+  }
+  const unsigned order = src.size() < kMinOrder1Size ? 0 : options.order;
+  const std::size_t raw = block_bound(src.size());
+  if (const std::size_t coded = write_rans(src, dst, order, *isa, raw - 1); coded != 0) return coded;
+  return write_raw(src, dst);
+}
+
+Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept {
+  ByteReader r(src);
+  const auto kind = static_cast<BlockKind>(r.get_u8());
+  if (!r.ok()) return r.error();
+  if (kind == BlockKind::end) return BlockExtent{kind, 1, 0};
+  const std::uint64_t raw = r.get_varint();
+  if (!r.ok()) return r.error();
+  if (raw == 0 || raw > header.block_size()) return errc::corrupt;
+  const auto n = static_cast<std::size_t>(raw);
+  switch (kind) {
+    case BlockKind::raw: r.get_bytes(n); break;
+    case BlockKind::run: r.get_u8(); break;
+    case BlockKind::order0:
+    case BlockKind::order1: {
+      const unsigned precision = r.get_u8();
+      if (r.ok() && (precision < 1 || precision > ByteTables::kMaxPrecision)) return errc::corrupt;
+      std::vector<std::uint32_t> freqs(256, 0);
+      if (kind == BlockKind::order0) {
+        get_model(r, freqs.data(), precision);
+      } else {
+        std::array<bool, 256> used{};
+        get_symbol_set(r, used);
+        for (unsigned c = 0; c < 256 && r.ok(); ++c)
+          if (used[c]) get_model(r, freqs.data(), precision);
+      }
+      r.get_bytes(r.get_u32());
+      break;
+    }
+    default: return errc::corrupt;
+  }
+  if (!r.ok()) return r.error();
+  return BlockExtent{kind, r.position(), n};
+}
+
+errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,
+                      std::optional<Isa> isa) {
+  const auto ext = peek_block(src, header);
+  if (!ext) return ext.error();
+  if (ext->kind == BlockKind::end || ext->raw_size != dst.size()) return errc::invalid_argument;
+  const auto use = resolve(isa);
+  if (!use) return use.error();
+  ByteReader r(src.first(ext->encoded_size));
+  r.get_u8();
+  r.get_varint();
+  switch (ext->kind) {
+    case BlockKind::raw: std::memcpy(dst.data(), r.get_bytes(dst.size()).data(), dst.size()); return errc::ok;
+    case BlockKind::run: std::memset(dst.data(), r.get_u8(), dst.size()); return errc::ok;
+    case BlockKind::order0: return decode_rans(r, dst, 0, *use);
+    case BlockKind::order1: return decode_rans(r, dst, 1, *use);
+    case BlockKind::end: break;
+  }
+  return errc::corrupt;
+}
+
+// --- whole frames -------------------------------------------------------------------
+
+std::size_t bound(std::size_t n, const Options& options) noexcept {
+  const unsigned log2 = std::clamp(options.block_log2, kMinBlockLog2, kMaxBlockLog2);
+  const std::size_t block = std::size_t{1} << log2;
+  const std::size_t blocks = (n + block - 1) / block;
+  return kFrameHeaderSize + n + blocks * (1 + kMaxVarint32) + 1 + 4;
+}
+
+Result<std::size_t> compress(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
+  if (options.order > 1 || options.block_log2 < kMinBlockLog2 || options.block_log2 > kMaxBlockLog2)
+    return errc::invalid_argument;
+  if (dst.size() < kFrameHeaderSize) return errc::output_too_small;
+  std::size_t pos = write_frame_header(options, dst.first<kFrameHeaderSize>());
+  const std::size_t block = std::size_t{1} << options.block_log2;
+  for (std::size_t off = 0; off < src.size(); off += block) {
+    const auto size = compress_block(src.subspan(off, std::min(block, src.size() - off)), dst.subspan(pos), options);
+    if (!size) return size.error();
+    pos += *size;
+  }
+  SpanWriter w(dst.subspan(pos));
+  w.put_u8(static_cast<std::uint8_t>(BlockKind::end));
+  if (options.checksum) w.put_u32(crc32c(std::as_bytes(src)));
+  if (w.error() != errc::ok) return w.error();
+  return pos + w.size();
+}
+
+Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> src, const Options& options) {
+  std::vector<std::byte> out(bound(src.size(), options));
+  const auto size = compress(src, out, options);
+  if (!size) return size.error();
+  out.resize(*size);
+  return out;
+}
+
+namespace {
+
+// Walks (and, with `sink`, decodes) a frame; sink(raw_size) returns the span to
+// decode the next block into, or an empty span with an error code set.
+template <class Sink>
+Result<FrameInfo> walk(std::span<const std::byte> src, std::optional<Isa> isa, Sink&& sink) {
+  const auto header = read_frame_header(src);
+  if (!header) return header.error();
+  FrameInfo info;
+  info.block_log2 = header->block_log2;
+  info.checksum = header->checksum;
+  std::size_t pos = kFrameHeaderSize;
+  for (;;) {
+    const auto ext = peek_block(src.subspan(pos), *header);
+    if (!ext) return ext.error();
+    ++info.blocks[static_cast<unsigned>(ext->kind)];
+    if (ext->kind == BlockKind::end) {
+      pos += 1;
+      break;
+    }
+    errc e = errc::ok;
+    const std::span<std::uint8_t> out = sink(ext->raw_size, e);
+    if (e != errc::ok) return e;
+    if (!out.empty()) {
+      e = decompress_block(src.subspan(pos, ext->encoded_size), out, *header, isa);
+      if (e != errc::ok) return e;
+    }
+    info.content_size += ext->raw_size;
+    pos += ext->encoded_size;
+  }
+  if (header->checksum) {
+    if (src.size() - pos < 4) return errc::truncated;
+    for (int b = 0; b < 4; ++b) info.stored_crc |= std::to_integer<std::uint32_t>(src[pos++]) << (8 * b);
+  }
+  info.frame_size = pos;
+  return info;
+}
+
+}  // namespace
+
+Result<FrameInfo> inspect(std::span<const std::byte> src) {
+  return walk(src, Isa::scalar, [](std::size_t, errc&) { return std::span<std::uint8_t>{}; });
+}
+
+Result<std::size_t> decompress(std::span<const std::byte> src, std::span<std::uint8_t> dst, std::optional<Isa> isa) {
+  std::size_t pos = 0;
+  const auto info = walk(src, isa, [&](std::size_t n, errc& e) {
+    if (dst.size() - pos < n) {
+      e = errc::output_too_small;
+      return std::span<std::uint8_t>{};
+    }
+    pos += n;
+    return dst.subspan(pos - n, n);
+  });
+  if (!info) return info.error();
+  if (info->frame_size != src.size()) return errc::corrupt;
+  if (info->checksum && crc32c(std::as_bytes(dst.first(pos))) != info->stored_crc) return errc::checksum_mismatch;
+  return pos;
+}
+
+Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> src, std::size_t max_size,
+                                             std::optional<Isa> isa) {
+  std::vector<std::uint8_t> out;
+  const auto info = walk(src, isa, [&](std::size_t n, errc& e) {
+    if (max_size - out.size() < n) {
+      e = errc::too_large;
+      return std::span<std::uint8_t>{};
+    }
+    out.resize(out.size() + n);
+    return std::span<std::uint8_t>(out).last(n);
+  });
+  if (!info) return info.error();
+  if (info->frame_size != src.size()) return errc::corrupt;
+  if (info->checksum && crc32c(std::as_bytes(std::span<const std::uint8_t>(out))) != info->stored_crc)
+    return errc::checksum_mismatch;
+  return out;
+}
+
+}  // namespace byte_codec
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,230 @@
+// test_byte_codec.cpp — CRC32C vectors, the byte codec container: exact bytes of
+// small frames, round trips over orders / sizes / block boundaries / ISAs,
+// identical output on every ISA, bound(), and hostile input (truncation, bit
+// flips, bad headers, size caps).
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "entcode/crc32c.hpp"
+#include "entcode/rans/byte_codec.hpp"
+
+using namespace entcode;
+namespace bc = entcode::byte_codec;
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+using Frame = std::vector<std::byte>;
+
+Bytes text_like(std::size_t n, std::uint32_t seed) {
+  static constexpr std::string_view kWords[] = {"the ", "rans ", "coder ", "entropy ", "of ", "a ", "stream\n",
+                                                "interleaved ", "byte ", "and ", "order ", "1 ", "context, "};
+  std::mt19937 rng(seed);
+  Bytes v;
+  while (v.size() < n)
+    for (char c : kWords[rng() % std::size(kWords)]) v.push_back(static_cast<std::uint8_t>(c));
+  v.resize(n);
+  return v;
+}
+
+Bytes geometric(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::geometric_distribution<int> g(0.16);
+  Bytes v(n);
+  for (auto& b : v) b = static_cast<std::uint8_t>(std::min(g(rng), 255));
+  return v;
+}
+
+Bytes random_bytes(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  Bytes v(n);
+  for (auto& b : v) b = static_cast<std::uint8_t>(rng());
+  return v;
+}
+
+Frame bytes_of(std::initializer_list<int> v) {
+  Frame f;
+  for (int b : v) f.push_back(static_cast<std::byte>(b));
+  return f;
+}
+
+std::vector<Isa> machine_isas() {
+  std::vector<Isa> v;
+  for (Isa isa : kAllIsas)
+    if (isa_supported(isa)) v.push_back(isa);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc32c]") {
+  const std::string_view check = "123456789";
+  const auto bytes = std::as_bytes(std::span(check.data(), check.size()));
+  REQUIRE(crc32c(bytes) == 0xE3069283u);
+  REQUIRE(crc32c_portable(bytes) == 0xE3069283u);
+  REQUIRE(crc32c({}) == 0);
+  const Bytes zeros(32, 0);  // RFC 3720 B.4: 32 bytes of zeros
+  REQUIRE(crc32c(std::as_bytes(std::span(zeros))) == 0x8A9136AAu);
+  const Bytes data = random_bytes(10007, 1);
+  const auto all = std::as_bytes(std::span(data));
+  for (std::size_t cut : {0, 1, 7, 8, 9, 5000, 10007})
+    REQUIRE(crc32c(all.subspan(cut), crc32c(all.first(cut))) == crc32c_portable(all));
+}
+
+TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
+  bc::Options o;
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 1, 0, 22, 0}));
+  const Bytes one{'A'};
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 1, 0, 22, 2, 1, 'A', 0}));
+  const Bytes two{'A', 'B'};  // coding cannot win: a raw block
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 1, 0, 22, 1, 2, 'A', 'B', 0}));
+  o.checksum = true;
+  o.block_log2 = 16;
+  // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 1, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+}
+
+TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
+  const auto isas = machine_isas();
+  const std::size_t block = std::size_t{1} << 16;
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{33}, std::size_t{4095},
+                        std::size_t{4096}, block - 1, block, block + 1, 3 * block + 100}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      const Bytes data = kind == 0 ? text_like(n, 1) : kind == 1 ? geometric(n, 2) : kind == 2 ? random_bytes(n, 3) : Bytes(n, 9);
+      for (unsigned order : {0u, 1u}) {
+        for (bool checksum : {false, true}) {
+          CAPTURE(n, kind, order, checksum);
+          bc::Options o;
+          o.order = order;
+          o.checksum = checksum;
+          o.block_log2 = 16;
+          o.isa = Isa::scalar;
+          const auto ref = bc::compress(data, o);
+          REQUIRE(ref.ok());
+          REQUIRE(ref->size() <= bc::bound(n, o));
+          for (Isa isa : isas) {
+            o.isa = isa;
+            REQUIRE(*bc::compress(data, o) == *ref);
+            const auto back = bc::decompress(*ref, n, isa);
+            REQUIRE(back.ok());
+            REQUIRE(*back == data);
+          }
+          Bytes into(n + 5, 0xEE);
+          REQUIRE(*bc::decompress(*ref, into) == n);
+          REQUIRE(std::equal(data.begin(), data.end(), into.begin()));
+          const auto info = bc::inspect(*ref);
+          REQUIRE(info.ok());
+          REQUIRE(info->content_size == n);
+          REQUIRE(info->frame_size == ref->size());
+          if (n > 0 && kind == 3) REQUIRE(info->blocks[static_cast<int>(bc::BlockKind::run)] == (n + block - 1) / block);
+          if (n > 4096 && kind == 2) REQUIRE(info->blocks[static_cast<int>(bc::BlockKind::raw)] > 0);
+          if (n >= 4096 && kind == 0)
+            REQUIRE(info->blocks[static_cast<int>(order == 0 ? bc::BlockKind::order0 : bc::BlockKind::order1)] > 0);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("byte codec: order 1 beats order 0 on text, both beat raw", "[byte_codec]") {
+  const Bytes data = text_like(200000, 7);
+  bc::Options o0, o1;
+  o1.order = 1;
+  const auto s0 = bc::compress(data, o0)->size();
+  const auto s1 = bc::compress(data, o1)->size();
+  REQUIRE(s0 < data.size() / 2);
+  REQUIRE(s1 < s0);
+}
+
+TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
+  bc::Options o;
+  o.order = 1;
+  o.checksum = true;
+  o.block_log2 = 16;
+  const Bytes data = text_like(150000, 9);
+  const Frame good = *bc::compress(data, o);
+  const std::size_t n = data.size();
+
+  SECTION("every prefix is truncated") {
+    for (std::size_t cut = 0; cut < good.size(); cut += 1 + cut / 50) {
+      CAPTURE(cut);
+      REQUIRE(bc::decompress(std::span(good).first(cut), n).error() == errc::truncated);
+    }
+    REQUIRE(bc::decompress(std::span(good).first(good.size() - 1), n).error() == errc::truncated);
+  }
+  SECTION("headers") {
+    Frame f = good;
+    f[0] = std::byte{'X'};
+    REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
+    REQUIRE(bc::decompress(bytes_of({'P', 'K', 3, 4, 20, 0, 0, 0}), n).error() == errc::bad_header);
+    f = good;
+    f[4] = std::byte{2};
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    f = good;
+    f[5] = std::byte{0x81};
+    REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
+    f = good;
+    f[6] = std::byte{40};
+    REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
+  }
+  SECTION("size caps and junk") {
+    REQUIRE(bc::decompress(good, n - 1).error() == errc::too_large);
+    Bytes small(n - 1);
+    REQUIRE(bc::decompress(good, small).error() == errc::output_too_small);
+    Frame longer = good;
+    longer.push_back(std::byte{0});
+    REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
+    // A run block claiming more than the block size.
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 1, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+            errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 1, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    Frame crc = good;
+    crc.back() ^= std::byte{1};
+    REQUIRE(bc::decompress(crc, n).error() == errc::checksum_mismatch);
+  }
+  SECTION("bit flips never crash and never return wrong data silently") {
+    std::mt19937 rng(5);
+    for (int trial = 0; trial < 300; ++trial) {
+      Frame f = good;
+      f[rng() % f.size()] ^= std::byte{static_cast<std::uint8_t>(1u << (rng() % 8))};
+      const auto r = bc::decompress(f, n);
+      if (r.ok()) REQUIRE(*r == data);  // only possible if the flip hit a don't-care bit
+      for (Isa isa : machine_isas()) REQUIRE(bc::decompress(f, n, isa).error() == r.error());
+    }
+  }
+}
+
+TEST_CASE("byte codec: streaming pieces agree with the frame API", "[byte_codec]") {
+  bc::Options o;
+  o.block_log2 = 16;
+  const Bytes data = geometric(100000, 4);
+  Frame frame(bc::kFrameHeaderSize);
+  bc::write_frame_header(o, std::span<std::byte, bc::kFrameHeaderSize>(frame.data(), bc::kFrameHeaderSize));
+  for (std::size_t off = 0; off < data.size(); off += 65536) {
+    const auto block = std::span(data).subspan(off, std::min<std::size_t>(65536, data.size() - off));
+    Frame out(bc::block_bound(block.size()));
+    out.resize(*bc::compress_block(block, out, o));
+    frame.insert(frame.end(), out.begin(), out.end());
+  }
+  frame.push_back(std::byte{0});
+  REQUIRE(frame == *bc::compress(data, o));
+  const auto header = bc::read_frame_header(frame);
+  REQUIRE(header.ok());
+  const auto ext = bc::peek_block(std::span(frame).subspan(bc::kFrameHeaderSize), *header);
+  REQUIRE(ext.ok());
+  REQUIRE(ext->raw_size == 65536);
+  REQUIRE(bc::peek_block(std::span(frame).subspan(bc::kFrameHeaderSize, ext->encoded_size - 1), *header).error() ==
+          errc::truncated);
+  Bytes out(65536);
+  REQUIRE(bc::decompress_block(std::span(frame).subspan(bc::kFrameHeaderSize, ext->encoded_size), out, *header) == errc::ok);
+  REQUIRE(std::equal(out.begin(), out.end(), data.begin()));
+  bc::Options bad;
+  bad.order = 2;
+  REQUIRE(bc::compress(data, bad).error() == errc::invalid_argument);
+  bad = o;
+  bad.isa = Isa::avx512;
+  if (!isa_supported(Isa::avx512)) REQUIRE(bc::compress(data, bad).error() == errc::unsupported_isa);
+}
