@@ -95,6 +95,7 @@ class CabacDecoder {
 
   // Fast grouped bypass, precondition 0 <= n <= 32.
   std::uint32_t decode_bypass_bits(int n) noexcept {
+    if (n == 0) [[unlikely]] return 0;  // needs no bits, even after the last codeword
     if (n > kMaxBypassGroup) [[unlikely]] {
       const std::uint32_t hi = bypass_group(n - 16);
       return hi << 16 | bypass_group(16);
@@ -109,8 +110,9 @@ class CabacDecoder {
     if (range_ < (std::uint64_t{256} << kShift)) [[unlikely]] {
       range_ <<= 1;
       value_ <<= 1;
-      if (--bits_ < kMinBits) [[unlikely]] refill();
+      --bits_;
     }
+    if (bits_ < kMinBits) [[unlikely]] refill();  // also reports a call after the last codeword
     return 0;
   }
 
