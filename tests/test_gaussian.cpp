@@ -250,18 +250,18 @@ TEST_CASE("ECGL: every kernel ISA equals the interleaved reference", "[gaussian]
     INFO("isa " << to_string(isa));
     const detail::Kernels& k = detail::kernels_for(isa);
     std::vector<std::byte> out(cap);
-    const std::size_t size = k.encode32(gc.tables(), l.symbols.data(), l.indexes.data(), l.symbols.size(), out.data(), cap);
+    const std::size_t size = k.encode32(detail::view_of(gc.tables()), l.symbols.data(), l.indexes.data(), l.symbols.size(), out.data(), cap);
     out.resize(size);
     CHECK(out == ref);
     std::vector<std::int32_t> dec(l.symbols.size());
-    CHECK(k.decode32(gc.tables(), ref.data(), ref.size(), l.indexes.data(), l.indexes.size(), dec.data()) == errc::ok);
+    CHECK(k.decode32(detail::view_of(gc.tables()), ref.data(), ref.size(), l.indexes.data(), l.indexes.size(), dec.data()) == errc::ok);
     CHECK(dec == ref_out);
     // Truncated and corrupt inputs are reported the same way as the reference.
-    CHECK(k.decode32(gc.tables(), ref.data(), ref.size() - 2, l.indexes.data(), l.indexes.size(), dec.data()) ==
+    CHECK(k.decode32(detail::view_of(gc.tables()), ref.data(), ref.size() - 2, l.indexes.data(), l.indexes.size(), dec.data()) ==
           errc::truncated);
     std::vector<std::byte> bad = ref;
     bad[200] ^= std::byte{0x10};
-    CHECK(k.decode32(gc.tables(), bad.data(), bad.size(), l.indexes.data(), l.indexes.size(), dec.data()) ==
+    CHECK(k.decode32(detail::view_of(gc.tables()), bad.data(), bad.size(), l.indexes.data(), l.indexes.size(), dec.data()) ==
           detail::rans_decode_reference(gc.tables(), bad.data(), bad.size(), l.indexes.data(), l.indexes.size(), 32,
                                         dec.data()));
     // Whole streams through the public API under ENTCODE_ISA.

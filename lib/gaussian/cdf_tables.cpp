@@ -68,7 +68,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
   }
   t.fingerprint_ = h;
   t.enc_.resize(t.cdf_.size());
-  t.guide_.resize(guide_total);
+  t.guide_.resize(guide_total + 1);  // + 1: 32-bit gathers of the last entry stay inside
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
     const std::size_t bins = std::size_t{info.max_value} + 1;

@@ -86,7 +86,7 @@ EncodedSub encode_substream(const CdfTables& t, const std::int32_t* sym, const s
   sub.rans.resize(detail::rans_bound(n, lanes));
   const std::size_t size =
       lanes == detail::kFastLanes
-          ? kernels.encode32(t, sym, idx, n, sub.rans.data(), sub.rans.size())
+          ? kernels.encode32(detail::view_of(t), sym, idx, n, sub.rans.data(), sub.rans.size())
           : detail::rans_encode_reference(t, sym, idx, n, lanes, sub.rans.data(), sub.rans.size());
   sub.rans.resize(size);
   detail::encode_escapes(t, sym, idx, n, sub.escapes);
@@ -108,7 +108,7 @@ errc decode_substream(const CdfTables& t, std::span<const std::byte> src, const 
   if (rans_size > r.remaining()) return errc::truncated;
   const auto rans = r.get_bytes(static_cast<std::size_t>(rans_size));
   const errc e = lanes == detail::kFastLanes
-                     ? kernels.decode32(t, rans.data(), rans.size(), idx, n, out)
+                     ? kernels.decode32(detail::view_of(t), rans.data(), rans.size(), idx, n, out)
                      : detail::rans_decode_reference(t, rans.data(), rans.size(), idx, n, lanes, out);
   if (e != errc::ok) return e;
   return detail::decode_escapes(t, r.rest(), idx, n, out);

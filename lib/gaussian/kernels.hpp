@@ -30,11 +30,23 @@ namespace detail {
 
 inline constexpr unsigned kFastLanes = 32;
 
+// Raw pointers into a CdfTables (no inline functions of entcode's headers are
+// called from per-ISA TUs, so none can be compiled with AVX-512 flags: ODR).
+struct TableView {
+  const TableInfo* info;
+  const std::uint32_t* cdf;
+  const rans::EncSymbol* enc;
+  const std::uint16_t* guide;  // has one padding entry past the end
+};
+inline TableView view_of(const CdfTables& t) noexcept {
+  return {t.info().data(), t.cdf_data().data(), t.enc_data().data(), t.guide_data().data()};
+}
+
 constexpr std::size_t rans_bound(std::size_t n, unsigned lanes) noexcept { return 4 * std::size_t{lanes} + 2 * n; }
 
-using EncodeKernel = std::size_t (*)(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
+using EncodeKernel = std::size_t (*)(const TableView& t, const std::int32_t* sym, const std::int32_t* idx,
                                      std::size_t n, std::byte* dst, std::size_t cap) noexcept;
-using DecodeKernel = errc (*)(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
+using DecodeKernel = errc (*)(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                               std::size_t n, std::int32_t* out) noexcept;
 
 struct Kernels {

@@ -39,12 +39,12 @@ inline std::uint32_t load_u32(const std::byte* p) noexcept {
   return v;  // little-endian hosts only (x86-64, aarch64)
 }
 
-std::size_t encode32_scalar(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+std::size_t encode32_scalar(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
                             std::byte* dst, std::size_t cap) noexcept {
   constexpr unsigned lanes = kFastLanes;
   if (cap < rans_bound(n, lanes)) return 0;
-  const TableInfo* info = t.info().data();
-  const rans::EncSymbol* enc = t.enc_data().data();
+  const TableInfo* info = t.info;
+  const rans::EncSymbol* enc = t.enc;
   std::uint32_t x[lanes];
   for (auto& v : x) v = kStateLow;
   auto* words = reinterpret_cast<std::uint8_t*>(dst) + cap;  // written backwards
@@ -65,13 +65,13 @@ std::size_t encode32_scalar(const CdfTables& t, const std::int32_t* sym, const s
   return size;
 }
 
-errc decode32_scalar(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
+errc decode32_scalar(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                      std::size_t n, std::int32_t* out) noexcept {
   constexpr unsigned lanes = kFastLanes;
   if (size < 4 * lanes) return errc::truncated;
-  const TableInfo* info = t.info().data();
-  const std::uint32_t* cdf = t.cdf_data().data();
-  const std::uint16_t* guide = t.guide_data().data();
+  const TableInfo* info = t.info;
+  const std::uint32_t* cdf = t.cdf;
+  const std::uint16_t* guide = t.guide;
   std::uint32_t x[lanes];
   for (unsigned l = 0; l < lanes; ++l) {
     x[l] = load_u32(src + 4 * l);
