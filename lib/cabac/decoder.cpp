@@ -10,42 +10,12 @@ CabacDecoder::CabacDecoder(std::span<const std::byte> src) noexcept
   init_codeword();
 }
 
-void CabacDecoder::fail(errc e) noexcept {
-  if (error_ == errc::ok) error_ = e;
-  // A dead engine: offset 0 with no source decodes only zeros, forever.
-  ok_mask_ = 0;
-  value_ = 0;
-  range_ = std::uint64_t{kInitRange} << kShift;
-  bits_ = kShift;
-  ptr_ = end_;
-}
-
-std::uint64_t CabacDecoder::consumed_bits() const noexcept {
-  const auto loaded = static_cast<std::uint64_t>(ptr_ - begin_) + phantom_;
-  return 8 * loaded - static_cast<std::uint64_t>(bits_);
-}
-
 void CabacDecoder::init_codeword() noexcept {
   value_ = 0;
   range_ = std::uint64_t{kInitRange} << kShift;
   bits_ = -9;  // the 9 bits of ivlOffset are still to be read
   refill();
   if (error_ == errc::ok && (value_ >> kShift) >= kInitRange) fail(errc::corrupt);
-}
-
-void CabacDecoder::refill_tail() noexcept {
-  if (error_ != errc::ok) {
-    bits_ = kShift;
-    return;
-  }
-  while (bits_ <= kShift - 8) {
-    std::uint64_t b = 0;
-    if (ptr_ != end_) b = std::to_integer<std::uint64_t>(*ptr_++);
-    else ++phantom_;
-    value_ |= b << (kShift - 8 - bits_);
-    bits_ += 8;
-  }
-  if (consumed_bits() > 8 * static_cast<std::uint64_t>(end_ - begin_)) fail(errc::truncated);
 }
 
 std::size_t CabacDecoder::codeword_end() noexcept {

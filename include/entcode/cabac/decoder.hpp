@@ -152,12 +152,37 @@ class CabacDecoder {
     }
     refill_tail();
   }
-  void refill_tail() noexcept;
+  // Inline (like fail and consumed_bits) so no opaque call sits in a decoding loop.
+  void refill_tail() noexcept {
+    if (error_ != errc::ok) {
+      bits_ = kShift;
+      return;
+    }
+    while (bits_ <= kShift - 8) {
+      std::uint64_t b = 0;
+      if (ptr_ != end_) b = std::to_integer<std::uint64_t>(*ptr_++);
+      else ++phantom_;
+      value_ |= b << (kShift - 8 - bits_);
+      bits_ += 8;
+    }
+    if (consumed_bits() > 8 * static_cast<std::uint64_t>(end_ - begin_)) fail(errc::truncated);
+  }
   void init_codeword() noexcept;        // reads the 9-bit ivlOffset at ptr_ (9.3.2.5)
   std::size_t codeword_end() noexcept;  // checks stop bit + alignment; returns the next byte index
   int end_codeword() noexcept;          // terminate bin 1: codeword_end(), then restart or end
-  [[nodiscard]] std::uint64_t consumed_bits() const noexcept;
-  void fail(errc e) noexcept;
+  [[nodiscard]] std::uint64_t consumed_bits() const noexcept {
+    const auto loaded = static_cast<std::uint64_t>(ptr_ - begin_) + phantom_;
+    return 8 * loaded - static_cast<std::uint64_t>(bits_);
+  }
+  void fail(errc e) noexcept {
+    if (error_ == errc::ok) error_ = e;
+    // A dead engine: offset 0 with no source decodes only zeros, forever.
+    ok_mask_ = 0;
+    value_ = 0;
+    range_ = std::uint64_t{kInitRange} << kShift;
+    bits_ = kShift;
+    ptr_ = end_;
+  }
 
   std::uint64_t value_ = 0;
   std::uint64_t range_ = std::uint64_t{kInitRange} << kShift;
