@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "entcode/hevc/residual.hpp"
+#include "entcode/hevc/residual_backends.hpp"  // the library's CABAC/rANS instantiations
 #include "stream_backends.hpp"
 
 using namespace entcode;

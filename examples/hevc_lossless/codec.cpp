@@ -2,9 +2,7 @@
 #include "codec.hpp"
 
 #include "bitstream.hpp"
-#include "entcode/cabac/decoder.hpp"
-#include "entcode/cabac/encoder.hpp"
-#include "entcode/rans/stream_coder.hpp"
+#include "entcode/hevc/residual_backends.hpp"
 #include "parameter_sets.hpp"
 #include "slice_decoder.hpp"
 #include "slice_encoder.hpp"

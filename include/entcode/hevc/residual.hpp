@@ -23,6 +23,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -136,11 +137,18 @@ int decode_last_pos(D& dec, int prefix) {
   return ((2 + (prefix & 1)) << bits) + static_cast<int>(dec.decode_bypass(bits));
 }
 
+// One bypass bin: the backend's single-bin fast path when it has one (CABAC).
+template <Decoder D>
+int decode_bypass_bin(D& dec) {
+  if constexpr (requires { { dec.decode_bypass() } -> std::convertible_to<int>; }) return dec.decode_bypass();
+  else return static_cast<int>(dec.decode_bypass(1));
+}
+
 // Returns the value, or -1 for a prefix longer than any valid level needs.
 template <Decoder D>
 int decode_remaining(D& dec, int k) {
   int ones = 0;
-  while (ones < 4 + kMaxRemainingEscape + 1 && dec.decode_bypass(1)) ++ones;
+  while (ones < 4 + kMaxRemainingEscape + 1 && decode_bypass_bin(dec)) ++ones;
   if (ones < 4) return (ones << k) + static_cast<int>(dec.decode_bypass(k));
   const int escape = ones - 4;
   if (escape > kMaxRemainingEscape) return -1;
@@ -323,8 +331,9 @@ errc decode_residual(D& dec, ResidualContexts<typename D::Context>& cx, const Tr
       sig_pos[num_sig++] = last_pos;
       n = last_pos - 1;
     }
-    for (; n > 0; --n) {
-      if (dec.decode_bin(cx.sig[sig_ctx[n]])) sig_pos[num_sig++] = n;
+    for (; n > 0; --n) {  // branch-free append
+      sig_pos[num_sig] = n;
+      num_sig += dec.decode_bin(cx.sig[sig_ctx[n]]);
     }
     if (n == 0) {  // DC of the sub-block: inferred when nothing else is significant
       if ((infer_dc && num_sig == 0) || dec.decode_bin(cx.sig[sig_ctx[0]])) sig_pos[num_sig++] = 0;
