@@ -375,6 +375,11 @@ struct RowCoder {
     return j;
   }
 
+  // Symbols are staged in a tile of kTile rows per lane and copied out one lane
+  // segment at a time: the 32 segments are n / 32 bytes apart, often a multiple of
+  // 4 KiB, and byte stores straight to them thrash one cache set.
+  static constexpr std::size_t kTile = 64;
+
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const std::uint32_t* slots, unsigned precision, DecCursor& c) noexcept {
     V x[kVecs], ctx[kVecs];
@@ -383,19 +388,28 @@ struct RowCoder {
     for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << precision;
     ENTCODE_UNROLL
     for (unsigned k = 0; k < kVecs; ++k) ctx[k] = V::load_unaligned(lane_ctx + k * N);
+    alignas(64) std::uint8_t tile[kTile][kLanes];
     const std::byte* pos = c.pos;
-    std::size_t j = j_lo;
+    std::size_t j = j_lo, t = 0;
+    auto flush = [&] {  // rows [j - t, j) of every lane
+      for (unsigned k = 0; k < kLanes; ++k)
+        for (std::size_t r = 0; r < t; ++r) out[k * m + j - t + r] = tile[r][k];
+      t = 0;
+    };
     for (; j < j_hi && static_cast<std::size_t>(c.end - pos) >= kRowSlack; ++j) {
       ENTCODE_UNROLL
       for (unsigned k = 0; k < kVecs; ++k) {
         const V s = dec_step(x[k], ctx[k], slots, precision, pos);
         ctx[k] = s << static_cast<int>(precision);
-        alignas(64) std::uint32_t sym[N];
-        s.store_aligned(sym);
-        std::uint8_t* o = out + std::size_t{k} * N * m + j;
-        for (unsigned l = 0; l < N; ++l) o[l * m] = static_cast<std::uint8_t>(sym[l]);
+        P::store_u8(&tile[t][k * N], s);
+      }
+      if (++t == kTile) {
+        ++j;
+        flush();
+        --j;
       }
     }
+    flush();
     store_states(x, c.x);
     c.pos = pos;
     return j;
