@@ -353,21 +353,30 @@ struct RowCoder {
     for (unsigned k = 0; k < kVecs; ++k) off[k] = V::load_unaligned(o + k * N);
   }
 
+  // Rows are read through a tile: per lane, the context byte and kTile symbols
+  // copied from its segment (segments n / 32 bytes apart would thrash one cache set).
+  static constexpr std::size_t kTileStride = 64 + 4;  // kTile + 1 context byte, padded for 4-byte loads
+
   static std::size_t enc_o1(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const SimdEncSymbol* enc, unsigned precision, EncCursor& c) noexcept {
-    V x[kVecs], off[kVecs];
+    V x[kVecs], lane_base[kVecs];
     load_states(c.x, x);
-    lane_offsets(m, j_hi - 1, off);  // offset of the context byte of row j_hi
+    alignas(64) std::uint8_t tile[kLanes * kTileStride] = {};
+    lane_offsets(kTileStride, 0, lane_base);
     std::byte* pos = c.pos;
     std::size_t j = j_hi;
     while (j > j_lo && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
-      --j;
-      ENTCODE_UNROLL
-      for (unsigned v = 0; v < kVecs; ++v) {
-        const unsigned k = kVecs - 1 - v;
-        off[k] = off[k] - V(1u);
-        const V w = P::gather_bytes(data, off[k]);  // byte 0: context, byte 1: symbol
-        enc_step(x[k], ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu)), enc, precision, pos);
+      const std::size_t j0 = j - std::min<std::size_t>(j - j_lo, kTileStride - 4);  // rows [j0, j)
+      for (unsigned k = 0; k < kLanes; ++k) std::memcpy(tile + k * kTileStride, data + k * m + j0 - 1, j - j0 + 1);
+      while (j > j0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
+        --j;
+        const V row(static_cast<std::uint32_t>(j - j0));
+        ENTCODE_UNROLL
+        for (unsigned v = 0; v < kVecs; ++v) {
+          const unsigned k = kVecs - 1 - v;
+          const V w = P::gather_bytes(tile, lane_base[k] + row);  // byte 0: context, byte 1: symbol
+          enc_step(x[k], ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu)), enc, precision, pos);
+        }
       }
     }
     store_states(x, c.x);
