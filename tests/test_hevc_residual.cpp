@@ -342,3 +342,17 @@ TEST_CASE("coded sizes per TB size and backend (table)", "[hevc][residual][table
                   rans_size, static_cast<double>(rans_size) / static_cast<double>(cabac_size));
     }
 }
+
+TEMPLATE_TEST_CASE("an all-zero first sub-block before the last one round-trips", "[hevc][residual]",
+                   ENTCODE_STREAM_BACKENDS) {
+  // Only (4, 4) of an 8x8 is nonzero: sub-block (0, 0) is inferred coded, all its sig flags are 0.
+  for (bool sdh : {false, true}) {
+    Case c;
+    c.tb.log2_size = 3;
+    c.tb.sign_data_hiding = sdh;
+    c.coeffs.assign(64, 0);
+    c.coeffs[4 * 8 + 4] = -3;
+    const std::vector<Case> cases{c};
+    CHECK(decode_cases<TestType>(encode_cases<TestType>(cases), cases, true) == errc::ok);
+  }
+}

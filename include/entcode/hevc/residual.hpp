@@ -248,6 +248,7 @@ errc encode_residual(E& enc, ResidualContexts<typename E::Context>& cx, const Tr
       enc.encode_bin(cx.sig[sig_ctx[n]], sig);
       if (sig) infer_dc = false;
     }
+    if (sbl.num_sig == 0) continue;  // sub-block (0, 0) is inferred coded but may be all zero
 
     const int ctx_set = g1.next_ctx_set(i, chroma);
     const int g1_base = greater1_ctx_base(ctx_set, chroma);
@@ -338,6 +339,7 @@ errc decode_residual(D& dec, ResidualContexts<typename D::Context>& cx, const Tr
     if (n == 0) {  // DC of the sub-block: inferred when nothing else is significant
       if ((infer_dc && num_sig == 0) || dec.decode_bin(cx.sig[sig_ctx[0]])) sig_pos[num_sig++] = 0;
     }
+    if (num_sig == 0) continue;  // sub-block (0, 0) is inferred coded but may be all zero
 
     const int ctx_set = g1.next_ctx_set(i, chroma);
     const int g1_base = greater1_ctx_base(ctx_set, chroma);
