@@ -34,7 +34,9 @@ class Encoder {
   explicit Encoder(std::span<std::byte> dst) noexcept : dst_(dst) {
     for (auto& x : c_.x) x = kStateLow;
     c_.pos = dst.data() + dst.size();
-    c_.limit = dst.data() + kStateBytes;
+    // No pointer arithmetic beyond the span (UB, and null for an empty span):
+    // a destination without room for the states leaves no room for words either.
+    c_.limit = has_room() ? dst.data() + kStateBytes : c_.pos;
   }
   detail::EncCursor& cursor() noexcept { return c_; }
   [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= kStateBytes; }
