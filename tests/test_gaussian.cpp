@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "../lib/gaussian/escapes.hpp"
 #include "../lib/gaussian/kernels.hpp"
 #include "entcode/gaussian/compressai_stream.hpp"
 #include "entcode/gaussian/gaussian_conditional.hpp"
@@ -230,49 +231,137 @@ TEST_CASE("ECGL: skipped symbols decode as zero", "[gaussian][ecgl]") {
   CHECK(*dec == expect);
 }
 
+// Table sets that take each kernel path: <= 32 tables, <= 64 (compressai), <= 128
+// (dcvc) held in registers, and more (scalar table-info loads).
+std::vector<GaussianConditional> kernel_table_sets() {
+  std::vector<GaussianConditional> sets;
+  for (const std::size_t levels : {20u, 200u}) sets.push_back(GaussianConditional::from_scale_table(log_scale_table(0.11, 64.0, levels)).value());
+  sets.push_back(GaussianConditional::builtin(ParamSet::compressai));
+  sets.push_back(GaussianConditional::builtin(ParamSet::dcvc));
+  return sets;
+}
+
 TEST_CASE("ECGL: every kernel ISA equals the interleaved reference", "[gaussian][isa]") {
-  const auto& gc = GaussianConditional::builtin(ParamSet::compressai);
-  const Latent l = make_latent(gc, 20011, 5, 0.01);
-  const std::size_t cap = detail::rans_bound(l.symbols.size(), 32);
-  std::vector<std::byte> ref(cap);
-  const std::size_t ref_size = detail::rans_encode_reference(gc.tables(), l.symbols.data(), l.indexes.data(),
-                                                             l.symbols.size(), 32, ref.data(), cap);
-  REQUIRE(ref_size > 0);
-  ref.resize(ref_size);
-  std::vector<std::int32_t> ref_out(l.symbols.size());
-  REQUIRE(detail::rans_decode_reference(gc.tables(), ref.data(), ref.size(), l.indexes.data(), l.indexes.size(), 32,
-                                        ref_out.data()) == errc::ok);
-  for (const Isa isa : kAllIsas) {
-    if (!isa_supported(isa)) {
-      WARN("skipping ISA " << to_string(isa) << " (not supported by this CPU)");
-      continue;
+  for (const auto& gc : kernel_table_sets()) {
+    const CdfTables& t = gc.tables();
+    INFO("tables " << t.size());
+    const Latent l = make_latent(gc, 20011, 5, 0.01);
+    const std::size_t n = l.symbols.size();
+    const std::size_t cap = detail::rans_bound(n, 32);
+    std::vector<std::byte> ref(cap);
+    const std::size_t ref_size = detail::rans_encode_reference(t, l.symbols.data(), l.indexes.data(), n, 32, ref.data(), cap);
+    REQUIRE(ref_size > 0);
+    ref.resize(ref_size);
+    std::vector<std::int32_t> ref_out(n);
+    REQUIRE(detail::rans_decode_reference(t, ref.data(), ref.size(), l.indexes.data(), n, 32, ref_out.data()) == errc::ok);
+    const auto escapes = detail::find_escapes(t, l.symbols.data(), l.indexes.data(), n);
+    REQUIRE(escapes.size() > 100);
+    CHECK(detail::find_decoded_escapes(t, l.indexes.data(), ref_out.data(), n) == escapes);
+    const auto view = detail::view_of(t);
+    for (const Isa isa : kAllIsas) {
+      if (!isa_supported(isa)) {
+        WARN("skipping ISA " << to_string(isa) << " (not supported by this CPU)");
+        continue;
+      }
+      INFO("isa " << to_string(isa));
+      const detail::Kernels& k = detail::kernels_for(isa);
+      // Encode: the reference's bytes at the end of dst (odd capacity: unaligned words), escapes listed from the last.
+      std::vector<std::byte> out(cap + 1);
+      std::vector<std::size_t> list(n);
+      detail::EscapeList esc{list.data(), list.size(), 0};
+      const std::size_t size = k.encode32(view, l.symbols.data(), l.indexes.data(), n, out.data(), out.size(), esc);
+      REQUIRE(size == ref_size);
+      CHECK(std::equal(ref.begin(), ref.end(), out.end() - static_cast<std::ptrdiff_t>(size)));
+      list.resize(esc.count);
+      CHECK(std::equal(list.rbegin(), list.rend(), escapes.begin(), escapes.end()));
+      // An overflowing list still counts every escape.
+      detail::EscapeList few{list.data(), 3, 0};
+      CHECK(k.encode32(view, l.symbols.data(), l.indexes.data(), n, out.data(), out.size(), few) == ref_size);
+      CHECK(few.count == escapes.size());
+      // Decode: the reference's values, escapes listed in order.
+      std::vector<std::int32_t> dec(n);
+      list.assign(n, 0);
+      esc = {list.data(), list.size(), 0};
+      CHECK(k.decode32(view, ref.data(), ref.size(), l.indexes.data(), n, dec.data(), esc) == errc::ok);
+      CHECK(dec == ref_out);
+      list.resize(esc.count);
+      CHECK(list == escapes);
+      // Truncated and corrupt inputs are reported the same way as the reference.
+      esc = {list.data(), list.size(), 0};
+      CHECK(k.decode32(view, ref.data(), ref.size() - 2, l.indexes.data(), n, dec.data(), esc) == errc::truncated);
+      for (const std::size_t at : {std::size_t{5}, std::size_t{200}, ref.size() / 2, ref.size() - 1}) {
+        std::vector<std::byte> bad = ref;
+        bad[at] ^= std::byte{0x10};
+        esc = {list.data(), 0, 0};
+        std::vector<std::int32_t> dec_ref(n);
+        CHECK(k.decode32(view, bad.data(), bad.size(), l.indexes.data(), n, dec.data(), esc) ==
+              detail::rans_decode_reference(t, bad.data(), bad.size(), l.indexes.data(), n, 32, dec_ref.data()));
+      }
+      // Whole streams through the public API under ENTCODE_ISA.
+      set_isa(to_string(isa));
+      auto enc = encode(t, l.symbols, l.indexes, {3, 0, 32});
+      REQUIRE(enc);
+      auto round = decode(t, *enc, l.indexes);
+      set_isa("scalar");
+      auto enc_scalar = encode(t, l.symbols, l.indexes, {3, 0, 32});
+      set_isa(nullptr);
+      REQUIRE(enc_scalar);
+      CHECK(*enc == *enc_scalar);
+      REQUIRE(round);
+      CHECK(*round == l.symbols);
     }
-    INFO("isa " << to_string(isa));
-    const detail::Kernels& k = detail::kernels_for(isa);
-    std::vector<std::byte> out(cap);
-    const std::size_t size = k.encode32(detail::view_of(gc.tables()), l.symbols.data(), l.indexes.data(), l.symbols.size(), out.data(), cap);
-    out.resize(size);
-    CHECK(out == ref);
-    std::vector<std::int32_t> dec(l.symbols.size());
-    CHECK(k.decode32(detail::view_of(gc.tables()), ref.data(), ref.size(), l.indexes.data(), l.indexes.size(), dec.data()) == errc::ok);
-    CHECK(dec == ref_out);
-    // Truncated and corrupt inputs are reported the same way as the reference.
-    CHECK(k.decode32(detail::view_of(gc.tables()), ref.data(), ref.size() - 2, l.indexes.data(), l.indexes.size(), dec.data()) ==
-          errc::truncated);
-    std::vector<std::byte> bad = ref;
-    bad[200] ^= std::byte{0x10};
-    CHECK(k.decode32(detail::view_of(gc.tables()), bad.data(), bad.size(), l.indexes.data(), l.indexes.size(), dec.data()) ==
-          detail::rans_decode_reference(gc.tables(), bad.data(), bad.size(), l.indexes.data(), l.indexes.size(), 32,
-                                        dec.data()));
-    // Whole streams through the public API under ENTCODE_ISA.
-    set_isa(to_string(isa));
-    auto enc = encode(gc.tables(), l.symbols, l.indexes, {3, 0, 32});
-    set_isa("scalar");
-    auto enc_scalar = encode(gc.tables(), l.symbols, l.indexes, {3, 0, 32});
-    set_isa(nullptr);
+  }
+}
+
+TEST_CASE("ECGL: escape lists that overflow fall back to scanning", "[gaussian][ecgl]") {
+  const auto& gc = GaussianConditional::builtin(ParamSet::compressai);
+  const Latent l = make_latent(gc, 50000, 17, 0.2);  // far above the lists' n / 64 + 64
+  for (const char* isa : {"scalar", static_cast<const char*>(nullptr)}) {
+    set_isa(isa);
+    auto enc = encode(gc.tables(), l.symbols, l.indexes, {2, 0, 32});
     REQUIRE(enc);
-    REQUIRE(enc_scalar);
-    CHECK(*enc == *enc_scalar);
+    auto dec = decode(gc.tables(), *enc, l.indexes);
+    set_isa(nullptr);
+    REQUIRE(dec);
+    CHECK(*dec == l.symbols);
+  }
+}
+
+TEST_CASE("guide lookup equals a CDF search for every slot", "[gaussian][tables]") {
+  // Built-in sets, and a table crowded with 1-wide bins at both ends (searched buckets).
+  std::vector<std::int32_t> crowded{0};
+  for (int i = 1; i <= 300; ++i) crowded.push_back(i);
+  crowded.push_back(30000);
+  for (int i = 299; i >= 0; --i) crowded.push_back(65536 - i - 1 == 30000 ? 30001 : 65536 - i - 1);
+  crowded.back() = 65536;
+  const auto crowded_len = std::vector<std::int32_t>{static_cast<std::int32_t>(crowded.size())};
+  auto crowded_set = CdfTables::create(crowded, crowded.size(), crowded_len, std::vector<std::int32_t>{-300});
+  REQUIRE(crowded_set);
+  std::vector<const CdfTables*> sets{&GaussianConditional::builtin(ParamSet::compressai).tables(),
+                                     &GaussianConditional::builtin(ParamSet::dcvc).tables(), &*crowded_set};
+  for (const CdfTables* t : sets) {
+    std::size_t searched = 0;
+    for (std::size_t table = 0; table < t->size(); ++table) {
+      const TableInfo& ti = t->info()[table];
+      const auto cdf = t->cdf(table);
+      CHECK(ti.guide_shift >= 4);
+      CHECK(ti.guide_shift <= 12);
+      for (std::uint32_t slot = 0; slot < 65536; ++slot) {
+        const auto s = static_cast<std::uint32_t>(std::upper_bound(cdf.begin(), cdf.end(), slot) - cdf.begin() - 1);
+        const GuideEntry g = t->guide_data()[ti.guide_base + (slot >> ti.guide_shift)];
+        if (g.next == kGuideSearch) {
+          ++searched;
+          CHECK(g.bin - ti.base <= s);
+          continue;
+        }
+        if (g.bin + (slot >= g.next ? 1u : 0u) != ti.base + s) FAIL("table " << table << " slot " << slot);
+      }
+      const DecEntry& d = t->dec_data()[ti.base + ti.max_value];
+      CHECK(d.escape == 1);
+      CHECK(d.freq == t->freq(table, ti.max_value));
+    }
+    INFO("searched slots " << searched);
+    if (t != &*crowded_set) CHECK(searched * 100 < 65536 * t->size());  // < 1% of the built-in sets' slots
   }
 }
 

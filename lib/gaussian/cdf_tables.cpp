@@ -13,17 +13,41 @@ namespace gaussian {
 namespace {
 
 constexpr std::uint32_t kOne = 1u << kPrecision;
+constexpr unsigned kMinGuideBits = 4;
 constexpr unsigned kMaxGuideBits = 12;
+constexpr unsigned kGuideSlackBits = 5;       // at most 2^5 buckets per bin (bounds the memory)
+constexpr std::uint32_t kSearchSlotsMax = 128;  // = 2^16 / 512: slots in searched buckets
 
 std::uint32_t fnv1a(std::uint32_t h, std::uint32_t v) noexcept {
   for (int b = 0; b < 4; ++b) h = (h ^ ((v >> (8 * b)) & 0xffu)) * 16777619u;
   return h;
 }
 
-// log2 of the guide size for a table of `bins` bins: the smallest g with 2^g >= bins.
-unsigned guide_bits(std::size_t bins) noexcept {
-  unsigned g = 0;
-  while ((std::size_t{1} << g) < bins && g < kMaxGuideBits) ++g;
+// Slots lying in buckets of width 2^(16 - g) that hold two or more inner bin boundaries.
+std::uint32_t search_slots(std::span<const std::int32_t> row, unsigned g) noexcept {
+  const unsigned shift = kPrecision - g;
+  const std::uint32_t mask = (1u << shift) - 1;
+  std::uint32_t slots = 0;
+  std::uint32_t bucket = ~0u;
+  unsigned inner = 0;
+  for (std::size_t s = 1; s + 1 < row.size(); ++s) {
+    const auto c = static_cast<std::uint32_t>(row[s]);
+    if ((c & mask) == 0) continue;
+    if (c >> shift != bucket) {
+      bucket = c >> shift;
+      inner = 0;
+    }
+    if (++inner == 2) slots += mask + 1;
+  }
+  return slots;
+}
+
+// log2 of the guide size of a table (see cdf_tables.hpp).
+unsigned guide_bits(std::span<const std::int32_t> row) noexcept {
+  unsigned cap = kMinGuideBits;
+  while (cap < kMaxGuideBits && (std::size_t{1} << cap) < (row.size() - 1) << kGuideSlackBits) ++cap;
+  unsigned g = kMinGuideBits;
+  while (g < cap && search_slots(row, g) > kSearchSlotsMax) ++g;
   return g;
 }
 
@@ -56,7 +80,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
     if (!valid_row(row)) return errc::invalid_argument;
     // The last in-range value offset + len - 3 must be an int32 (kernels.hpp relies on it).
     if (std::int64_t{offsets[i]} + len - 3 > std::numeric_limits<std::int32_t>::max()) return errc::invalid_argument;
-    const unsigned g = guide_bits(static_cast<std::size_t>(len) - 1);
+    const unsigned g = guide_bits(row);
     t.info_[i] = TableInfo{static_cast<std::uint32_t>(t.cdf_.size()), static_cast<std::uint32_t>(guide_total),
                            offsets[i], static_cast<std::uint16_t>(len - 2), static_cast<std::uint8_t>(kPrecision - g), 0};
     h = fnv1a(fnv1a(h, static_cast<std::uint32_t>(len)), static_cast<std::uint32_t>(offsets[i]));
@@ -65,20 +89,27 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
       h = fnv1a(h, static_cast<std::uint32_t>(v));
     }
     guide_total += std::size_t{1} << g;
+    if (t.cdf_.size() > std::numeric_limits<std::uint32_t>::max()) return errc::too_large;
   }
   t.fingerprint_ = h;
   t.enc_.resize(t.cdf_.size());
-  t.guide_.resize(guide_total + 1);  // + 1: 32-bit gathers of the last entry stay inside
+  t.dec_.resize(t.cdf_.size());
+  t.guide_.resize(guide_total);
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
-    const std::size_t bins = std::size_t{info.max_value} + 1;
-    for (std::size_t s = 0; s < bins; ++s) t.enc_[info.base + s] = rans::make_enc_symbol(c[s], c[s + 1] - c[s], kPrecision);
-    const std::size_t entries = std::size_t{1} << (kPrecision - info.guide_shift);
-    std::uint16_t s = 0;
-    for (std::size_t e = 0; e < entries; ++e) {
-      const std::uint32_t slot = static_cast<std::uint32_t>(e << info.guide_shift);
+    const std::uint32_t bins = std::uint32_t{info.max_value} + 1;
+    for (std::uint32_t s = 0; s < bins; ++s) {
+      const std::uint32_t freq = c[s + 1] - c[s];
+      t.enc_[info.base + s] = rans::make_enc_symbol(c[s], freq, kPrecision);
+      t.dec_[info.base + s] = DecEntry{c[s], freq, static_cast<std::int32_t>(static_cast<std::uint32_t>(info.offset) + s),
+                                       s == info.max_value ? 1u : 0u};
+    }
+    const std::uint32_t width = 1u << info.guide_shift;
+    std::uint32_t s = 0;
+    for (std::uint32_t slot = 0; slot < kOne; slot += width) {
       while (c[s + 1] <= slot) ++s;
-      t.guide_[info.guide_base + e] = s;
+      const bool search = s + 1 < bins && c[s + 2] < slot + width;  // 2+ inner boundaries
+      t.guide_[info.guide_base + (slot >> info.guide_shift)] = GuideEntry{info.base + s, search ? kGuideSearch : c[s + 1]};
     }
   }
   return t;

@@ -10,15 +10,17 @@ namespace {
 
 class NibbleWriter {
  public:
-  explicit NibbleWriter(std::vector<std::uint8_t>& out) noexcept : out_(out) {}
-  void put(unsigned v) {
-    if (high_) out_.back() = static_cast<std::uint8_t>(out_.back() | v << 4);
-    else out_.push_back(static_cast<std::uint8_t>(v));
+  explicit NibbleWriter(std::uint8_t* dst) noexcept : dst_(dst) {}
+  void put(unsigned v) noexcept {
+    if (high_) dst_[size_ - 1] = static_cast<std::uint8_t>(dst_[size_ - 1] | v << 4);
+    else dst_[size_++] = static_cast<std::uint8_t>(v);
     high_ = !high_;
   }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
-  std::vector<std::uint8_t>& out_;
+  std::uint8_t* dst_;
+  std::size_t size_ = 0;
   bool high_ = false;
 };
 
@@ -44,16 +46,40 @@ class NibbleReader {
   std::size_t pos_ = 0;
 };
 
+std::int64_t range_value(const TableInfo& ti, std::int32_t sym) noexcept { return std::int64_t{sym} - ti.offset; }
+
 }  // namespace
 
-void encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                    std::vector<std::uint8_t>& out) {
+std::vector<std::size_t> find_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
+                                      std::size_t n) {
   const TableInfo* info = t.info().data();
-  NibbleWriter w(out);
+  std::vector<std::size_t> out;
   for (std::size_t i = 0; i < n; ++i) {
     const TableInfo& ti = info[idx[i]];
-    const std::int64_t v = std::int64_t{sym[i]} - ti.offset;
-    if (v >= 0 && v < ti.max_value) continue;
+    const std::int64_t v = range_value(ti, sym[i]);
+    if (v < 0 || v >= ti.max_value) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::size_t> find_decoded_escapes(const CdfTables& t, const std::int32_t* idx, const std::int32_t* out,
+                                              std::size_t n) {
+  const TableInfo* info = t.info().data();
+  std::vector<std::size_t> pos;
+  for (std::size_t i = 0; i < n; ++i) {
+    const TableInfo& ti = info[idx[i]];
+    if (static_cast<std::uint32_t>(out[i]) - static_cast<std::uint32_t>(ti.offset) == ti.max_value) pos.push_back(i);
+  }
+  return pos;
+}
+
+std::size_t encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
+                           std::span<const std::size_t> positions, std::uint8_t* dst) noexcept {
+  const TableInfo* info = t.info().data();
+  NibbleWriter w(dst);
+  for (const std::size_t i : positions) {
+    const TableInfo& ti = info[idx[i]];
+    const std::int64_t v = range_value(ti, sym[i]);
     const auto raw = static_cast<std::uint64_t>(v < 0 ? -2 * v - 1 : 2 * (v - ti.max_value));
     unsigned chunks = 0;
     while ((raw >> (4 * chunks)) != 0) ++chunks;
@@ -62,15 +88,15 @@ void encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int3
     w.put(count);
     for (unsigned j = 0; j < chunks; ++j) w.put(static_cast<unsigned>(raw >> (4 * j)) & 15u);
   }
+  return w.size();
 }
 
-errc decode_escapes(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx, std::size_t n,
-                    std::int32_t* out) noexcept {
+errc decode_escapes(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx,
+                    std::span<const std::size_t> positions, std::int32_t* out) noexcept {
   const TableInfo* info = t.info().data();
   NibbleReader r(src);
-  for (std::size_t i = 0; i < n; ++i) {
+  for (const std::size_t i : positions) {
     const TableInfo& ti = info[idx[i]];
-    if (static_cast<std::uint32_t>(out[i]) - static_cast<std::uint32_t>(ti.offset) != ti.max_value) continue;
     unsigned chunks = 0;
     for (int c = 15; c == 15;) {
       c = r.get();

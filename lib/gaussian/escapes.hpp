@@ -7,6 +7,8 @@
 //   raw nibbles, least significant first (the last one non-zero)
 // Nibbles are packed two per byte, low nibble first; an odd count ends with a
 // zero high nibble. Same mapping and chunking as CompressAI's bypass mode.
+// The kernels list the escape positions while coding (kernels.hpp); the scans
+// below are the fallback when a list overflowed, and the reference path's.
 #pragma once
 
 #include <cstddef>
@@ -22,16 +24,25 @@ inline namespace v0 {
 namespace gaussian {
 namespace detail {
 
-inline constexpr unsigned kMaxEscapeChunks = 9;  // raw < 2^34 for any int32 symbol and offset
+inline constexpr unsigned kMaxEscapeChunks = 9;        // raw < 2^34 for any int32 symbol and offset
+inline constexpr std::size_t kMaxEscapeBytes = 5;      // per escape: (1 + 9) nibbles
 
-// Appends the escape nibbles of symbols [0, n) to out.
-void encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                    std::vector<std::uint8_t>& out);
+// Positions of the symbols of [0, n) outside their table's range.
+std::vector<std::size_t> find_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
+                                      std::size_t n);
+// Positions of the decoded escape-bin entries of out[0, n) (as the rANS decoders write them).
+std::vector<std::size_t> find_decoded_escapes(const CdfTables& t, const std::int32_t* idx, const std::int32_t* out,
+                                              std::size_t n);
 
-// Replaces the escape-bin entries of out[0, n) (as written by the rANS decoders)
-// by their values; truncated if the nibbles run out, corrupt for junk.
-errc decode_escapes(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx, std::size_t n,
-                    std::int32_t* out) noexcept;
+// Writes the nibbles of the escapes at `positions` (ascending) to dst (room for
+// kMaxEscapeBytes per escape); returns the bytes written.
+std::size_t encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
+                           std::span<const std::size_t> positions, std::uint8_t* dst) noexcept;
+
+// Replaces the escape-bin entries of out at `positions` (ascending) by their
+// values; truncated if the nibbles run out, corrupt for junk or unused bytes.
+errc decode_escapes(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx,
+                    std::span<const std::size_t> positions, std::int32_t* out) noexcept;
 
 }  // namespace detail
 }  // namespace gaussian

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <thread>
 
 #include "entcode/byte_io.hpp"
@@ -26,7 +27,6 @@ constexpr std::uint8_t kVersion = 1;
 constexpr std::size_t kAutoLaneThreshold = 1024;  // sub-streams below this use one lane
 constexpr std::size_t kMaxVarint = 10;
 constexpr std::size_t kHeaderBound = 4 + 3 + 4 + 2 * kMaxVarint;
-constexpr std::size_t kEscapeBytesPerSymbol = 5;  // 1 + 9 nibbles
 
 // floor(m * k / K) without overflow.
 std::size_t substream_begin(std::size_t m, unsigned k, unsigned K) noexcept {
@@ -74,49 +74,123 @@ std::vector<T> compact(std::span<const T> v, std::span<const std::int32_t> idx) 
   return out;
 }
 
-struct EncodedSub {
-  std::vector<std::byte> rans;
-  std::vector<std::uint8_t> escapes;
-  bool ok = false;
-};
-
-EncodedSub encode_substream(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                            unsigned lanes, const detail::Kernels& kernels) {
-  EncodedSub sub;
-  sub.rans.resize(detail::rans_bound(n, lanes));
-  const std::size_t size =
-      lanes == detail::kFastLanes
-          ? kernels.encode32(detail::view_of(t), sym, idx, n, sub.rans.data(), sub.rans.size())
-          : detail::rans_encode_reference(t, sym, idx, n, lanes, sub.rans.data(), sub.rans.size());
-  sub.rans.resize(size);
-  detail::encode_escapes(t, sym, idx, n, sub.escapes);
-  sub.ok = size != 0;
-  return sub;
-}
-
 std::size_t varint_size(std::uint64_t v) noexcept {
   std::size_t n = 1;
   for (; v >= 0x80; v >>= 7) ++n;
   return n;
 }
 
-errc decode_substream(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx, std::size_t n,
-                      unsigned lanes, const detail::Kernels& kernels, std::int32_t* out) noexcept {
-  ByteReader r(src);
-  const std::uint64_t rans_size = r.get_varint();
-  if (!r.ok()) return r.error();
-  if (rans_size > r.remaining()) return errc::truncated;
-  const auto rans = r.get_bytes(static_cast<std::size_t>(rans_size));
-  const errc e = lanes == detail::kFastLanes
-                     ? kernels.decode32(detail::view_of(t), rans.data(), rans.size(), idx, n, out)
-                     : detail::rans_decode_reference(t, rans.data(), rans.size(), idx, n, lanes, out);
-  if (e != errc::ok) return e;
-  return detail::decode_escapes(t, r.rest(), idx, n, out);
+std::byte* put_varint(std::byte* p, std::uint64_t v) noexcept {
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<std::byte>((v & 0x7f) | 0x80);
+  *p++ = static_cast<std::byte>(v);
+  return p;
 }
 
 const detail::Kernels* selected_kernels() noexcept {
   const auto isa = selected_isa();
   return isa ? &detail::kernels_for(*isa) : nullptr;
+}
+
+// Escape lists kept by the kernels before the callers fall back to scanning.
+std::size_t escape_list_cap(std::size_t n) noexcept { return n / 64 + 64; }
+
+// Where sub-stream k is encoded: [rans_bound bytes, the rANS stream at their end][escape nibbles].
+struct SubRegion {
+  std::size_t begin, rans_cap;
+};
+
+// One encoded sub-stream in its region: rANS bytes [rans, rans + rans_size) directly
+// followed by esc_size escape bytes.
+struct EncodedSub {
+  const std::byte* rans = nullptr;
+  std::size_t rans_size = 0;
+  std::size_t esc_size = 0;
+};
+
+EncodedSub encode_substream(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                            unsigned lanes, const detail::Kernels& kernels, std::byte* region, std::size_t rans_cap) {
+  EncodedSub sub;
+  std::byte* const rans_end = region + rans_cap;
+  std::vector<std::size_t> escapes;
+  if (lanes == detail::kFastLanes) {
+    std::vector<std::size_t> list(escape_list_cap(n));
+    detail::EscapeList esc{list.data(), list.size(), 0};
+    sub.rans_size = kernels.encode32(detail::view_of(t), sym, idx, n, region, rans_cap, esc);
+    if (esc.count <= esc.cap) {
+      list.resize(esc.count);
+      std::reverse(list.begin(), list.end());  // the kernel lists them from the last
+      escapes = std::move(list);
+    } else {
+      escapes = detail::find_escapes(t, sym, idx, n);
+    }
+  } else {
+    sub.rans_size = detail::rans_encode_reference(t, sym, idx, n, lanes, region, rans_cap);
+    std::memmove(rans_end - sub.rans_size, region, sub.rans_size);
+    escapes = detail::find_escapes(t, sym, idx, n);
+  }
+  sub.rans = rans_end - sub.rans_size;
+  sub.esc_size = detail::encode_escapes(t, sym, idx, escapes, reinterpret_cast<std::uint8_t*>(rans_end));
+  return sub;
+}
+
+errc decode_substream(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx, std::size_t n,
+                      unsigned lanes, const detail::Kernels& kernels, std::int32_t* out) {
+  ByteReader r(src);
+  const std::uint64_t rans_size = r.get_varint();
+  if (!r.ok()) return r.error();
+  if (rans_size > r.remaining()) return errc::truncated;
+  const auto rans = r.get_bytes(static_cast<std::size_t>(rans_size));
+  const auto escape_bytes = r.rest();
+  std::vector<std::size_t> escapes;
+  if (lanes == detail::kFastLanes) {
+    // Every escape takes at least one nibble: more than 2 per byte cannot be decoded.
+    escapes.resize(std::min(n, 2 * escape_bytes.size()));
+    detail::EscapeList esc{escapes.data(), escapes.size(), 0};
+    const errc e = kernels.decode32(detail::view_of(t), rans.data(), rans.size(), idx, n, out, esc);
+    if (e != errc::ok) return e;
+    if (esc.count > esc.cap) return errc::truncated;
+    escapes.resize(esc.count);
+  } else {
+    const errc e = detail::rans_decode_reference(t, rans.data(), rans.size(), idx, n, lanes, out);
+    if (e != errc::ok) return e;
+    escapes = detail::find_decoded_escapes(t, idx, out, n);
+  }
+  return detail::decode_escapes(t, escape_bytes, idx, escapes, out);
+}
+
+// Encodes into dst, which must hold the regions (see encode_coded).
+Result<std::size_t> encode_into(const CdfTables& t, std::span<const std::int32_t> sym, std::span<const std::int32_t> idx,
+                                std::size_t n_total, std::span<std::byte> dst, const CodecOptions& o, unsigned lanes,
+                                std::span<const SubRegion> regions, const detail::Kernels& kernels) {
+  const unsigned K = o.substreams;
+  const std::size_t m = sym.size();
+  std::vector<EncodedSub> subs(K);
+  parallel_for(K, o.threads, [&](unsigned k) {
+    const std::size_t b = substream_begin(m, k, K);
+    const std::size_t e = substream_begin(m, k + 1, K);
+    subs[k] = encode_substream(t, sym.data() + b, idx.data() + b, e - b, lanes, kernels,
+                               dst.data() + regions[k].begin, regions[k].rans_cap);
+  });
+  for (const EncodedSub& s : subs)
+    if (s.rans_size == 0) return errc::output_too_small;  // not reached: regions are large enough
+  SpanWriter w(dst);
+  w.put_bytes(std::as_bytes(std::span(kMagic)));
+  w.put_u8(kVersion);
+  w.put_u8(0);  // flags
+  w.put_u8(static_cast<std::uint8_t>(lanes));
+  w.put_u32(t.fingerprint());
+  w.put_varint(n_total);
+  w.put_varint(K);
+  for (const EncodedSub& s : subs) w.put_varint(varint_size(s.rans_size) + s.rans_size + s.esc_size);
+  if (w.error() != errc::ok) return w.error();
+  // Move the sub-streams down behind the header (each lies at or after its final place).
+  std::byte* p = dst.data() + w.size();
+  for (const EncodedSub& s : subs) {
+    p = put_varint(p, s.rans_size);
+    std::memmove(p, s.rans, s.rans_size + s.esc_size);
+    p += s.rans_size + s.esc_size;
+  }
+  return static_cast<std::size_t>(p - dst.data());
 }
 
 Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_t> sym,
@@ -127,31 +201,21 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
   const unsigned K = o.substreams;
   const std::size_t m = sym.size();
   const unsigned lanes = o.lanes != 0 ? o.lanes : (m / K >= kAutoLaneThreshold ? detail::kFastLanes : 1u);
-  std::vector<EncodedSub> subs(K);
-  parallel_for(K, o.threads, [&](unsigned k) {
-    const std::size_t b = substream_begin(m, k, K);
-    const std::size_t e = substream_begin(m, k + 1, K);
-    subs[k] = encode_substream(t, sym.data() + b, idx.data() + b, e - b, lanes, *kernels);
-  });
-  SpanWriter w(dst);
-  w.put_bytes(std::as_bytes(std::span(kMagic)));
-  w.put_u8(kVersion);
-  w.put_u8(0);  // flags
-  w.put_u8(static_cast<std::uint8_t>(lanes));
-  w.put_u32(t.fingerprint());
-  w.put_varint(n_total);
-  w.put_varint(K);
-  for (const EncodedSub& s : subs) {
-    if (!s.ok) return errc::output_too_small;
-    w.put_varint(varint_size(s.rans.size()) + s.rans.size() + s.escapes.size());
+  // Layout while encoding: header room, then per sub-stream its varint's room and region.
+  std::vector<SubRegion> regions(K);
+  std::size_t need = kHeaderBound + K * kMaxVarint;
+  for (unsigned k = 0; k < K; ++k) {
+    const std::size_t n = substream_begin(m, k + 1, K) - substream_begin(m, k, K);
+    regions[k] = {need + kMaxVarint, detail::rans_bound(n, lanes)};
+    need += kMaxVarint + regions[k].rans_cap + detail::kMaxEscapeBytes * n;
   }
-  for (const EncodedSub& s : subs) {
-    w.put_varint(s.rans.size());
-    w.put_bytes(s.rans);
-    w.put_bytes(std::as_bytes(std::span(s.escapes)));
-  }
-  if (w.error() != errc::ok) return w.error();
-  return w.size();
+  if (dst.size() >= need) return encode_into(t, sym, idx, n_total, dst, o, lanes, regions, *kernels);
+  std::vector<std::byte> scratch(need);
+  auto r = encode_into(t, sym, idx, n_total, scratch, o, lanes, regions, *kernels);
+  if (!r) return r;
+  if (*r > dst.size()) return errc::output_too_small;
+  std::memcpy(dst.data(), scratch.data(), *r);
+  return r;
 }
 
 }  // namespace
@@ -159,7 +223,7 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
 std::size_t encode_bound(std::size_t n, const CodecOptions& options) noexcept {
   const std::size_t K = std::clamp(options.substreams, 1u, kMaxSubstreams);
   return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxLanes) + 1) +
-         n * (2 + kEscapeBytesPerSymbol);
+         n * (2 + detail::kMaxEscapeBytes);
 }
 
 Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t> symbols,
@@ -178,11 +242,12 @@ Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t
 
 Result<std::vector<std::byte>> encode(const CdfTables& tables, std::span<const std::int32_t> symbols,
                                       std::span<const std::int32_t> indexes, const CodecOptions& options) {
-  std::vector<std::byte> out(encode_bound(symbols.size(), options));
-  auto r = encode(tables, symbols, indexes, out, options);
+  // Uninitialised scratch: only the pages the encoder writes are touched.
+  const std::size_t bound = encode_bound(symbols.size(), options);
+  const std::unique_ptr<std::byte[]> scratch(new std::byte[bound]);
+  auto r = encode(tables, symbols, indexes, std::span(scratch.get(), bound), options);
   if (!r) return r.error();
-  out.resize(*r);
-  return out;
+  return std::vector<std::byte>(scratch.get(), scratch.get() + *r);
 }
 
 namespace {

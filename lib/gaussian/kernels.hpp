@@ -8,10 +8,13 @@
 // the unsigned difference is >= max_value exactly for out-of-range symbols).
 // Decoders write out[j] = (i32)((u32)bin + (u32)offset); the caller replaces
 // escape-bin entries from the escape nibbles. Indexes must be valid.
-//   encode: writes into dst (capacity >= rans_bound), returns the size or 0 when
-//           it does not fit.
+//   encode: writes the stream at the END of [dst, dst + cap) (cap >= rans_bound)
+//           and returns its size (0 when cap is too small).
 //   decode: ok / truncated (a word needed beyond src) / corrupt (bad initial or
 //           final state, or unread words).
+// Both record the positions of escape-bin symbols in `esc` (encode: descending,
+// decode: ascending); when there are more than esc.cap, count says how many and
+// the caller falls back to a full scan.
 // The 32-lane kernels (scalar, AVX-512) must produce the reference's bytes
 // exactly; tests/test_gaussian.cpp checks every ISA against rans_encode_reference.
 #pragma once
@@ -36,18 +39,28 @@ struct TableView {
   const TableInfo* info;
   const std::uint32_t* cdf;
   const rans::EncSymbol* enc;
-  const std::uint16_t* guide;  // has one padding entry past the end
+  const DecEntry* dec;
+  const GuideEntry* guide;
+  std::size_t tables;
 };
 inline TableView view_of(const CdfTables& t) noexcept {
-  return {t.info().data(), t.cdf_data().data(), t.enc_data().data(), t.guide_data().data()};
+  return {t.info().data(), t.cdf_data().data(), t.enc_data().data(), t.dec_data().data(), t.guide_data().data(),
+          t.size()};
 }
+
+// Positions of escape-bin symbols: pos[0 .. min(count, cap)); count > cap: overflowed.
+struct EscapeList {
+  std::size_t* pos;
+  std::size_t cap;
+  std::size_t count;
+};
 
 constexpr std::size_t rans_bound(std::size_t n, unsigned lanes) noexcept { return 4 * std::size_t{lanes} + 2 * n; }
 
 using EncodeKernel = std::size_t (*)(const TableView& t, const std::int32_t* sym, const std::int32_t* idx,
-                                     std::size_t n, std::byte* dst, std::size_t cap) noexcept;
+                                     std::size_t n, std::byte* dst, std::size_t cap, EscapeList& esc) noexcept;
 using DecodeKernel = errc (*)(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
-                              std::size_t n, std::int32_t* out) noexcept;
+                              std::size_t n, std::int32_t* out, EscapeList& esc) noexcept;
 
 struct Kernels {
   EncodeKernel encode32;
@@ -59,7 +72,9 @@ const Kernels* kernels_avx512() noexcept;  // nullptr when not built
 // The kernels for `isa` (the highest built level not above it).
 const Kernels& kernels_for(Isa isa) noexcept;
 
-// Reference (rans::interleaved_encode / interleaved_decode), any lane count.
+// Reference (rans::interleaved_encode / interleaved_decode with a plain binary
+// search over the CDF), any lane count; the stream is written at dst[0, size).
+// No escape list: callers scan.
 std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
                                   unsigned lanes, std::byte* dst, std::size_t cap);
 errc rans_decode_reference(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,

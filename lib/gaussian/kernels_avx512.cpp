@@ -3,18 +3,28 @@
 //
 // 32 lanes = two vectors of 16 states. A block of 32 symbols is lanes 0..15
 // then 16..31, so the decoder refills the low half first and the encoder emits
-// the high half first. Per half: gathers of TableInfo fields, the guide entry,
-// cdf[s + 1] (stepping forward while <= slot), cdf[s] (decode) or the 16-byte
-// encoder entry (encode). Renormalisation: decoder words are expanded into the
-// lanes that need one (vpexpandd after a masked, fault-free load); encoder
-// words are compressed (vpcompressd + vpmovdw) and stored below the previous.
-// Partial blocks use the scalar step on the same states. Only this TU is
-// compiled with AVX-512 flags; it uses no inline functions of entcode headers.
+// the high half first. No hardware gathers: on the AMD EPYC (Zen 5) this was
+// tuned on, vpgatherdd of 16 dwords costs ~15 ns while 16 scalar 16-byte loads
+// inserted into 4 vectors and transposed cost ~6 ns for all four fields. So per
+// half:
+//   - per-table fields (offset, max, base / guide position) come from registers
+//     by vpermt2d when there are <= 128 tables, else from scalar loads;
+//   - encode: 16 global entry indices -> 16 EncSymbols loaded straight into
+//     vectors (vinserti32x4) -> 4x4 transpose -> the reciprocal step;
+//   - decode: slot -> guide entry (scalar: bin + (slot >= next), rare forward
+//     search) -> 16 DecEntries loaded and transposed -> start, freq, value, escape.
+// Renormalisation: decoder words are expanded into the lanes that need one
+// (vpexpandd after a masked, fault-free load, no branch); encoder words are
+// compressed (vpcompressd + vpmovdw) and stored below the previous. Partial
+// blocks use the scalar steps of kernel_common.hpp on the same states. Only
+// this TU is compiled with AVX-512 flags; it uses no inline functions of
+// entcode's public headers.
 #include <immintrin.h>
 
-#include <cstring>
+#include "kernel_common.hpp"
 
-#include "kernels.hpp"
+#define ENTCODE_GAUSS_INLINE __attribute__((always_inline)) inline
+#define ENTCODE_GAUSS_UNROLL _Pragma("GCC unroll 16")
 
 namespace entcode {
 inline namespace v0 {
@@ -23,178 +33,261 @@ namespace detail {
 
 namespace {
 
-constexpr std::uint32_t kL = 1u << 16;
+constexpr std::size_t kMaxRegTables = 128;
 
-// --- scalar steps (internal linkage) -----------------------------------------
+// --- per-table fields ---------------------------------------------------------
 
-inline std::uint32_t bin_of(const TableInfo& ti, std::int32_t sym) noexcept {
-  const std::uint32_t b = static_cast<std::uint32_t>(sym) - static_cast<std::uint32_t>(ti.offset);
-  return b < ti.max_value ? b : ti.max_value;
-}
+// A per-table 32-bit field of up to 32 * G tables held in 2G registers; looked up
+// by vpermt2d on the low 5 index bits, then blended on bits 5 and 6.
+template <unsigned G>
+struct RegField {
+  __m512i r[2 * G];
 
-inline bool encode_one(std::uint32_t& x, const rans::EncSymbol& e, std::uint16_t& word) noexcept {
-  const bool emit = x > e.x_max_m1;
-  word = static_cast<std::uint16_t>(x);
-  if (emit) x >>= 16;
-  const auto t = static_cast<std::uint32_t>((std::uint64_t{x} * e.rcp_freq) >> 32);
-  const std::uint32_t q = (t + ((x - t) >> 1)) >> e.rcp_shift;
-  x = x + e.bias + q * e.cmpl_freq;
-  return emit;
-}
-
-// Decodes one symbol on x; returns false if a needed word is missing.
-inline bool decode_one(const TableView& t, std::uint32_t& x, std::int32_t idx, std::int32_t& out, const std::byte* src,
-                       std::size_t size, std::size_t& pos) noexcept {
-  const TableInfo& ti = t.info[idx];
-  const std::uint32_t* c = t.cdf + ti.base;
-  const std::uint32_t slot = x & 0xffffu;
-  std::uint32_t s = t.guide[ti.guide_base + (slot >> ti.guide_shift)];
-  while (c[s + 1] <= slot) ++s;
-  x = (c[s + 1] - c[s]) * (x >> 16) + slot - c[s];
-  out = static_cast<std::int32_t>(s + static_cast<std::uint32_t>(ti.offset));
-  if (x >= kL) return true;
-  if (size - pos < 2) return false;
-  std::uint16_t w;
-  std::memcpy(&w, src + pos, 2);
-  x = x << 16 | w;
-  pos += 2;
-  return true;
-}
-
-// --- vector pieces -------------------------------------------------------------
-
-struct InfoV {
-  __m512i base, guide_base, offset, misc;  // misc: max_value | shift << 16
+  template <class Fn>
+  RegField(const TableView& t, Fn&& field) noexcept {
+    alignas(64) std::uint32_t v[32 * G] = {};
+    for (std::size_t i = 0; i < t.tables; ++i) v[i] = field(t.info[i]);
+    for (unsigned k = 0; k < 2 * G; ++k) r[k] = _mm512_load_si512(v + 16 * k);
+  }
+  ENTCODE_GAUSS_INLINE __m512i operator()(__m512i idx) const noexcept {
+    __m512i p[G];
+    for (unsigned g = 0; g < G; ++g) p[g] = _mm512_permutex2var_epi32(r[2 * g], idx, r[2 * g + 1]);
+    if constexpr (G == 1) {
+      return p[0];
+    } else {
+      const __mmask16 b5 = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(32));
+      if constexpr (G == 2) {
+        return _mm512_mask_blend_epi32(b5, p[0], p[1]);
+      } else {
+        static_assert(G == 4);
+        const __mmask16 b6 = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(64));
+        return _mm512_mask_blend_epi32(b6, _mm512_mask_blend_epi32(b5, p[0], p[1]),
+                                       _mm512_mask_blend_epi32(b5, p[2], p[3]));
+      }
+    }
+  }
 };
 
-inline InfoV gather_info(const TableView& t, __m512i idx) noexcept {
-  const __m512i i4 = _mm512_slli_epi32(idx, 2);
-  const auto* p = reinterpret_cast<const int*>(t.info);
-  return {_mm512_i32gather_epi32(i4, p, 4), _mm512_i32gather_epi32(i4, p + 1, 4),
-          _mm512_i32gather_epi32(i4, p + 2, 4), _mm512_i32gather_epi32(i4, p + 3, 4)};
+// Lookup strategies. enc_index: global encoder entries of 16 symbols (and the
+// escape mask); guide_index: the guide entries of 16 slots.
+template <unsigned G>
+struct RegLookup {
+  RegField<G> offset, max, base, guide;  // guide: guide_base << 4 | guide_shift
+
+  explicit RegLookup(const TableView& t) noexcept
+      : offset(t, [](const TableInfo& i) { return static_cast<std::uint32_t>(i.offset); }),
+        max(t, [](const TableInfo& i) { return std::uint32_t{i.max_value}; }),
+        base(t, [](const TableInfo& i) { return i.base; }),
+        guide(t, [](const TableInfo& i) { return i.guide_base << 4 | i.guide_shift; }) {}
+
+  ENTCODE_GAUSS_INLINE __mmask16 enc_index(const TableView&, const std::int32_t* sym, const std::int32_t* idx,
+                                           std::uint32_t* e) const noexcept {
+    const __m512i vi = _mm512_loadu_si512(idx);
+    const __m512i m = max(vi);
+    const __m512i b = _mm512_sub_epi32(_mm512_loadu_si512(sym), offset(vi));
+    _mm512_store_si512(e, _mm512_add_epi32(base(vi), _mm512_min_epu32(b, m)));
+    return _mm512_cmpge_epu32_mask(b, m);
+  }
+  ENTCODE_GAUSS_INLINE void guide_index(const TableView&, const std::int32_t* idx, __m512i slot,
+                                        std::uint32_t* gi) const noexcept {
+    const __m512i g = guide(_mm512_loadu_si512(idx));
+    const __m512i shift = _mm512_and_si512(g, _mm512_set1_epi32(15));
+    _mm512_store_si512(gi, _mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift)));
+  }
+};
+
+struct ScalarLookup {
+  explicit ScalarLookup(const TableView&) noexcept {}
+
+  ENTCODE_GAUSS_INLINE __mmask16 enc_index(const TableView& t, const std::int32_t* sym, const std::int32_t* idx,
+                                           std::uint32_t* e) const noexcept {
+    unsigned escapes = 0;
+    ENTCODE_GAUSS_UNROLL
+    for (unsigned j = 0; j < 16; ++j) {
+      bool escape = false;
+      e[j] = detail::enc_index(t.info[idx[j]], sym[j], escape);
+      escapes |= unsigned{escape} << j;
+    }
+    return static_cast<__mmask16>(escapes);
+  }
+  ENTCODE_GAUSS_INLINE void guide_index(const TableView& t, const std::int32_t* idx, __m512i slot,
+                                        std::uint32_t* gi) const noexcept {
+    _mm512_store_si512(gi, slot);
+    ENTCODE_GAUSS_UNROLL
+    for (unsigned j = 0; j < 16; ++j) {
+      const TableInfo& ti = t.info[idx[j]];
+      gi[j] = ti.guide_base + (gi[j] >> ti.guide_shift);
+    }
+  }
+};
+
+// --- 16 table entries of 16 bytes -> 4 field vectors ----------------------------
+
+struct Fields {
+  __m512i f0, f1, f2, f3;
+};
+
+// Lane l gets the 4 dwords of entries[e[l]]: row k holds lanes k, 4 + k, 8 + k,
+// 12 + k in its 128-bit blocks, so the in-block 4x4 transpose yields lane order.
+template <class Entry>
+ENTCODE_GAUSS_INLINE Fields load_entries(const Entry* entries, const std::uint32_t* e) noexcept {
+  static_assert(sizeof(Entry) == 16);
+  auto at = [&](unsigned l) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(entries + e[l])); };
+  __m512i r[4];
+  for (unsigned k = 0; k < 4; ++k) {
+    const __m512i lo = _mm512_inserti32x4(_mm512_castsi128_si512(at(k)), at(4 + k), 1);
+    r[k] = _mm512_inserti32x4(_mm512_inserti32x4(lo, at(8 + k), 2), at(12 + k), 3);
+  }
+  const __m512i t0 = _mm512_unpacklo_epi32(r[0], r[1]);
+  const __m512i t1 = _mm512_unpacklo_epi32(r[2], r[3]);
+  const __m512i t2 = _mm512_unpackhi_epi32(r[0], r[1]);
+  const __m512i t3 = _mm512_unpackhi_epi32(r[2], r[3]);
+  return {_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1), _mm512_unpacklo_epi64(t2, t3),
+          _mm512_unpackhi_epi64(t2, t3)};
 }
 
-inline __m512i mulhi_epu32(__m512i a, __m512i b) noexcept {
+ENTCODE_GAUSS_INLINE __m512i mulhi_epu32(__m512i a, __m512i b) noexcept {
   const __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, b), 32);
   const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
   return _mm512_mask_blend_epi32(0xaaaa, even, odd);
 }
 
-// Encodes the 16 symbols of one half on x; emitted words go below `words`.
-inline __m512i encode_half(const TableView& t, __m512i x, const std::int32_t* sym, const std::int32_t* idx,
-                           std::uint16_t*& words) noexcept {
-  const __m512i vi = _mm512_loadu_si512(idx);
-  const InfoV ti = gather_info(t, vi);
-  const __m512i max = _mm512_and_si512(ti.misc, _mm512_set1_epi32(0xffff));
-  const __m512i bin = _mm512_min_epu32(_mm512_sub_epi32(_mm512_loadu_si512(sym), ti.offset), max);
-  const __m512i e4 = _mm512_slli_epi32(_mm512_add_epi32(ti.base, bin), 2);
-  const auto* ep = reinterpret_cast<const int*>(t.enc);
-  const __m512i x_max = _mm512_i32gather_epi32(e4, ep, 4);
-  const __m512i rcp = _mm512_i32gather_epi32(e4, ep + 1, 4);
-  const __m512i bias = _mm512_i32gather_epi32(e4, ep + 2, 4);
-  const __m512i cs = _mm512_i32gather_epi32(e4, ep + 3, 4);
-  const __mmask16 emit = _mm512_cmpgt_epu32_mask(x, x_max);
+// --- encode -----------------------------------------------------------------------
+
+// Encodes symbols i0 .. i0 + 15 on x; emitted words go below `words`.
+template <class Lookup>
+ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, __m512i x, const std::int32_t* sym,
+                                         const std::int32_t* idx, std::size_t i0, std::uint16_t*& words,
+                                         EscapeList& esc) noexcept {
+  alignas(64) std::uint32_t e[16];
+  const __mmask16 escapes = lk.enc_index(t, sym + i0, idx + i0, e);
+  if (escapes != 0) [[unlikely]] {
+    for (unsigned j = 16; j-- > 0;)
+      if ((escapes >> j) & 1) record_escape(esc, i0 + j);
+  }
+  const Fields f = load_entries(t.enc, e);  // x_max_m1, rcp_freq, bias, cmpl_freq | rcp_shift << 16
+  const __mmask16 emit = _mm512_cmpgt_epu32_mask(x, f.f0);
   const int count = __builtin_popcount(emit);
   const __m256i w16 = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(emit, x));
   words -= count;
   _mm256_mask_storeu_epi16(words, static_cast<__mmask16>((1u << count) - 1), w16);
   x = _mm512_mask_srli_epi32(x, emit, x, 16);
-  const __m512i th = mulhi_epu32(x, rcp);
+  const __m512i th = mulhi_epu32(x, f.f1);
   const __m512i q = _mm512_srlv_epi32(_mm512_add_epi32(th, _mm512_srli_epi32(_mm512_sub_epi32(x, th), 1)),
-                                      _mm512_srli_epi32(cs, 16));
-  const __m512i cmpl = _mm512_and_si512(cs, _mm512_set1_epi32(0xffff));
-  return _mm512_add_epi32(_mm512_add_epi32(x, bias), _mm512_mullo_epi32(q, cmpl));
+                                      _mm512_srli_epi32(f.f3, 16));
+  const __m512i cmpl = _mm512_and_si512(f.f3, _mm512_set1_epi32(0xffff));
+  return _mm512_add_epi32(_mm512_add_epi32(x, f.f2), _mm512_mullo_epi32(q, cmpl));
 }
 
-// Decodes the 16 symbols of one half on x; false if words are missing.
-inline bool decode_half(const TableView& t, __m512i& xr, const std::int32_t* idx, std::int32_t* out,
-                        const std::byte* src, std::size_t size, std::size_t& pos) noexcept {
-  __m512i x = xr;
-  const __m512i vi = _mm512_loadu_si512(idx);
-  const InfoV ti = gather_info(t, vi);
-  const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(0xffff));
-  const __m512i g = _mm512_add_epi32(ti.guide_base, _mm512_srlv_epi32(slot, _mm512_srli_epi32(ti.misc, 16)));
-  const __m512i gv = _mm512_and_si512(
-      _mm512_i32gather_epi32(g, reinterpret_cast<const int*>(t.guide), 2), _mm512_set1_epi32(0xffff));
-  __m512i s = _mm512_add_epi32(ti.base, gv);
-  const auto* cdf = reinterpret_cast<const int*>(t.cdf);
-  __m512i hi = _mm512_i32gather_epi32(s, cdf + 1, 4);
-  for (__mmask16 step = _mm512_cmple_epu32_mask(hi, slot); step != 0; step = _mm512_cmple_epu32_mask(hi, slot)) {
-    s = _mm512_mask_add_epi32(s, step, s, _mm512_set1_epi32(1));
-    hi = _mm512_mask_i32gather_epi32(hi, step, s, cdf + 1, 4);
-  }
-  const __m512i lo = _mm512_i32gather_epi32(s, cdf, 4);
-  x = _mm512_add_epi32(_mm512_mullo_epi32(_mm512_sub_epi32(hi, lo), _mm512_srli_epi32(x, 16)),
-                       _mm512_sub_epi32(slot, lo));
-  _mm512_storeu_si512(out, _mm512_add_epi32(_mm512_sub_epi32(s, ti.base), ti.offset));
-  const __mmask16 need = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(static_cast<int>(kL)));
-  if (need != 0) {
-    const auto count = static_cast<std::size_t>(__builtin_popcount(need));
-    const std::size_t avail = (size - pos) / 2;
-    if (avail < count) return false;
-    const std::size_t load = avail < 16 ? avail : 16;
-    const __m256i w = _mm256_maskz_loadu_epi16(static_cast<__mmask16>((1u << load) - 1), src + pos);
-    const __m512i wx = _mm512_maskz_expand_epi32(need, _mm512_cvtepu16_epi32(w));
-    x = _mm512_mask_or_epi32(x, need, _mm512_slli_epi32(x, 16), wx);
-    pos += 2 * count;
-  }
-  xr = x;
-  return true;
-}
-
-std::size_t encode32_avx512(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                            std::byte* dst, std::size_t cap) noexcept {
+template <class Lookup>
+std::size_t encode32(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                     std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
   constexpr unsigned lanes = kFastLanes;
   if (cap < rans_bound(n, lanes)) return 0;
+  const Lookup lk(t);
   alignas(64) std::uint32_t x[lanes];
-  for (auto& v : x) v = kL;
-  auto* words = reinterpret_cast<std::uint16_t*>(reinterpret_cast<std::uint8_t*>(dst) + (cap & ~std::size_t{1}));
-  auto* const end = reinterpret_cast<std::uint8_t*>(words);
+  for (auto& v : x) v = kStateLow;
+  auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
+  auto* bytes = end;
   const std::size_t full = n / lanes * lanes;
-  for (std::size_t i = n; i-- > full;) {  // partial block at the end first (scalar)
-    const TableInfo& ti = t.info[idx[i]];
-    std::uint16_t w;
-    if (encode_one(x[i % lanes], t.enc[ti.base + bin_of(ti, sym[i])], w)) std::memcpy(--words, &w, 2);
-  }
+  for (std::size_t i = n; i-- > full;) encode_symbol(t, x[i % lanes], sym, idx, i, bytes, esc);  // partial block
+  // The stream may end at an odd address: words are stored unaligned.
+  auto* words = reinterpret_cast<std::uint16_t*>(bytes);
   __m512i a = _mm512_load_si512(x);
   __m512i b = _mm512_load_si512(x + 16);
   for (std::size_t blk = full; blk > 0;) {
     blk -= lanes;
-    b = encode_half(t, b, sym + blk + 16, idx + blk + 16, words);
-    a = encode_half(t, a, sym + blk, idx + blk, words);
+    b = encode_half(t, lk, b, sym, idx, blk + 16, words, esc);
+    a = encode_half(t, lk, a, sym, idx, blk, words, esc);
   }
-  _mm512_store_si512(x, a);
-  _mm512_store_si512(x + 16, b);
   auto* begin = reinterpret_cast<std::uint8_t*>(words) - 4 * lanes;
-  std::memcpy(begin, x, sizeof x);
-  const auto size = static_cast<std::size_t>(end - begin);
-  std::memmove(dst, begin, size);
-  return size;
+  _mm512_storeu_si512(begin, a);
+  _mm512_storeu_si512(begin + 64, b);
+  return static_cast<std::size_t>(end - begin);
 }
 
-errc decode32_avx512(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
-                     std::int32_t* out) noexcept {
+// --- decode -----------------------------------------------------------------------
+
+// Decodes symbols i0 .. i0 + 15 on xr; false if words are missing.
+template <class Lookup>
+ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m512i& xr, const std::int32_t* idx,
+                                      std::int32_t* out, std::size_t i0, const std::byte* src, std::size_t size,
+                                      std::size_t& pos, EscapeList& esc) noexcept {
+  __m512i x = xr;
+  const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
+  alignas(64) std::uint32_t gi[16];
+  alignas(64) std::uint32_t sl[16];
+  lk.guide_index(t, idx + i0, slot, gi);
+  _mm512_store_si512(sl, slot);
+  std::uint32_t e[16];
+  ENTCODE_GAUSS_UNROLL
+  for (unsigned j = 0; j < 16; ++j) {
+    const GuideEntry g = t.guide[gi[j]];
+    e[j] = g.next == kGuideSearch ? search_bin(t.cdf, g.bin, sl[j]) : g.bin + (sl[j] >= g.next ? 1u : 0u);
+  }
+  const Fields f = load_entries(t.dec, e);  // start, freq, value, escape
+  x = _mm512_add_epi32(_mm512_mullo_epi32(f.f1, _mm512_srli_epi32(x, kPrecision)), _mm512_sub_epi32(slot, f.f0));
+  _mm512_storeu_si512(out + i0, f.f2);
+  const __mmask16 escapes = _mm512_test_epi32_mask(f.f3, f.f3);
+  if (escapes != 0) [[unlikely]] {
+    for (unsigned j = 0; j < 16; ++j)
+      if ((escapes >> j) & 1) record_escape(esc, i0 + j);
+  }
+  // Refill the lanes below L from the next words, in lane order (no branch on the mask).
+  const __mmask16 need = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(static_cast<int>(kStateLow)));
+  const auto count = static_cast<std::size_t>(__builtin_popcount(need));
+  const std::size_t avail = (size - pos) / 2;
+  if (avail < count) return false;
+  const auto load = static_cast<__mmask16>((std::uint32_t{1} << (avail < 16 ? avail : 16)) - 1);
+  const __m256i w = _mm256_maskz_loadu_epi16(load, src + pos);
+  const __m512i wx = _mm512_maskz_expand_epi32(need, _mm512_cvtepu16_epi32(w));
+  xr = _mm512_mask_or_epi32(x, need, _mm512_slli_epi32(x, 16), wx);
+  pos += 2 * count;
+  return true;
+}
+
+template <class Lookup>
+errc decode32(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
+              std::int32_t* out, EscapeList& esc) noexcept {
   constexpr unsigned lanes = kFastLanes;
   if (size < 4 * lanes) return errc::truncated;
-  alignas(64) std::uint32_t x[lanes];
-  std::memcpy(x, src, sizeof x);
-  __m512i a = _mm512_load_si512(x);
-  __m512i b = _mm512_load_si512(x + 16);
-  const __m512i low = _mm512_set1_epi32(static_cast<int>(kL));
+  const Lookup lk(t);
+  __m512i a = _mm512_loadu_si512(src);
+  __m512i b = _mm512_loadu_si512(src + 64);
+  const __m512i low = _mm512_set1_epi32(static_cast<int>(kStateLow));
   if ((_mm512_cmplt_epu32_mask(a, low) | _mm512_cmplt_epu32_mask(b, low)) != 0) return errc::corrupt;
   std::size_t pos = 4 * lanes;
   const std::size_t full = n / lanes * lanes;
   for (std::size_t blk = 0; blk < full; blk += lanes) {
-    if (!decode_half(t, a, idx + blk, out + blk, src, size, pos)) return errc::truncated;
-    if (!decode_half(t, b, idx + blk + 16, out + blk + 16, src, size, pos)) return errc::truncated;
+    if (!decode_half(t, lk, a, idx, out, blk, src, size, pos, esc)) return errc::truncated;
+    if (!decode_half(t, lk, b, idx, out, blk + 16, src, size, pos, esc)) return errc::truncated;
   }
+  alignas(64) std::uint32_t x[lanes];
   _mm512_store_si512(x, a);
   _mm512_store_si512(x + 16, b);
   for (std::size_t i = full; i < n; ++i)
-    if (!decode_one(t, x[i % lanes], idx[i], out[i], src, size, pos)) return errc::truncated;
+    if (!decode_symbol(t, x[i % lanes], idx, out, i, src, size, pos, esc)) return errc::truncated;
   for (const std::uint32_t v : x)
-    if (v != kL) return errc::corrupt;
+    if (v != kStateLow) return errc::corrupt;
   return pos == size ? errc::ok : errc::corrupt;
+}
+
+// --- dispatch on the table count ----------------------------------------------------
+
+std::size_t encode32_avx512(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                            std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
+  if (t.tables <= 32) return encode32<RegLookup<1>>(t, sym, idx, n, dst, cap, esc);
+  if (t.tables <= 64) return encode32<RegLookup<2>>(t, sym, idx, n, dst, cap, esc);
+  if (t.tables <= kMaxRegTables) return encode32<RegLookup<4>>(t, sym, idx, n, dst, cap, esc);
+  return encode32<ScalarLookup>(t, sym, idx, n, dst, cap, esc);
+}
+
+errc decode32_avx512(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
+                     std::int32_t* out, EscapeList& esc) noexcept {
+  if (t.tables <= 32) return decode32<RegLookup<1>>(t, src, size, idx, n, out, esc);
+  if (t.tables <= 64) return decode32<RegLookup<2>>(t, src, size, idx, n, out, esc);
+  if (t.tables <= kMaxRegTables) return decode32<RegLookup<4>>(t, src, size, idx, n, out, esc);
+  return decode32<ScalarLookup>(t, src, size, idx, n, out, esc);
 }
 
 constexpr Kernels kAvx512{encode32_avx512, decode32_avx512};

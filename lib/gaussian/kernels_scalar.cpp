@@ -1,10 +1,10 @@
 // gaussian/kernels_scalar.cpp — reference and scalar 32-lane rANS kernels of a
 // Gaussian sub-stream, and the ISA dispatcher (see kernels.hpp).
-#include <cstring>
+#include <algorithm>
 #include <span>
 
 #include "entcode/rans/rans.hpp"
-#include "kernels.hpp"
+#include "kernel_common.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -13,94 +13,43 @@ namespace detail {
 
 namespace {
 
-using rans::kStateLow;
-
-inline std::uint32_t bin_of(const TableInfo& info, std::int32_t sym) noexcept {
-  const std::uint32_t b = static_cast<std::uint32_t>(sym) - static_cast<std::uint32_t>(info.offset);
-  return b < info.max_value ? b : info.max_value;
-}
-
-inline std::int32_t value_of(const TableInfo& info, std::uint32_t bin) noexcept {
-  return static_cast<std::int32_t>(bin + static_cast<std::uint32_t>(info.offset));
-}
-
-// Bin owning `slot` in table `info`: guide entry, then forward steps.
-inline std::uint32_t find_bin(const std::uint32_t* cdf, const std::uint16_t* guide, const TableInfo& info,
-                              std::uint32_t slot) noexcept {
-  const std::uint32_t* c = cdf + info.base;
-  std::uint32_t s = guide[info.guide_base + (slot >> info.guide_shift)];
-  while (c[s + 1] <= slot) ++s;
-  return s;
-}
-
-inline std::uint32_t load_u32(const std::byte* p) noexcept {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;  // little-endian hosts only (x86-64, aarch64)
-}
-
 std::size_t encode32_scalar(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                            std::byte* dst, std::size_t cap) noexcept {
+                            std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
   constexpr unsigned lanes = kFastLanes;
   if (cap < rans_bound(n, lanes)) return 0;
-  const TableInfo* info = t.info;
-  const rans::EncSymbol* enc = t.enc;
   std::uint32_t x[lanes];
   for (auto& v : x) v = kStateLow;
-  auto* words = reinterpret_cast<std::uint8_t*>(dst) + cap;  // written backwards
-  for (std::size_t i = n; i-- > 0;) {
-    const TableInfo& ti = info[idx[i]];
-    const rans::EncSymbol& e = enc[ti.base + bin_of(ti, sym[i])];
-    std::uint32_t& xl = x[i % lanes];
-    std::uint16_t word;
-    if (rans::encode_step(xl, e, word)) {
-      words -= 2;
-      std::memcpy(words, &word, 2);
-    }
-  }
-  words -= 4 * lanes;
+  auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
+  auto* words = end;  // written backwards
+  for (std::size_t i = n; i-- > 0;) encode_symbol(t, x[i % lanes], sym, idx, i, words, esc);
+  words -= sizeof x;
   std::memcpy(words, x, sizeof x);
-  const auto size = static_cast<std::size_t>(reinterpret_cast<std::uint8_t*>(dst) + cap - words);
-  std::memmove(dst, words, size);
-  return size;
+  return static_cast<std::size_t>(end - words);
 }
 
 errc decode32_scalar(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
-                     std::size_t n, std::int32_t* out) noexcept {
+                     std::size_t n, std::int32_t* out, EscapeList& esc) noexcept {
   constexpr unsigned lanes = kFastLanes;
   if (size < 4 * lanes) return errc::truncated;
-  const TableInfo* info = t.info;
-  const std::uint32_t* cdf = t.cdf;
-  const std::uint16_t* guide = t.guide;
   std::uint32_t x[lanes];
   for (unsigned l = 0; l < lanes; ++l) {
     x[l] = load_u32(src + 4 * l);
     if (x[l] < kStateLow) return errc::corrupt;
   }
   std::size_t pos = 4 * lanes;
-  for (std::size_t i = 0; i < n; ++i) {
-    const TableInfo& ti = info[idx[i]];
-    std::uint32_t& xl = x[i % lanes];
-    const std::uint32_t slot = xl & 0xffffu;
-    const std::uint32_t s = find_bin(cdf, guide, ti, slot);
-    const std::uint32_t start = cdf[ti.base + s];
-    const std::uint32_t freq = cdf[ti.base + s + 1] - start;
-    xl = freq * (xl >> 16) + slot - start;
-    out[i] = value_of(ti, s);
-    if (xl < kStateLow) {
-      if (size - pos < 2) return errc::truncated;
-      std::uint16_t w;
-      std::memcpy(&w, src + pos, 2);
-      xl = xl << 16 | w;
-      pos += 2;
-    }
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (!decode_symbol(t, x[i % lanes], idx, out, i, src, size, pos, esc)) return errc::truncated;
   for (const std::uint32_t v : x)
     if (v != kStateLow) return errc::corrupt;
   return pos == size ? errc::ok : errc::corrupt;
 }
 
 constexpr Kernels kScalar{encode32_scalar, decode32_scalar};
+
+std::uint32_t bin_of(const TableInfo& ti, std::int32_t sym) noexcept {
+  const std::uint32_t b = static_cast<std::uint32_t>(sym) - static_cast<std::uint32_t>(ti.offset);
+  return std::min<std::uint32_t>(b, ti.max_value);
+}
 
 }  // namespace
 
@@ -127,15 +76,14 @@ std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, c
 
 errc rans_decode_reference(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                            std::size_t n, unsigned lanes, std::int32_t* out) {
-  const TableInfo* info = t.info().data();
-  const std::uint32_t* cdf = t.cdf_data().data();
-  const std::uint16_t* guide = t.guide_data().data();
   return rans::interleaved_decode(std::span<const std::byte>(src, size), n, lanes, [&](std::size_t i, std::uint32_t x) {
-    const TableInfo& ti = info[idx[i]];
+    const auto table = static_cast<std::size_t>(idx[i]);
+    const auto cdf = t.cdf(table);
     const std::uint32_t slot = x & 0xffffu;
-    const std::uint32_t s = find_bin(cdf, guide, ti, slot);
-    out[i] = value_of(ti, s);
-    return rans::decode_advance(x, cdf[ti.base + s], cdf[ti.base + s + 1] - cdf[ti.base + s], kPrecision);
+    // The bin whose [cdf[s], cdf[s + 1]) holds the slot: plain binary search (independent of the guide).
+    const auto s = static_cast<std::uint32_t>(std::upper_bound(cdf.begin(), cdf.end(), slot) - cdf.begin() - 1);
+    out[i] = static_cast<std::int32_t>(s + static_cast<std::uint32_t>(t.offset(table)));
+    return rans::decode_advance(x, cdf[s], cdf[s + 1] - cdf[s], kPrecision);
   });
 }
 

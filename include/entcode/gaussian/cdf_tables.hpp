@@ -8,13 +8,16 @@
 // Invariants checked on construction: 2 <= cdf_length <= 65537, cdf[0] = 0,
 // offset + cdf_length - 3 <= INT32_MAX,
 // cdf[cdf_length - 1] = 2^16, strictly increasing (every bin has freq >= 1).
-// Derived lookup data (shared by every coder and kernel):
+// Derived lookup data (shared by every coder and kernel), indexed globally:
 //   enc[base + s]  rANS encoder entry (rans/model.hpp) of bin s of the table
+//   dec[base + s]  decoder entry of bin s: start, freq, value (offset + s), escape flag
 //   cdf[base + s]  the CDF value itself (s = 0 .. cdf_length - 1)
-//   guide[gbase + (slot >> shift)]  the bin owning slot (slot >> shift) << shift:
-//   a per-table slot table at reduced resolution (2^g entries, 2^g >= bins,
-//   g <= 12); decoding starts there and steps forward while cdf[s + 1] <= slot
-//   (expected < 1 step).
+//   guide[guide_base + (slot >> guide_shift)]  a per-table slot table at reduced
+//   resolution (2^g buckets, 4 <= g <= 12, the smallest g whose buckets with two or
+//   more bin boundaries hold <= 1/512 of the slots, else 12): the global bin owning
+//   the bucket's first slot and the bucket's only other boundary, so the bin of a
+//   slot is `bin + (slot >= next)` without a loop; buckets with 2+ boundaries are
+//   marked (next = kGuideSearch) and searched forward over the CDF.
 // Builders compute in double precision; the built-in sets are checked-in
 // constants (scripts/gen_gaussian_tables.py) so they are identical on every CPU.
 // References: J. Ballé et al., "Variational image compression with a scale
@@ -39,7 +42,7 @@ inline constexpr std::size_t kMaxCdfLength = (std::size_t{1} << kPrecision) + 1;
 
 // Per-table lookup data (16 bytes).
 struct TableInfo {
-  std::uint32_t base;        // first entry of the table in cdf_data() / enc_data()
+  std::uint32_t base;        // first entry of the table in cdf_data() / enc_data() / dec_data()
   std::uint32_t guide_base;  // first entry of the table in guide_data()
   std::int32_t offset;       // value of bin 0
   std::uint16_t max_value;   // escape bin = cdf_length - 2
@@ -48,11 +51,29 @@ struct TableInfo {
 };
 static_assert(sizeof(TableInfo) == 16);
 
+// Decoder entry of one bin (16 bytes: four 32-bit fields a SIMD decoder transposes).
+struct DecEntry {
+  std::uint32_t start;   // cdf[s]
+  std::uint32_t freq;    // cdf[s + 1] - cdf[s]
+  std::int32_t value;    // offset + s (wrapping; the escape bin's is replaced by the escape)
+  std::uint32_t escape;  // 1 for the escape bin, else 0
+};
+static_assert(sizeof(DecEntry) == 16);
+
+// One bucket of a table's guide (see above).
+struct GuideEntry {
+  std::uint32_t bin;   // global index of the bin owning the bucket's first slot
+  std::uint32_t next;  // cdf[bin + 1] (<= 2^16), or kGuideSearch
+};
+static_assert(sizeof(GuideEntry) == 8);
+inline constexpr std::uint32_t kGuideSearch = 0xffffffffu;
+
 class CdfTables {
  public:
   // CompressAI's arguments: `cdfs` row-major, T rows of `row_stride` values
   // (row t holds cdf_lengths[t] <= row_stride valid values), T lengths, T offsets.
-  // invalid_argument for any violated invariant; too_large beyond kMaxTables.
+  // invalid_argument for any violated invariant; too_large beyond kMaxTables
+  // tables or 2^32 - 1 CDF values in all.
   static Result<CdfTables> create(std::span<const std::int32_t> cdfs, std::size_t row_stride,
                                   std::span<const std::int32_t> cdf_lengths,
                                   std::span<const std::int32_t> offsets);
@@ -71,7 +92,8 @@ class CdfTables {
   [[nodiscard]] std::span<const TableInfo> info() const noexcept { return info_; }
   [[nodiscard]] std::span<const std::uint32_t> cdf_data() const noexcept { return cdf_; }
   [[nodiscard]] std::span<const rans::EncSymbol> enc_data() const noexcept { return enc_; }
-  [[nodiscard]] std::span<const std::uint16_t> guide_data() const noexcept { return guide_; }
+  [[nodiscard]] std::span<const DecEntry> dec_data() const noexcept { return dec_; }
+  [[nodiscard]] std::span<const GuideEntry> guide_data() const noexcept { return guide_; }
   // FNV-1a over lengths, offsets and CDF values: streams record it so a
   // decoder given other tables fails cleanly instead of producing garbage.
   [[nodiscard]] std::uint32_t fingerprint() const noexcept { return fingerprint_; }
@@ -86,7 +108,8 @@ class CdfTables {
   std::vector<TableInfo> info_;
   std::vector<std::uint32_t> cdf_;
   std::vector<rans::EncSymbol> enc_;
-  std::vector<std::uint16_t> guide_;
+  std::vector<DecEntry> dec_;
+  std::vector<GuideEntry> guide_;
   std::uint32_t fingerprint_ = 0;
 };
 

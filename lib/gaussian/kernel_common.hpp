@@ -1,0 +1,100 @@
+// gaussian/kernel_common.hpp — private: the scalar steps every 32-lane kernel of a
+// Gaussian sub-stream shares (symbol -> encoder entry, slot -> bin through the
+// guide, one encode / decode step, escape recording); see kernels.hpp.
+//
+// Include ONLY from kernels_<isa>.cpp: everything is in an anonymous namespace,
+// so a copy compiled with AVX-512 flags can never replace the baseline one (ODR).
+#pragma once
+
+#include <cstring>
+
+#include "kernels.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace gaussian {
+namespace detail {
+namespace {
+
+constexpr std::uint32_t kStateLow = 1u << 16;  // L of rans/rans.hpp
+constexpr std::uint32_t kSlotMask = (1u << kPrecision) - 1;
+
+inline void record_escape(EscapeList& esc, std::size_t pos) noexcept {
+  if (esc.count < esc.cap) esc.pos[esc.count] = pos;
+  ++esc.count;
+}
+
+// Global index (enc/dec/cdf) of the bin coding `sym` in table ti; escape says if it is the escape bin.
+inline std::uint32_t enc_index(const TableInfo& ti, std::int32_t sym, bool& escape) noexcept {
+  const std::uint32_t b = static_cast<std::uint32_t>(sym) - static_cast<std::uint32_t>(ti.offset);
+  escape = b >= ti.max_value;
+  return ti.base + (escape ? ti.max_value : b);
+}
+
+// rans.hpp's encode_step at precision 16; true when `word` was emitted.
+inline bool encode_one(std::uint32_t& x, const rans::EncSymbol& e, std::uint16_t& word) noexcept {
+  const bool emit = x > e.x_max_m1;
+  word = static_cast<std::uint16_t>(x);
+  if (emit) x >>= 16;
+  const auto t = static_cast<std::uint32_t>((std::uint64_t{x} * e.rcp_freq) >> 32);
+  const std::uint32_t q = (t + ((x - t) >> 1)) >> e.rcp_shift;
+  x = x + e.bias + q * e.cmpl_freq;
+  return emit;
+}
+
+// Bin searched forward from `bin` (global) for a bucket with 2+ boundaries.
+[[gnu::noinline]] std::uint32_t search_bin(const std::uint32_t* cdf, std::uint32_t bin, std::uint32_t slot) noexcept {
+  while (cdf[bin + 1] <= slot) ++bin;
+  return bin;
+}
+
+// Global index of the bin owning `slot` in table ti.
+inline std::uint32_t find_bin(const TableView& t, const TableInfo& ti, std::uint32_t slot) noexcept {
+  const GuideEntry g = t.guide[ti.guide_base + (slot >> ti.guide_shift)];
+  if (g.next == kGuideSearch) [[unlikely]]
+    return search_bin(t.cdf, g.bin, slot);
+  return g.bin + (slot >= g.next ? 1u : 0u);
+}
+
+// Encodes symbol i on x (emitted words go below `words`).
+inline void encode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* sym, const std::int32_t* idx,
+                          std::size_t i, std::uint8_t*& words, EscapeList& esc) noexcept {
+  bool escape = false;
+  const std::uint32_t e = enc_index(t.info[idx[i]], sym[i], escape);
+  if (escape) record_escape(esc, i);
+  std::uint16_t w;
+  if (encode_one(x, t.enc[e], w)) {
+    words -= 2;
+    std::memcpy(words, &w, 2);
+  }
+}
+
+// Decodes symbol i on x, reading a word at src[pos] when needed; false if it is missing.
+inline bool decode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* idx, std::int32_t* out,
+                          std::size_t i, const std::byte* src, std::size_t size, std::size_t& pos,
+                          EscapeList& esc) noexcept {
+  const std::uint32_t slot = x & kSlotMask;
+  const DecEntry& d = t.dec[find_bin(t, t.info[idx[i]], slot)];
+  x = d.freq * (x >> kPrecision) + slot - d.start;
+  out[i] = d.value;
+  if (d.escape != 0) record_escape(esc, i);
+  if (x >= kStateLow) return true;
+  if (size - pos < 2) return false;
+  std::uint16_t w;
+  std::memcpy(&w, src + pos, 2);
+  x = x << 16 | w;
+  pos += 2;
+  return true;
+}
+
+inline std::uint32_t load_u32(const std::byte* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;  // little-endian hosts only (x86-64, aarch64)
+}
+
+}  // namespace
+}  // namespace detail
+}  // namespace gaussian
+}  // namespace v0
+}  // namespace entcode
