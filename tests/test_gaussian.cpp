@@ -241,62 +241,69 @@ std::vector<GaussianConditional> kernel_table_sets() {
   return sets;
 }
 
+// One kernel (ISA, lane count) against the interleaved reference on a latent.
+void check_kernel(const CdfTables& t, const Latent& l, Isa isa) {
+  constexpr unsigned lanes = detail::kFastLanes;
+  INFO("isa " << to_string(isa));
+  const std::size_t n = l.symbols.size();
+  const std::size_t cap = detail::rans_bound(n, lanes);
+  std::vector<std::byte> ref(cap);
+  const std::size_t ref_size = detail::rans_encode_reference(t, l.symbols.data(), l.indexes.data(), n, lanes, ref.data(), cap);
+  REQUIRE(ref_size > 0);
+  ref.resize(ref_size);
+  std::vector<std::int32_t> ref_out(n);
+  REQUIRE(detail::rans_decode_reference(t, ref.data(), ref.size(), l.indexes.data(), n, lanes, ref_out.data()) == errc::ok);
+  const auto escapes = detail::find_escapes(t, l.symbols.data(), l.indexes.data(), n);
+  REQUIRE(escapes.size() > 100);
+  CHECK(detail::find_decoded_escapes(t, l.indexes.data(), ref_out.data(), n) == escapes);
+  const auto view = detail::view_of(t);
+  const auto encode = detail::kernels_for(isa).encode32;
+  const auto decode = detail::kernels_for(isa).decode32;
+  // Encode: the reference's bytes at the end of dst (odd capacity: unaligned words), escapes listed from the last.
+  std::vector<std::byte> out(cap + 1);
+  std::vector<std::size_t> list(n);
+  detail::EscapeList esc{list.data(), list.size(), 0};
+  const std::size_t size = encode(view, l.symbols.data(), l.indexes.data(), n, out.data(), out.size(), esc);
+  REQUIRE(size == ref_size);
+  CHECK(std::equal(ref.begin(), ref.end(), out.end() - static_cast<std::ptrdiff_t>(size)));
+  list.resize(esc.count);
+  CHECK(std::equal(list.rbegin(), list.rend(), escapes.begin(), escapes.end()));
+  // An overflowing list still counts every escape.
+  detail::EscapeList few{list.data(), 3, 0};
+  CHECK(encode(view, l.symbols.data(), l.indexes.data(), n, out.data(), out.size(), few) == ref_size);
+  CHECK(few.count == escapes.size());
+  // Decode: the reference's values, escapes listed in order.
+  std::vector<std::int32_t> dec(n);
+  list.assign(n, 0);
+  esc = {list.data(), list.size(), 0};
+  CHECK(decode(view, ref.data(), ref.size(), l.indexes.data(), n, dec.data(), esc) == errc::ok);
+  CHECK(dec == ref_out);
+  list.resize(esc.count);
+  CHECK(list == escapes);
+  // Truncated and corrupt inputs are reported the same way as the reference.
+  esc = {list.data(), list.size(), 0};
+  CHECK(decode(view, ref.data(), ref.size() - 2, l.indexes.data(), n, dec.data(), esc) == errc::truncated);
+  for (const std::size_t at : {std::size_t{5}, std::size_t{300}, ref.size() / 2, ref.size() - 1}) {
+    std::vector<std::byte> bad = ref;
+    bad[at] ^= std::byte{0x10};
+    esc = {list.data(), 0, 0};
+    std::vector<std::int32_t> dec_ref(n);
+    CHECK(decode(view, bad.data(), bad.size(), l.indexes.data(), n, dec.data(), esc) ==
+          detail::rans_decode_reference(t, bad.data(), bad.size(), l.indexes.data(), n, lanes, dec_ref.data()));
+  }
+}
+
 TEST_CASE("ECGL: every kernel ISA equals the interleaved reference", "[gaussian][isa]") {
   for (const auto& gc : kernel_table_sets()) {
     const CdfTables& t = gc.tables();
     INFO("tables " << t.size());
     const Latent l = make_latent(gc, 20011, 5, 0.01);
-    const std::size_t n = l.symbols.size();
-    const std::size_t cap = detail::rans_bound(n, 32);
-    std::vector<std::byte> ref(cap);
-    const std::size_t ref_size = detail::rans_encode_reference(t, l.symbols.data(), l.indexes.data(), n, 32, ref.data(), cap);
-    REQUIRE(ref_size > 0);
-    ref.resize(ref_size);
-    std::vector<std::int32_t> ref_out(n);
-    REQUIRE(detail::rans_decode_reference(t, ref.data(), ref.size(), l.indexes.data(), n, 32, ref_out.data()) == errc::ok);
-    const auto escapes = detail::find_escapes(t, l.symbols.data(), l.indexes.data(), n);
-    REQUIRE(escapes.size() > 100);
-    CHECK(detail::find_decoded_escapes(t, l.indexes.data(), ref_out.data(), n) == escapes);
-    const auto view = detail::view_of(t);
     for (const Isa isa : kAllIsas) {
       if (!isa_supported(isa)) {
         WARN("skipping ISA " << to_string(isa) << " (not supported by this CPU)");
         continue;
       }
-      INFO("isa " << to_string(isa));
-      const detail::Kernels& k = detail::kernels_for(isa);
-      // Encode: the reference's bytes at the end of dst (odd capacity: unaligned words), escapes listed from the last.
-      std::vector<std::byte> out(cap + 1);
-      std::vector<std::size_t> list(n);
-      detail::EscapeList esc{list.data(), list.size(), 0};
-      const std::size_t size = k.encode32(view, l.symbols.data(), l.indexes.data(), n, out.data(), out.size(), esc);
-      REQUIRE(size == ref_size);
-      CHECK(std::equal(ref.begin(), ref.end(), out.end() - static_cast<std::ptrdiff_t>(size)));
-      list.resize(esc.count);
-      CHECK(std::equal(list.rbegin(), list.rend(), escapes.begin(), escapes.end()));
-      // An overflowing list still counts every escape.
-      detail::EscapeList few{list.data(), 3, 0};
-      CHECK(k.encode32(view, l.symbols.data(), l.indexes.data(), n, out.data(), out.size(), few) == ref_size);
-      CHECK(few.count == escapes.size());
-      // Decode: the reference's values, escapes listed in order.
-      std::vector<std::int32_t> dec(n);
-      list.assign(n, 0);
-      esc = {list.data(), list.size(), 0};
-      CHECK(k.decode32(view, ref.data(), ref.size(), l.indexes.data(), n, dec.data(), esc) == errc::ok);
-      CHECK(dec == ref_out);
-      list.resize(esc.count);
-      CHECK(list == escapes);
-      // Truncated and corrupt inputs are reported the same way as the reference.
-      esc = {list.data(), list.size(), 0};
-      CHECK(k.decode32(view, ref.data(), ref.size() - 2, l.indexes.data(), n, dec.data(), esc) == errc::truncated);
-      for (const std::size_t at : {std::size_t{5}, std::size_t{200}, ref.size() / 2, ref.size() - 1}) {
-        std::vector<std::byte> bad = ref;
-        bad[at] ^= std::byte{0x10};
-        esc = {list.data(), 0, 0};
-        std::vector<std::int32_t> dec_ref(n);
-        CHECK(k.decode32(view, bad.data(), bad.size(), l.indexes.data(), n, dec.data(), esc) ==
-              detail::rans_decode_reference(t, bad.data(), bad.size(), l.indexes.data(), n, 32, dec_ref.data()));
-      }
+      check_kernel(t, l, isa);
       // Whole streams through the public API under ENTCODE_ISA.
       set_isa(to_string(isa));
       auto enc = encode(t, l.symbols, l.indexes, {3, 0, 32});

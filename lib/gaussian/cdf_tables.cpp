@@ -94,7 +94,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
   t.fingerprint_ = h;
   t.enc_.resize(t.cdf_.size());
   t.dec_.resize(t.cdf_.size());
-  t.guide_.resize(guide_total);
+  t.guide_.resize(guide_total + 1);  // + 1: SIMD decoders read entries with 16-byte loads
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
     const std::uint32_t bins = std::uint32_t{info.max_value} + 1;

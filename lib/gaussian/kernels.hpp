@@ -31,8 +31,6 @@ inline namespace v0 {
 namespace gaussian {
 namespace detail {
 
-inline constexpr unsigned kFastLanes = 32;
-
 // Raw pointers into a CdfTables (no inline functions of entcode's headers are
 // called from per-ISA TUs, so none can be compiled with AVX-512 flags: ODR).
 struct TableView {
@@ -62,6 +60,7 @@ using EncodeKernel = std::size_t (*)(const TableView& t, const std::int32_t* sym
 using DecodeKernel = errc (*)(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                               std::size_t n, std::int32_t* out, EscapeList& esc) noexcept;
 
+inline constexpr unsigned kFastLanes = 32;
 struct Kernels {
   EncodeKernel encode32;
   DecodeKernel decode32;

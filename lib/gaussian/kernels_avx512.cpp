@@ -68,8 +68,8 @@ struct RegField {
   }
 };
 
-// Lookup strategies. enc_index: global encoder entries of 16 symbols (and the
-// escape mask); guide_index: the guide entries of 16 slots.
+// Lookup strategies. enc_index: byte offsets of the encoder entries of 16 symbols
+// (returns the escape mask); guide_offsets: byte offsets of the guide entries of 16 slots.
 template <unsigned G>
 struct RegLookup {
   RegField<G> offset, max, base, guide;  // guide: guide_base << 4 | guide_shift
@@ -85,14 +85,15 @@ struct RegLookup {
     const __m512i vi = _mm512_loadu_si512(idx);
     const __m512i m = max(vi);
     const __m512i b = _mm512_sub_epi32(_mm512_loadu_si512(sym), offset(vi));
-    _mm512_store_si512(e, _mm512_add_epi32(base(vi), _mm512_min_epu32(b, m)));
+    _mm512_store_si512(e, _mm512_slli_epi32(_mm512_add_epi32(base(vi), _mm512_min_epu32(b, m)), 4));
     return _mm512_cmpge_epu32_mask(b, m);
   }
-  ENTCODE_GAUSS_INLINE void guide_index(const TableView&, const std::int32_t* idx, __m512i slot,
-                                        std::uint32_t* gi) const noexcept {
+  ENTCODE_GAUSS_INLINE void guide_offsets(const TableView&, const std::int32_t* idx, __m512i slot,
+                                          std::uint32_t* off) const noexcept {
     const __m512i g = guide(_mm512_loadu_si512(idx));
     const __m512i shift = _mm512_and_si512(g, _mm512_set1_epi32(15));
-    _mm512_store_si512(gi, _mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift)));
+    const __m512i i = _mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift));
+    _mm512_store_si512(off, _mm512_slli_epi32(i, 3));
   }
 };
 
@@ -105,18 +106,18 @@ struct ScalarLookup {
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < 16; ++j) {
       bool escape = false;
-      e[j] = detail::enc_index(t.info[idx[j]], sym[j], escape);
+      e[j] = detail::enc_index(t.info[idx[j]], sym[j], escape) * 16;
       escapes |= unsigned{escape} << j;
     }
     return static_cast<__mmask16>(escapes);
   }
-  ENTCODE_GAUSS_INLINE void guide_index(const TableView& t, const std::int32_t* idx, __m512i slot,
-                                        std::uint32_t* gi) const noexcept {
-    _mm512_store_si512(gi, slot);
+  ENTCODE_GAUSS_INLINE void guide_offsets(const TableView& t, const std::int32_t* idx, __m512i slot,
+                                          std::uint32_t* off) const noexcept {
+    _mm512_store_si512(off, slot);
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < 16; ++j) {
       const TableInfo& ti = t.info[idx[j]];
-      gi[j] = ti.guide_base + (gi[j] >> ti.guide_shift);
+      off[j] = (ti.guide_base + (off[j] >> ti.guide_shift)) * 8;
     }
   }
 };
@@ -127,13 +128,15 @@ struct Fields {
   __m512i f0, f1, f2, f3;
 };
 
-// Lane l gets the 4 dwords of entries[e[l]]: row k holds lanes k, 4 + k, 8 + k,
-// 12 + k in its 128-bit blocks, so the in-block 4x4 transpose yields lane order.
-template <class Entry>
-ENTCODE_GAUSS_INLINE Fields load_entries(const Entry* entries, const std::uint32_t* e) noexcept {
-  static_assert(sizeof(Entry) == 16);
-  auto at = [&](unsigned l) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(entries + e[l])); };
+// Lane l gets the 4 dwords of the 16-byte entry at base + off[l] (byte offsets):
+// row k holds lanes k, 4 + k, 8 + k, 12 + k in its 128-bit blocks, so the
+// in-block 4x4 transpose yields lane order.
+ENTCODE_GAUSS_INLINE Fields load_entries(const void* base, const std::uint32_t* off) noexcept {
+  auto at = [&](unsigned l) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const std::uint8_t*>(base) + off[l]));
+  };
   __m512i r[4];
+  ENTCODE_GAUSS_UNROLL
   for (unsigned k = 0; k < 4; ++k) {
     const __m512i lo = _mm512_inserti32x4(_mm512_castsi128_si512(at(k)), at(4 + k), 1);
     r[k] = _mm512_inserti32x4(_mm512_inserti32x4(lo, at(8 + k), 2), at(12 + k), 3);
@@ -179,34 +182,48 @@ ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, _
   return _mm512_add_epi32(_mm512_add_epi32(x, f.f2), _mm512_mullo_epi32(q, cmpl));
 }
 
-template <class Lookup>
-std::size_t encode32(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                     std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
-  constexpr unsigned lanes = kFastLanes;
-  if (cap < rans_bound(n, lanes)) return 0;
+template <unsigned Lanes, class Lookup>
+std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                         std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
+  constexpr unsigned V = Lanes / 16;
+  if (cap < rans_bound(n, Lanes)) return 0;
+  const TableView t = tv;  // a local copy: stores through out / words cannot alias it
   const Lookup lk(t);
-  alignas(64) std::uint32_t x[lanes];
+  alignas(64) std::uint32_t x[Lanes];
   for (auto& v : x) v = kStateLow;
   auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
   auto* bytes = end;
-  const std::size_t full = n / lanes * lanes;
-  for (std::size_t i = n; i-- > full;) encode_symbol(t, x[i % lanes], sym, idx, i, bytes, esc);  // partial block
+  const std::size_t full = n / Lanes * Lanes;
+  for (std::size_t i = n; i-- > full;) encode_symbol(t, x[i % Lanes], sym, idx, i, bytes, esc);  // partial block
   // The stream may end at an odd address: words are stored unaligned.
   auto* words = reinterpret_cast<std::uint16_t*>(bytes);
-  __m512i a = _mm512_load_si512(x);
-  __m512i b = _mm512_load_si512(x + 16);
+  __m512i v[V];
+  for (unsigned k = 0; k < V; ++k) v[k] = _mm512_load_si512(x + 16 * k);
   for (std::size_t blk = full; blk > 0;) {
-    blk -= lanes;
-    b = encode_half(t, lk, b, sym, idx, blk + 16, words, esc);
-    a = encode_half(t, lk, a, sym, idx, blk, words, esc);
+    blk -= Lanes;
+    ENTCODE_GAUSS_UNROLL
+    for (unsigned j = 0; j < V; ++j) {  // the highest lanes first
+      const unsigned k = V - 1 - j;
+      v[k] = encode_half(t, lk, v[k], sym, idx, blk + 16 * k, words, esc);
+    }
   }
-  auto* begin = reinterpret_cast<std::uint8_t*>(words) - 4 * lanes;
-  _mm512_storeu_si512(begin, a);
-  _mm512_storeu_si512(begin + 64, b);
+  auto* begin = reinterpret_cast<std::uint8_t*>(words) - 4 * Lanes;
+  for (unsigned k = 0; k < V; ++k) _mm512_storeu_si512(begin + 64 * k, v[k]);
   return static_cast<std::size_t>(end - begin);
 }
 
 // --- decode -----------------------------------------------------------------------
+
+// bin of the `lanes` searched forward over the CDF (buckets with 2+ boundaries).
+[[gnu::noinline]] __m512i search_lanes(const std::uint32_t* cdf, __m512i bin, __m512i slot, __mmask16 lanes) noexcept {
+  alignas(64) std::uint32_t b[16];
+  alignas(64) std::uint32_t sl[16];
+  _mm512_store_si512(b, bin);
+  _mm512_store_si512(sl, slot);
+  for (unsigned j = 0; j < 16; ++j)
+    if ((lanes >> j) & 1) b[j] = search_bin(cdf, b[j], sl[j]);
+  return _mm512_load_si512(b);
+}
 
 // Decodes symbols i0 .. i0 + 15 on xr; false if words are missing.
 template <class Lookup>
@@ -215,17 +232,17 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
                                       std::size_t& pos, EscapeList& esc) noexcept {
   __m512i x = xr;
   const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
-  alignas(64) std::uint32_t gi[16];
-  alignas(64) std::uint32_t sl[16];
-  lk.guide_index(t, idx + i0, slot, gi);
-  _mm512_store_si512(sl, slot);
-  std::uint32_t e[16];
-  ENTCODE_GAUSS_UNROLL
-  for (unsigned j = 0; j < 16; ++j) {
-    const GuideEntry g = t.guide[gi[j]];
-    e[j] = g.next == kGuideSearch ? search_bin(t.cdf, g.bin, sl[j]) : g.bin + (sl[j] >= g.next ? 1u : 0u);
-  }
-  const Fields f = load_entries(t.dec, e);  // start, freq, value, escape
+  // Guide entries (bin, next) of the 16 slots: bin + (slot >= next), or a forward
+  // search for the rare crowded buckets (next = kGuideSearch never steps).
+  alignas(64) std::uint32_t off[16];
+  lk.guide_offsets(t, idx + i0, slot, off);
+  const Fields g = load_entries(t.guide, off);  // 16-byte loads of 8-byte entries: f0 = bin, f1 = next
+  __m512i bin = _mm512_mask_add_epi32(g.f0, _mm512_cmpge_epu32_mask(slot, g.f1), g.f0, _mm512_set1_epi32(1));
+  const __mmask16 search = _mm512_cmpeq_epi32_mask(g.f1, _mm512_set1_epi32(static_cast<int>(kGuideSearch)));
+  if (search != 0) [[unlikely]]
+    bin = search_lanes(t.cdf, bin, slot, search);
+  _mm512_store_si512(off, _mm512_slli_epi32(bin, 4));
+  const Fields f = load_entries(t.dec, off);  // start, freq, value, escape
   x = _mm512_add_epi32(_mm512_mullo_epi32(f.f1, _mm512_srli_epi32(x, kPrecision)), _mm512_sub_epi32(slot, f.f0));
   _mm512_storeu_si512(out + i0, f.f2);
   const __mmask16 escapes = _mm512_test_epi32_mask(f.f3, f.f3);
@@ -246,51 +263,57 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
   return true;
 }
 
-template <class Lookup>
-errc decode32(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
-              std::int32_t* out, EscapeList& esc) noexcept {
-  constexpr unsigned lanes = kFastLanes;
-  if (size < 4 * lanes) return errc::truncated;
+template <unsigned Lanes, class Lookup>
+errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
+                  std::int32_t* out, EscapeList& esc) noexcept {
+  constexpr unsigned V = Lanes / 16;
+  if (size < 4 * Lanes) return errc::truncated;
+  const TableView t = tv;
   const Lookup lk(t);
-  __m512i a = _mm512_loadu_si512(src);
-  __m512i b = _mm512_loadu_si512(src + 64);
-  const __m512i low = _mm512_set1_epi32(static_cast<int>(kStateLow));
-  if ((_mm512_cmplt_epu32_mask(a, low) | _mm512_cmplt_epu32_mask(b, low)) != 0) return errc::corrupt;
-  std::size_t pos = 4 * lanes;
-  const std::size_t full = n / lanes * lanes;
-  for (std::size_t blk = 0; blk < full; blk += lanes) {
-    if (!decode_half(t, lk, a, idx, out, blk, src, size, pos, esc)) return errc::truncated;
-    if (!decode_half(t, lk, b, idx, out, blk + 16, src, size, pos, esc)) return errc::truncated;
+  __m512i v[V];
+  __mmask16 low = 0;
+  for (unsigned k = 0; k < V; ++k) {
+    v[k] = _mm512_loadu_si512(src + 64 * k);
+    low |= _mm512_cmplt_epu32_mask(v[k], _mm512_set1_epi32(static_cast<int>(kStateLow)));
   }
-  alignas(64) std::uint32_t x[lanes];
-  _mm512_store_si512(x, a);
-  _mm512_store_si512(x + 16, b);
+  if (low != 0) return errc::corrupt;
+  std::size_t pos = 4 * Lanes;
+  const std::size_t full = n / Lanes * Lanes;
+  for (std::size_t blk = 0; blk < full; blk += Lanes) {
+    ENTCODE_GAUSS_UNROLL
+    for (unsigned k = 0; k < V; ++k)
+      if (!decode_half(t, lk, v[k], idx, out, blk + 16 * k, src, size, pos, esc)) return errc::truncated;
+  }
+  alignas(64) std::uint32_t x[Lanes];
+  for (unsigned k = 0; k < V; ++k) _mm512_store_si512(x + 16 * k, v[k]);
   for (std::size_t i = full; i < n; ++i)
-    if (!decode_symbol(t, x[i % lanes], idx, out, i, src, size, pos, esc)) return errc::truncated;
-  for (const std::uint32_t v : x)
-    if (v != kStateLow) return errc::corrupt;
+    if (!decode_symbol(t, x[i % Lanes], idx, out, i, src, size, pos, esc)) return errc::truncated;
+  for (const std::uint32_t s : x)
+    if (s != kStateLow) return errc::corrupt;
   return pos == size ? errc::ok : errc::corrupt;
 }
 
 // --- dispatch on the table count ----------------------------------------------------
 
-std::size_t encode32_avx512(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                            std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
-  if (t.tables <= 32) return encode32<RegLookup<1>>(t, sym, idx, n, dst, cap, esc);
-  if (t.tables <= 64) return encode32<RegLookup<2>>(t, sym, idx, n, dst, cap, esc);
-  if (t.tables <= kMaxRegTables) return encode32<RegLookup<4>>(t, sym, idx, n, dst, cap, esc);
-  return encode32<ScalarLookup>(t, sym, idx, n, dst, cap, esc);
+template <unsigned Lanes>
+std::size_t encode_avx512(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                          std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
+  if (t.tables <= 32) return encode_lanes<Lanes, RegLookup<1>>(t, sym, idx, n, dst, cap, esc);
+  if (t.tables <= 64) return encode_lanes<Lanes, RegLookup<2>>(t, sym, idx, n, dst, cap, esc);
+  if (t.tables <= kMaxRegTables) return encode_lanes<Lanes, RegLookup<4>>(t, sym, idx, n, dst, cap, esc);
+  return encode_lanes<Lanes, ScalarLookup>(t, sym, idx, n, dst, cap, esc);
 }
 
-errc decode32_avx512(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
-                     std::int32_t* out, EscapeList& esc) noexcept {
-  if (t.tables <= 32) return decode32<RegLookup<1>>(t, src, size, idx, n, out, esc);
-  if (t.tables <= 64) return decode32<RegLookup<2>>(t, src, size, idx, n, out, esc);
-  if (t.tables <= kMaxRegTables) return decode32<RegLookup<4>>(t, src, size, idx, n, out, esc);
-  return decode32<ScalarLookup>(t, src, size, idx, n, out, esc);
+template <unsigned Lanes>
+errc decode_avx512(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
+                   std::int32_t* out, EscapeList& esc) noexcept {
+  if (t.tables <= 32) return decode_lanes<Lanes, RegLookup<1>>(t, src, size, idx, n, out, esc);
+  if (t.tables <= 64) return decode_lanes<Lanes, RegLookup<2>>(t, src, size, idx, n, out, esc);
+  if (t.tables <= kMaxRegTables) return decode_lanes<Lanes, RegLookup<4>>(t, src, size, idx, n, out, esc);
+  return decode_lanes<Lanes, ScalarLookup>(t, src, size, idx, n, out, esc);
 }
 
-constexpr Kernels kAvx512{encode32_avx512, decode32_avx512};
+constexpr Kernels kAvx512{encode_avx512<kFastLanes>, decode_avx512<kFastLanes>};
 
 }  // namespace
 

@@ -13,9 +13,9 @@ namespace detail {
 
 namespace {
 
-std::size_t encode32_scalar(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                            std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
-  constexpr unsigned lanes = kFastLanes;
+template <unsigned lanes>
+std::size_t encode_scalar(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                          std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
   if (cap < rans_bound(n, lanes)) return 0;
   std::uint32_t x[lanes];
   for (auto& v : x) v = kStateLow;
@@ -27,9 +27,9 @@ std::size_t encode32_scalar(const TableView& t, const std::int32_t* sym, const s
   return static_cast<std::size_t>(end - words);
 }
 
-errc decode32_scalar(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
-                     std::size_t n, std::int32_t* out, EscapeList& esc) noexcept {
-  constexpr unsigned lanes = kFastLanes;
+template <unsigned lanes>
+errc decode_scalar(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
+                   std::size_t n, std::int32_t* out, EscapeList& esc) noexcept {
   if (size < 4 * lanes) return errc::truncated;
   std::uint32_t x[lanes];
   for (unsigned l = 0; l < lanes; ++l) {
@@ -44,7 +44,7 @@ errc decode32_scalar(const TableView& t, const std::byte* src, std::size_t size,
   return pos == size ? errc::ok : errc::corrupt;
 }
 
-constexpr Kernels kScalar{encode32_scalar, decode32_scalar};
+constexpr Kernels kScalar{encode_scalar<kFastLanes>, decode_scalar<kFastLanes>};
 
 std::uint32_t bin_of(const TableInfo& ti, std::int32_t sym) noexcept {
   const std::uint32_t b = static_cast<std::uint32_t>(sym) - static_cast<std::uint32_t>(ti.offset);
