@@ -3,7 +3,11 @@
 // Front-ends (HEVC residual, Gaussian latents) are written once as templates
 // over these concepts and run on either backend (DESIGN.md §3):
 //   encoder.encode_bin(ctx, bin)          adaptive binary decision, bin in {0,1}
-//   encoder.encode_bypass(bits, n)        n equiprobable bits (0 <= n <= 32), MSB first
+//   encoder.encode_bypass(bits, n)        n equiprobable bits (0 <= n <= 32), MSB first;
+//                                         decode each group with the same n (the rANS
+//                                         backend codes a group as one symbol, so groups
+//                                         cannot be split or merged; CABAC could, but
+//                                         portable front-ends must not rely on it)
 //   encoder.encode_symbol(model, s)       multi-symbol with a static model, 0 <= s < model.size()
 //   encoder.encode_terminate(bin)         a bin with the (tiny) terminate probability
 //   encoder.finish() -> Result<bytes>     flushes; errors if any call above was invalid
