@@ -224,9 +224,24 @@ TEST_CASE("ECGL: skipped symbols decode as zero", "[gaussian][ecgl]") {
     l.indexes[i] = kSkipIndex;
     expect[i] = 0;
   }
-  auto enc = encode(gc.tables(), l.symbols, l.indexes, {2, 0, 0});
+  // The kernels stop at the first skip and the container retries with the coded
+  // symbols only: skips everywhere, or only near the end of the last sub-stream.
+  for (const unsigned K : {1u, 2u, 3u}) {
+    auto enc = encode(gc.tables(), l.symbols, l.indexes, {K, 0, 0});
+    REQUIRE(enc);
+    auto dec = decode(gc.tables(), *enc, l.indexes);
+    REQUIRE(dec);
+    CHECK(*dec == expect);
+  }
+  Latent tail = make_latent(gc, 5000, 12);
+  expect = tail.symbols;
+  for (std::size_t i = 4990; i < 5000; i += 2) {
+    tail.indexes[i] = kSkipIndex;
+    expect[i] = 0;
+  }
+  auto enc = encode(gc.tables(), tail.symbols, tail.indexes, {2, 0, 32});
   REQUIRE(enc);
-  auto dec = decode(gc.tables(), *enc, l.indexes);
+  auto dec = decode(gc.tables(), *enc, tail.indexes);
   REQUIRE(dec);
   CHECK(*dec == expect);
 }
@@ -280,6 +295,16 @@ void check_kernel(const CdfTables& t, const Latent& l, Isa isa) {
   CHECK(dec == ref_out);
   list.resize(esc.count);
   CHECK(list == escapes);
+  // An index outside the tables stops both (in a full block and in the partial one).
+  for (const std::size_t at : {std::size_t{100}, n - 1}) {
+    auto bad_idx = l.indexes;
+    bad_idx[at] = static_cast<std::int32_t>(t.size());
+    detail::EscapeList stop{list.data(), 0, 0};
+    CHECK(encode(view, l.symbols.data(), bad_idx.data(), n, out.data(), out.size(), stop) == 0);
+    CHECK(stop.bad_index);
+    bad_idx[at] = kSkipIndex;
+    CHECK(decode(view, ref.data(), ref.size(), bad_idx.data(), n, dec.data(), stop) == errc::invalid_argument);
+  }
   // Truncated and corrupt inputs are reported the same way as the reference.
   esc = {list.data(), list.size(), 0};
   CHECK(decode(view, ref.data(), ref.size() - 2, l.indexes.data(), n, dec.data(), esc) == errc::truncated);

@@ -34,8 +34,7 @@ std::size_t substream_begin(std::size_t m, unsigned k, unsigned K) noexcept {
 }
 
 unsigned thread_count(unsigned requested, unsigned K) noexcept {
-  unsigned hw = std::thread::hardware_concurrency();
-  if (hw == 0) hw = 1;
+  static const unsigned hw = std::max(1u, std::thread::hardware_concurrency());  // a file read per call in glibc
   const unsigned t = requested == 0 ? hw : requested;
   return std::max(1u, std::min(t, K));
 }
@@ -53,15 +52,19 @@ void parallel_for(unsigned K, unsigned threads, Fn&& fn) {
   worker(0);
 }
 
+// Branch-free, so the compiler vectorises it (a branchy loop costs ~1 cycle per symbol).
 bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx, bool& any_skip) noexcept {
   const auto size = static_cast<std::uint32_t>(t.size());
-  any_skip = false;
+  constexpr auto skip = static_cast<std::uint32_t>(kSkipIndex);
+  std::uint32_t bad = 0;
+  std::uint32_t skips = 0;
   for (const std::int32_t i : idx) {
-    if (static_cast<std::uint32_t>(i) < size) continue;
-    if (i != kSkipIndex) return false;
-    any_skip = true;
+    const auto u = static_cast<std::uint32_t>(i);
+    bad |= static_cast<std::uint32_t>(u >= size) & static_cast<std::uint32_t>(u != skip);
+    skips |= static_cast<std::uint32_t>(u == skip);
   }
-  return true;
+  any_skip = skips != 0;
+  return bad == 0;
 }
 
 // The coded (non-skipped) entries of v, in order.
@@ -91,6 +94,11 @@ const detail::Kernels* selected_kernels() noexcept {
   return isa ? &detail::kernels_for(*isa) : nullptr;
 }
 
+// Lanes of each sub-stream when m symbols are coded.
+unsigned lanes_for(std::size_t m, const CodecOptions& o) noexcept {
+  return o.lanes != 0 ? o.lanes : (m / o.substreams >= kAutoLaneThreshold ? detail::kFastLanes : 1u);
+}
+
 // Escape lists kept by the kernels before the callers fall back to scanning.
 std::size_t escape_list_cap(std::size_t n) noexcept { return n / 64 + 64; }
 
@@ -105,28 +113,37 @@ struct EncodedSub {
   const std::byte* rans = nullptr;
   std::size_t rans_size = 0;
   std::size_t esc_size = 0;
+  bool bad_index = false;  // a kernel stopped at an index outside the tables
 };
 
 EncodedSub encode_substream(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
                             unsigned lanes, const detail::Kernels& kernels, std::byte* region, std::size_t rans_cap) {
   EncodedSub sub;
   std::byte* const rans_end = region + rans_cap;
-  std::vector<std::size_t> escapes;
+  std::unique_ptr<std::size_t[]> list;  // uninitialised: untouched pages stay free
+  std::vector<std::size_t> scanned;
+  std::span<const std::size_t> escapes;
   if (lanes == detail::kFastLanes) {
-    std::vector<std::size_t> list(escape_list_cap(n));
-    detail::EscapeList esc{list.data(), list.size(), 0};
+    const std::size_t cap = escape_list_cap(n);
+    list.reset(new std::size_t[cap]);
+    detail::EscapeList esc{list.get(), cap, 0};
     sub.rans_size = kernels.encode32(detail::view_of(t), sym, idx, n, region, rans_cap, esc);
+    if (esc.bad_index) {
+      sub.bad_index = true;
+      return sub;
+    }
     if (esc.count <= esc.cap) {
-      list.resize(esc.count);
-      std::reverse(list.begin(), list.end());  // the kernel lists them from the last
-      escapes = std::move(list);
+      std::reverse(list.get(), list.get() + esc.count);  // the kernel lists them from the last
+      escapes = {list.get(), esc.count};
     } else {
-      escapes = detail::find_escapes(t, sym, idx, n);
+      scanned = detail::find_escapes(t, sym, idx, n);
+      escapes = scanned;
     }
   } else {
     sub.rans_size = detail::rans_encode_reference(t, sym, idx, n, lanes, region, rans_cap);
     std::memmove(rans_end - sub.rans_size, region, sub.rans_size);
-    escapes = detail::find_escapes(t, sym, idx, n);
+    scanned = detail::find_escapes(t, sym, idx, n);
+    escapes = scanned;
   }
   sub.rans = rans_end - sub.rans_size;
   sub.esc_size = detail::encode_escapes(t, sym, idx, escapes, reinterpret_cast<std::uint8_t*>(rans_end));
@@ -141,19 +158,23 @@ errc decode_substream(const CdfTables& t, std::span<const std::byte> src, const 
   if (rans_size > r.remaining()) return errc::truncated;
   const auto rans = r.get_bytes(static_cast<std::size_t>(rans_size));
   const auto escape_bytes = r.rest();
-  std::vector<std::size_t> escapes;
+  std::unique_ptr<std::size_t[]> list;
+  std::vector<std::size_t> scanned;
+  std::span<const std::size_t> escapes;
   if (lanes == detail::kFastLanes) {
     // Every escape takes at least one nibble: more than 2 per byte cannot be decoded.
-    escapes.resize(std::min(n, 2 * escape_bytes.size()));
-    detail::EscapeList esc{escapes.data(), escapes.size(), 0};
+    const std::size_t cap = std::min(n, 2 * escape_bytes.size());
+    if (cap != 0) list.reset(new std::size_t[cap]);
+    detail::EscapeList esc{list.get(), cap, 0};
     const errc e = kernels.decode32(detail::view_of(t), rans.data(), rans.size(), idx, n, out, esc);
     if (e != errc::ok) return e;
     if (esc.count > esc.cap) return errc::truncated;
-    escapes.resize(esc.count);
+    escapes = {list.get(), esc.count};
   } else {
     const errc e = detail::rans_decode_reference(t, rans.data(), rans.size(), idx, n, lanes, out);
     if (e != errc::ok) return e;
-    escapes = detail::find_decoded_escapes(t, idx, out, n);
+    scanned = detail::find_decoded_escapes(t, idx, out, n);
+    escapes = scanned;
   }
   return detail::decode_escapes(t, escape_bytes, idx, escapes, out);
 }
@@ -171,8 +192,9 @@ Result<std::size_t> encode_into(const CdfTables& t, std::span<const std::int32_t
     subs[k] = encode_substream(t, sym.data() + b, idx.data() + b, e - b, lanes, kernels,
                                dst.data() + regions[k].begin, regions[k].rans_cap);
   });
+  if (std::ranges::any_of(subs, [](const EncodedSub& s) { return s.bad_index; })) return errc::invalid_argument;
   for (const EncodedSub& s : subs)
-    if (s.rans_size == 0) return errc::output_too_small;  // not reached: regions are large enough
+    if (s.rans_size == 0) return errc::output_too_small;  // not reached: the regions are large enough
   SpanWriter w(dst);
   w.put_bytes(std::as_bytes(std::span(kMagic)));
   w.put_u8(kVersion);
@@ -200,7 +222,7 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
   if (kernels == nullptr) return selected_isa().error();
   const unsigned K = o.substreams;
   const std::size_t m = sym.size();
-  const unsigned lanes = o.lanes != 0 ? o.lanes : (m / K >= kAutoLaneThreshold ? detail::kFastLanes : 1u);
+  const unsigned lanes = lanes_for(m, o);
   // Layout while encoding: header room, then per sub-stream its varint's room and region.
   std::vector<SubRegion> regions(K);
   std::size_t need = kHeaderBound + K * kMaxVarint;
@@ -232,6 +254,12 @@ Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t
   if (symbols.size() != indexes.size() || options.substreams < 1 || options.substreams > kMaxSubstreams ||
       options.lanes > kMaxLanes)
     return errc::invalid_argument;
+  // The kernels check the indexes as they go; the scan runs only when one stopped
+  // at an index outside the tables (a skip, or an error).
+  if (lanes_for(symbols.size(), options) == detail::kFastLanes) {
+    auto r = encode_coded(tables, symbols, indexes, symbols.size(), dst, options);
+    if (r || r.error() != errc::invalid_argument) return r;
+  }
   bool any_skip = false;
   if (!valid_indexes(tables, indexes, any_skip)) return errc::invalid_argument;
   if (!any_skip) return encode_coded(tables, symbols, indexes, symbols.size(), dst, options);
@@ -306,10 +334,20 @@ errc decode_coded(const CdfTables& t, const Header& h, std::span<const std::int3
 errc decode(const CdfTables& tables, std::span<const std::byte> src, std::span<const std::int32_t> indexes,
             std::span<std::int32_t> out, unsigned threads) {
   if (out.size() != indexes.size()) return errc::invalid_argument;
-  bool any_skip = false;
-  if (!valid_indexes(tables, indexes, any_skip)) return errc::invalid_argument;
   auto header = parse_header(tables, src, indexes.size());
   if (!header) return header.error();
+  // As in encode(), the kernels check the indexes; after any failure the scan
+  // tells a bad index or skipped symbols (the sub-streams were split wrongly
+  // then: retry with the coded ones) from a bad stream.
+  std::optional<errc> failed;
+  if (header->lanes == detail::kFastLanes) {
+    const errc e = decode_coded(tables, *header, indexes, out, threads);
+    if (e == errc::ok) return e;
+    failed = e;
+  }
+  bool any_skip = false;
+  if (!valid_indexes(tables, indexes, any_skip)) return errc::invalid_argument;
+  if (!any_skip && failed) return *failed;
   if (!any_skip) return decode_coded(tables, *header, indexes, out, threads);
   const auto idx = compact(indexes, indexes);
   std::vector<std::int32_t> coded(idx.size());

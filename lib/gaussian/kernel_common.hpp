@@ -56,9 +56,15 @@ inline std::uint32_t find_bin(const TableView& t, const TableInfo& ti, std::uint
   return g.bin + (slot >= g.next ? 1u : 0u);
 }
 
-// Encodes symbol i on x (emitted words go below `words`).
-inline void encode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* sym, const std::int32_t* idx,
+inline bool valid_index(const TableView& t, std::int32_t i) noexcept { return static_cast<std::uint32_t>(i) < t.tables; }
+
+// Encodes symbol i on x (emitted words go below `words`); false (esc.bad_index) for a bad index.
+inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* sym, const std::int32_t* idx,
                           std::size_t i, std::uint8_t*& words, EscapeList& esc) noexcept {
+  if (!valid_index(t, idx[i])) [[unlikely]] {
+    esc.bad_index = true;
+    return false;
+  }
   bool escape = false;
   const std::uint32_t e = enc_index(t.info[idx[i]], sym[i], escape);
   if (escape) record_escape(esc, i);
@@ -67,24 +73,28 @@ inline void encode_symbol(const TableView& t, std::uint32_t& x, const std::int32
     words -= 2;
     std::memcpy(words, &w, 2);
   }
+  return true;
 }
 
-// Decodes symbol i on x, reading a word at src[pos] when needed; false if it is missing.
-inline bool decode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* idx, std::int32_t* out,
+// Decodes symbol i on x, reading a word at src[pos] when needed: ok, truncated
+// (the word is missing) or invalid_argument (a bad index).
+inline errc decode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* idx, std::int32_t* out,
                           std::size_t i, const std::byte* src, std::size_t size, std::size_t& pos,
                           EscapeList& esc) noexcept {
+  if (!valid_index(t, idx[i])) [[unlikely]]
+    return errc::invalid_argument;
   const std::uint32_t slot = x & kSlotMask;
   const DecEntry& d = t.dec[find_bin(t, t.info[idx[i]], slot)];
   x = d.freq * (x >> kPrecision) + slot - d.start;
   out[i] = d.value;
   if (d.escape != 0) record_escape(esc, i);
-  if (x >= kStateLow) return true;
-  if (size - pos < 2) return false;
+  if (x >= kStateLow) return errc::ok;
+  if (size - pos < 2) return errc::truncated;
   std::uint16_t w;
   std::memcpy(&w, src + pos, 2);
   x = x << 16 | w;
   pos += 2;
-  return true;
+  return errc::ok;
 }
 
 inline std::uint32_t load_u32(const std::byte* p) noexcept {

@@ -7,11 +7,13 @@
 // of table idx[j] (CdfTables guarantees offset + max_value - 1 <= INT32_MAX, so
 // the unsigned difference is >= max_value exactly for out-of-range symbols).
 // Decoders write out[j] = (i32)((u32)bin + (u32)offset); the caller replaces
-// escape-bin entries from the escape nibbles. Indexes must be valid.
+// escape-bin entries from the escape nibbles. The kernels check the indexes
+// themselves (saving callers a pass over them): at an index outside [0, tables)
+// (kSkipIndex included) they stop at once, output undefined.
 //   encode: writes the stream at the END of [dst, dst + cap) (cap >= rans_bound)
-//           and returns its size (0 when cap is too small).
+//           and returns its size (0 when cap is too small or esc.bad_index).
 //   decode: ok / truncated (a word needed beyond src) / corrupt (bad initial or
-//           final state, or unread words).
+//           final state, or unread words) / invalid_argument (a bad index).
 // Both record the positions of escape-bin symbols in `esc` (encode: descending,
 // decode: ascending); when there are more than esc.cap, count says how many and
 // the caller falls back to a full scan.
@@ -51,6 +53,7 @@ struct EscapeList {
   std::size_t* pos;
   std::size_t cap;
   std::size_t count;
+  bool bad_index = false;  // encode: stopped at an index outside the tables
 };
 
 constexpr std::size_t rans_bound(std::size_t n, unsigned lanes) noexcept { return 4 * std::size_t{lanes} + 2 * n; }

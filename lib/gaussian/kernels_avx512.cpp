@@ -157,6 +157,15 @@ ENTCODE_GAUSS_INLINE __m512i mulhi_epu32(__m512i a, __m512i b) noexcept {
 
 // --- encode -----------------------------------------------------------------------
 
+// Every index of the block in [0, tables).
+template <unsigned Lanes>
+ENTCODE_GAUSS_INLINE bool valid_block(const TableView& t, const std::int32_t* idx) noexcept {
+  const __m512i tables = _mm512_set1_epi32(static_cast<int>(t.tables));
+  __mmask16 bad = 0;
+  for (unsigned k = 0; k < Lanes / 16; ++k) bad |= _mm512_cmpge_epu32_mask(_mm512_loadu_si512(idx + 16 * k), tables);
+  return bad == 0;
+}
+
 // Encodes symbols i0 .. i0 + 15 on x; emitted words go below `words`.
 template <class Lookup>
 ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, __m512i x, const std::int32_t* sym,
@@ -194,13 +203,18 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
   auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
   auto* bytes = end;
   const std::size_t full = n / Lanes * Lanes;
-  for (std::size_t i = n; i-- > full;) encode_symbol(t, x[i % Lanes], sym, idx, i, bytes, esc);  // partial block
+  for (std::size_t i = n; i-- > full;)  // the partial block
+    if (!encode_symbol(t, x[i % Lanes], sym, idx, i, bytes, esc)) return 0;
   // The stream may end at an odd address: words are stored unaligned.
   auto* words = reinterpret_cast<std::uint16_t*>(bytes);
   __m512i v[V];
   for (unsigned k = 0; k < V; ++k) v[k] = _mm512_load_si512(x + 16 * k);
   for (std::size_t blk = full; blk > 0;) {
     blk -= Lanes;
+    if (!valid_block<Lanes>(t, idx + blk)) [[unlikely]] {
+      esc.bad_index = true;
+      return 0;
+    }
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < V; ++j) {  // the highest lanes first
       const unsigned k = V - 1 - j;
@@ -280,6 +294,8 @@ errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, c
   std::size_t pos = 4 * Lanes;
   const std::size_t full = n / Lanes * Lanes;
   for (std::size_t blk = 0; blk < full; blk += Lanes) {
+    if (!valid_block<Lanes>(t, idx + blk)) [[unlikely]]
+      return errc::invalid_argument;
     ENTCODE_GAUSS_UNROLL
     for (unsigned k = 0; k < V; ++k)
       if (!decode_half(t, lk, v[k], idx, out, blk + 16 * k, src, size, pos, esc)) return errc::truncated;
@@ -287,7 +303,7 @@ errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, c
   alignas(64) std::uint32_t x[Lanes];
   for (unsigned k = 0; k < V; ++k) _mm512_store_si512(x + 16 * k, v[k]);
   for (std::size_t i = full; i < n; ++i)
-    if (!decode_symbol(t, x[i % Lanes], idx, out, i, src, size, pos, esc)) return errc::truncated;
+    if (const errc e = decode_symbol(t, x[i % Lanes], idx, out, i, src, size, pos, esc); e != errc::ok) return e;
   for (const std::uint32_t s : x)
     if (s != kStateLow) return errc::corrupt;
   return pos == size ? errc::ok : errc::corrupt;

@@ -21,7 +21,8 @@ std::size_t encode_scalar(const TableView& t, const std::int32_t* sym, const std
   for (auto& v : x) v = kStateLow;
   auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
   auto* words = end;  // written backwards
-  for (std::size_t i = n; i-- > 0;) encode_symbol(t, x[i % lanes], sym, idx, i, words, esc);
+  for (std::size_t i = n; i-- > 0;)
+    if (!encode_symbol(t, x[i % lanes], sym, idx, i, words, esc)) return 0;
   words -= sizeof x;
   std::memcpy(words, x, sizeof x);
   return static_cast<std::size_t>(end - words);
@@ -38,7 +39,7 @@ errc decode_scalar(const TableView& t, const std::byte* src, std::size_t size, c
   }
   std::size_t pos = 4 * lanes;
   for (std::size_t i = 0; i < n; ++i)
-    if (!decode_symbol(t, x[i % lanes], idx, out, i, src, size, pos, esc)) return errc::truncated;
+    if (const errc e = decode_symbol(t, x[i % lanes], idx, out, i, src, size, pos, esc); e != errc::ok) return e;
   for (const std::uint32_t v : x)
     if (v != kStateLow) return errc::corrupt;
   return pos == size ? errc::ok : errc::corrupt;
