@@ -7,8 +7,8 @@
 //   raw nibbles, least significant first (the last one non-zero)
 // Nibbles are packed two per byte, low nibble first; an odd count ends with a
 // zero high nibble. Same mapping and chunking as CompressAI's bypass mode.
-// The kernels list the escape positions while coding (kernels.hpp); the scans
-// below are the fallback when a list overflowed, and the reference path's.
+// The kernels flag the escapes while coding (kernels.hpp); the scans below serve
+// the reference path.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,10 @@ namespace detail {
 
 inline constexpr unsigned kMaxEscapeChunks = 9;        // raw < 2^34 for any int32 symbol and offset
 inline constexpr std::size_t kMaxEscapeBytes = 5;      // per escape: (1 + 9) nibbles
+inline constexpr std::size_t kEscapeSlack = 8;
+
+// Positions of the flags set in masks[0, (n + 15) / 16) (bit i % 16 of word i / 16), ascending.
+std::vector<std::size_t> flagged_positions(const std::uint16_t* masks, std::size_t n);
 
 // Positions of the symbols of [0, n) outside their table's range.
 std::vector<std::size_t> find_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
@@ -35,7 +39,8 @@ std::vector<std::size_t> find_decoded_escapes(const CdfTables& t, const std::int
                                               std::size_t n);
 
 // Writes the nibbles of the escapes at `positions` (ascending) to dst (room for
-// kMaxEscapeBytes per escape); returns the bytes written.
+// kMaxEscapeBytes per escape + kEscapeSlack: it stores 8 bytes at a time); returns
+// the bytes written.
 std::size_t encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
                            std::span<const std::size_t> positions, std::uint8_t* dst) noexcept;
 

@@ -99,9 +99,6 @@ unsigned lanes_for(std::size_t m, const CodecOptions& o) noexcept {
   return o.lanes != 0 ? o.lanes : (m / o.substreams >= kAutoLaneThreshold ? detail::kFastLanes : 1u);
 }
 
-// Escape lists kept by the kernels before the callers fall back to scanning.
-std::size_t escape_list_cap(std::size_t n) noexcept { return n / 64 + 64; }
-
 // Where sub-stream k is encoded: [rans_bound bytes, the rANS stream at their end][escape nibbles].
 struct SubRegion {
   std::size_t begin, rans_cap;
@@ -120,30 +117,20 @@ EncodedSub encode_substream(const CdfTables& t, const std::int32_t* sym, const s
                             unsigned lanes, const detail::Kernels& kernels, std::byte* region, std::size_t rans_cap) {
   EncodedSub sub;
   std::byte* const rans_end = region + rans_cap;
-  std::unique_ptr<std::size_t[]> list;  // uninitialised: untouched pages stay free
-  std::vector<std::size_t> scanned;
-  std::span<const std::size_t> escapes;
+  std::vector<std::size_t> escapes;
   if (lanes == detail::kFastLanes) {
-    const std::size_t cap = escape_list_cap(n);
-    list.reset(new std::size_t[cap]);
-    detail::EscapeList esc{list.get(), cap, 0};
+    const std::unique_ptr<std::uint16_t[]> masks(new std::uint16_t[detail::escape_words(n)]);
+    detail::Escapes esc{masks.get()};
     sub.rans_size = kernels.encode32(detail::view_of(t), sym, idx, n, region, rans_cap, esc);
     if (esc.bad_index) {
       sub.bad_index = true;
       return sub;
     }
-    if (esc.count <= esc.cap) {
-      std::reverse(list.get(), list.get() + esc.count);  // the kernel lists them from the last
-      escapes = {list.get(), esc.count};
-    } else {
-      scanned = detail::find_escapes(t, sym, idx, n);
-      escapes = scanned;
-    }
+    escapes = detail::flagged_positions(masks.get(), n);
   } else {
     sub.rans_size = detail::rans_encode_reference(t, sym, idx, n, lanes, region, rans_cap);
     std::memmove(rans_end - sub.rans_size, region, sub.rans_size);
-    scanned = detail::find_escapes(t, sym, idx, n);
-    escapes = scanned;
+    escapes = detail::find_escapes(t, sym, idx, n);
   }
   sub.rans = rans_end - sub.rans_size;
   sub.esc_size = detail::encode_escapes(t, sym, idx, escapes, reinterpret_cast<std::uint8_t*>(rans_end));
@@ -157,26 +144,19 @@ errc decode_substream(const CdfTables& t, std::span<const std::byte> src, const 
   if (!r.ok()) return r.error();
   if (rans_size > r.remaining()) return errc::truncated;
   const auto rans = r.get_bytes(static_cast<std::size_t>(rans_size));
-  const auto escape_bytes = r.rest();
-  std::unique_ptr<std::size_t[]> list;
-  std::vector<std::size_t> scanned;
-  std::span<const std::size_t> escapes;
+  std::vector<std::size_t> escapes;
   if (lanes == detail::kFastLanes) {
-    // Every escape takes at least one nibble: more than 2 per byte cannot be decoded.
-    const std::size_t cap = std::min(n, 2 * escape_bytes.size());
-    if (cap != 0) list.reset(new std::size_t[cap]);
-    detail::EscapeList esc{list.get(), cap, 0};
+    const std::unique_ptr<std::uint16_t[]> masks(new std::uint16_t[detail::escape_words(n)]);
+    detail::Escapes esc{masks.get()};
     const errc e = kernels.decode32(detail::view_of(t), rans.data(), rans.size(), idx, n, out, esc);
     if (e != errc::ok) return e;
-    if (esc.count > esc.cap) return errc::truncated;
-    escapes = {list.get(), esc.count};
+    escapes = detail::flagged_positions(masks.get(), n);
   } else {
     const errc e = detail::rans_decode_reference(t, rans.data(), rans.size(), idx, n, lanes, out);
     if (e != errc::ok) return e;
-    scanned = detail::find_decoded_escapes(t, idx, out, n);
-    escapes = scanned;
+    escapes = detail::find_decoded_escapes(t, idx, out, n);
   }
-  return detail::decode_escapes(t, escape_bytes, idx, escapes, out);
+  return detail::decode_escapes(t, r.rest(), idx, escapes, out);
 }
 
 // Encodes into dst, which must hold the regions (see encode_coded).
@@ -229,7 +209,7 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
   for (unsigned k = 0; k < K; ++k) {
     const std::size_t n = substream_begin(m, k + 1, K) - substream_begin(m, k, K);
     regions[k] = {need + kMaxVarint, detail::rans_bound(n, lanes)};
-    need += kMaxVarint + regions[k].rans_cap + detail::kMaxEscapeBytes * n;
+    need += kMaxVarint + regions[k].rans_cap + detail::kMaxEscapeBytes * n + detail::kEscapeSlack;
   }
   if (dst.size() >= need) return encode_into(t, sym, idx, n_total, dst, o, lanes, regions, *kernels);
   std::vector<std::byte> scratch(need);
@@ -244,7 +224,7 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
 
 std::size_t encode_bound(std::size_t n, const CodecOptions& options) noexcept {
   const std::size_t K = std::clamp(options.substreams, 1u, kMaxSubstreams);
-  return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxLanes) + 1) +
+  return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxLanes) + detail::kEscapeSlack) +
          n * (2 + detail::kMaxEscapeBytes);
 }
 

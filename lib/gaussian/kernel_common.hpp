@@ -19,9 +19,9 @@ namespace {
 constexpr std::uint32_t kStateLow = 1u << 16;  // L of rans/rans.hpp
 constexpr std::uint32_t kSlotMask = (1u << kPrecision) - 1;
 
-inline void record_escape(EscapeList& esc, std::size_t pos) noexcept {
-  if (esc.count < esc.cap) esc.pos[esc.count] = pos;
-  ++esc.count;
+// Sets the escape flag of symbol i to `escape` (the word must have been cleared).
+inline void flag_escape(Escapes& esc, std::size_t i, bool escape) noexcept {
+  esc.masks[i / 16] = static_cast<std::uint16_t>(esc.masks[i / 16] | unsigned{escape} << (i % 16));
 }
 
 // Global index (enc/dec/cdf) of the bin coding `sym` in table ti; escape says if it is the escape bin.
@@ -60,14 +60,14 @@ inline bool valid_index(const TableView& t, std::int32_t i) noexcept { return st
 
 // Encodes symbol i on x (emitted words go below `words`); false (esc.bad_index) for a bad index.
 inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* sym, const std::int32_t* idx,
-                          std::size_t i, std::uint8_t*& words, EscapeList& esc) noexcept {
+                          std::size_t i, std::uint8_t*& words, Escapes& esc) noexcept {
   if (!valid_index(t, idx[i])) [[unlikely]] {
     esc.bad_index = true;
     return false;
   }
   bool escape = false;
   const std::uint32_t e = enc_index(t.info[idx[i]], sym[i], escape);
-  if (escape) record_escape(esc, i);
+  flag_escape(esc, i, escape);
   std::uint16_t w;
   if (encode_one(x, t.enc[e], w)) {
     words -= 2;
@@ -80,14 +80,14 @@ inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32
 // (the word is missing) or invalid_argument (a bad index).
 inline errc decode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* idx, std::int32_t* out,
                           std::size_t i, const std::byte* src, std::size_t size, std::size_t& pos,
-                          EscapeList& esc) noexcept {
+                          Escapes& esc) noexcept {
   if (!valid_index(t, idx[i])) [[unlikely]]
     return errc::invalid_argument;
   const std::uint32_t slot = x & kSlotMask;
   const DecEntry& d = t.dec[find_bin(t, t.info[idx[i]], slot)];
   x = d.freq * (x >> kPrecision) + slot - d.start;
   out[i] = d.value;
-  if (d.escape != 0) record_escape(esc, i);
+  flag_escape(esc, i, d.escape != 0);
   if (x >= kStateLow) return errc::ok;
   if (size - pos < 2) return errc::truncated;
   std::uint16_t w;

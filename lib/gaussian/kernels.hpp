@@ -14,9 +14,7 @@
 //           and returns its size (0 when cap is too small or esc.bad_index).
 //   decode: ok / truncated (a word needed beyond src) / corrupt (bad initial or
 //           final state, or unread words) / invalid_argument (a bad index).
-// Both record the positions of escape-bin symbols in `esc` (encode: descending,
-// decode: ascending); when there are more than esc.cap, count says how many and
-// the caller falls back to a full scan.
+// Both flag the escape-bin symbols in esc.masks (one bit per symbol, no branch).
 // The 32-lane kernels (scalar, AVX-512) must produce the reference's bytes
 // exactly; tests/test_gaussian.cpp checks every ISA against rans_encode_reference.
 #pragma once
@@ -48,20 +46,20 @@ inline TableView view_of(const CdfTables& t) noexcept {
           t.size()};
 }
 
-// Positions of escape-bin symbols: pos[0 .. min(count, cap)); count > cap: overflowed.
-struct EscapeList {
-  std::size_t* pos;
-  std::size_t cap;
-  std::size_t count;
+// Bit i % 16 of masks[i / 16] is set when symbol i is coded with the escape bin;
+// the kernels write all escape_words(n) words.
+struct Escapes {
+  std::uint16_t* masks;
   bool bad_index = false;  // encode: stopped at an index outside the tables
 };
+constexpr std::size_t escape_words(std::size_t n) noexcept { return (n + 15) / 16; }
 
 constexpr std::size_t rans_bound(std::size_t n, unsigned lanes) noexcept { return 4 * std::size_t{lanes} + 2 * n; }
 
 using EncodeKernel = std::size_t (*)(const TableView& t, const std::int32_t* sym, const std::int32_t* idx,
-                                     std::size_t n, std::byte* dst, std::size_t cap, EscapeList& esc) noexcept;
+                                     std::size_t n, std::byte* dst, std::size_t cap, Escapes& esc) noexcept;
 using DecodeKernel = errc (*)(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
-                              std::size_t n, std::int32_t* out, EscapeList& esc) noexcept;
+                              std::size_t n, std::int32_t* out, Escapes& esc) noexcept;
 
 inline constexpr unsigned kFastLanes = 32;
 struct Kernels {

@@ -21,6 +21,8 @@
 // entcode's public headers.
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "kernel_common.hpp"
 
 #define ENTCODE_GAUSS_INLINE __attribute__((always_inline)) inline
@@ -170,13 +172,10 @@ ENTCODE_GAUSS_INLINE bool valid_block(const TableView& t, const std::int32_t* id
 template <class Lookup>
 ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, __m512i x, const std::int32_t* sym,
                                          const std::int32_t* idx, std::size_t i0, std::uint16_t*& words,
-                                         EscapeList& esc) noexcept {
+                                         Escapes& esc) noexcept {
   alignas(64) std::uint32_t e[16];
   const __mmask16 escapes = lk.enc_index(t, sym + i0, idx + i0, e);
-  if (escapes != 0) [[unlikely]] {
-    for (unsigned j = 16; j-- > 0;)
-      if ((escapes >> j) & 1) record_escape(esc, i0 + j);
-  }
+  esc.masks[i0 / 16] = escapes;
   const Fields f = load_entries(t.enc, e);  // x_max_m1, rcp_freq, bias, cmpl_freq | rcp_shift << 16
   const __mmask16 emit = _mm512_cmpgt_epu32_mask(x, f.f0);
   const int count = __builtin_popcount(emit);
@@ -193,7 +192,7 @@ ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, _
 
 template <unsigned Lanes, class Lookup>
 std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                         std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
+                         std::byte* dst, std::size_t cap, Escapes& esc) noexcept {
   constexpr unsigned V = Lanes / 16;
   if (cap < rans_bound(n, Lanes)) return 0;
   const TableView t = tv;  // a local copy: stores through out / words cannot alias it
@@ -203,6 +202,7 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
   auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
   auto* bytes = end;
   const std::size_t full = n / Lanes * Lanes;
+  std::fill(esc.masks + full / 16, esc.masks + escape_words(n), std::uint16_t{0});
   for (std::size_t i = n; i-- > full;)  // the partial block
     if (!encode_symbol(t, x[i % Lanes], sym, idx, i, bytes, esc)) return 0;
   // The stream may end at an odd address: words are stored unaligned.
@@ -243,7 +243,7 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
 template <class Lookup>
 ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m512i& xr, const std::int32_t* idx,
                                       std::int32_t* out, std::size_t i0, const std::byte* src, std::size_t size,
-                                      std::size_t& pos, EscapeList& esc) noexcept {
+                                      std::size_t& pos, Escapes& esc) noexcept {
   __m512i x = xr;
   const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
   // Guide entries (bin, next) of the 16 slots: bin + (slot >= next), or a forward
@@ -260,10 +260,7 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
   x = _mm512_add_epi32(_mm512_mullo_epi32(f.f1, _mm512_srli_epi32(x, kPrecision)), _mm512_sub_epi32(slot, f.f0));
   _mm512_storeu_si512(out + i0, f.f2);
   const __mmask16 escapes = _mm512_test_epi32_mask(f.f3, f.f3);
-  if (escapes != 0) [[unlikely]] {
-    for (unsigned j = 0; j < 16; ++j)
-      if ((escapes >> j) & 1) record_escape(esc, i0 + j);
-  }
+  esc.masks[i0 / 16] = escapes;
   // Refill the lanes below L from the next words, in lane order (no branch on the mask).
   const __mmask16 need = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(static_cast<int>(kStateLow)));
   const auto count = static_cast<std::size_t>(__builtin_popcount(need));
@@ -279,7 +276,7 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
 
 template <unsigned Lanes, class Lookup>
 errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
-                  std::int32_t* out, EscapeList& esc) noexcept {
+                  std::int32_t* out, Escapes& esc) noexcept {
   constexpr unsigned V = Lanes / 16;
   if (size < 4 * Lanes) return errc::truncated;
   const TableView t = tv;
@@ -302,6 +299,7 @@ errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, c
   }
   alignas(64) std::uint32_t x[Lanes];
   for (unsigned k = 0; k < V; ++k) _mm512_store_si512(x + 16 * k, v[k]);
+  std::fill(esc.masks + full / 16, esc.masks + escape_words(n), std::uint16_t{0});
   for (std::size_t i = full; i < n; ++i)
     if (const errc e = decode_symbol(t, x[i % Lanes], idx, out, i, src, size, pos, esc); e != errc::ok) return e;
   for (const std::uint32_t s : x)
@@ -313,7 +311,7 @@ errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, c
 
 template <unsigned Lanes>
 std::size_t encode_avx512(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                          std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
+                          std::byte* dst, std::size_t cap, Escapes& esc) noexcept {
   if (t.tables <= 32) return encode_lanes<Lanes, RegLookup<1>>(t, sym, idx, n, dst, cap, esc);
   if (t.tables <= 64) return encode_lanes<Lanes, RegLookup<2>>(t, sym, idx, n, dst, cap, esc);
   if (t.tables <= kMaxRegTables) return encode_lanes<Lanes, RegLookup<4>>(t, sym, idx, n, dst, cap, esc);
@@ -322,7 +320,7 @@ std::size_t encode_avx512(const TableView& t, const std::int32_t* sym, const std
 
 template <unsigned Lanes>
 errc decode_avx512(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
-                   std::int32_t* out, EscapeList& esc) noexcept {
+                   std::int32_t* out, Escapes& esc) noexcept {
   if (t.tables <= 32) return decode_lanes<Lanes, RegLookup<1>>(t, src, size, idx, n, out, esc);
   if (t.tables <= 64) return decode_lanes<Lanes, RegLookup<2>>(t, src, size, idx, n, out, esc);
   if (t.tables <= kMaxRegTables) return decode_lanes<Lanes, RegLookup<4>>(t, src, size, idx, n, out, esc);

@@ -15,12 +15,13 @@ namespace {
 
 template <unsigned lanes>
 std::size_t encode_scalar(const TableView& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
-                          std::byte* dst, std::size_t cap, EscapeList& esc) noexcept {
+                          std::byte* dst, std::size_t cap, Escapes& esc) noexcept {
   if (cap < rans_bound(n, lanes)) return 0;
   std::uint32_t x[lanes];
   for (auto& v : x) v = kStateLow;
   auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
   auto* words = end;  // written backwards
+  std::fill(esc.masks, esc.masks + escape_words(n), std::uint16_t{0});
   for (std::size_t i = n; i-- > 0;)
     if (!encode_symbol(t, x[i % lanes], sym, idx, i, words, esc)) return 0;
   words -= sizeof x;
@@ -30,7 +31,7 @@ std::size_t encode_scalar(const TableView& t, const std::int32_t* sym, const std
 
 template <unsigned lanes>
 errc decode_scalar(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
-                   std::size_t n, std::int32_t* out, EscapeList& esc) noexcept {
+                   std::size_t n, std::int32_t* out, Escapes& esc) noexcept {
   if (size < 4 * lanes) return errc::truncated;
   std::uint32_t x[lanes];
   for (unsigned l = 0; l < lanes; ++l) {
@@ -38,6 +39,7 @@ errc decode_scalar(const TableView& t, const std::byte* src, std::size_t size, c
     if (x[l] < kStateLow) return errc::corrupt;
   }
   std::size_t pos = 4 * lanes;
+  std::fill(esc.masks, esc.masks + escape_words(n), std::uint16_t{0});
   for (std::size_t i = 0; i < n; ++i)
     if (const errc e = decode_symbol(t, x[i % lanes], idx, out, i, src, size, pos, esc); e != errc::ok) return e;
   for (const std::uint32_t v : x)
