@@ -1,4 +1,4 @@
-// test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the 32-way
+// test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the kLanes-way
 // interleaved byte coder against the scalar reference of rans.hpp: byte-identical
 // streams, identical decoded output, cross-decoding, truncation and corruption.
 #include <catch2/catch.hpp>
@@ -72,15 +72,15 @@ ByteTables order0_tables(const Bytes& data, unsigned precision) {
 // Reference order-1 mapping, written independently of the library (interleaved.hpp).
 struct O1Ref {
   std::size_t n, m;
-  std::size_t index(std::size_t i) const { return i < 32 * m ? (i % 32) * m + i / 32 : i; }
+  std::size_t index(std::size_t i) const { return i < kLanes * m ? (i % kLanes) * m + i / kLanes : i; }
   int context(const Bytes& d, std::size_t i) const {
-    if (i < 32 * m) return i / 32 == 0 ? 0 : d[(i % 32) * m + i / 32 - 1];
+    if (i < kLanes * m) return i / kLanes == 0 ? 0 : d[(i % kLanes) * m + i / kLanes - 1];
     return i == 0 ? 0 : d[i - 1];
   }
 };
 
 ByteTables order1_tables(const Bytes& data, unsigned precision) {
-  const O1Ref ref{data.size(), data.size() / 32};
+  const O1Ref ref{data.size(), data.size() / kLanes};
   std::vector<std::uint64_t> counts(256 * 256, 0);
   for (std::size_t i = 0; i < data.size(); ++i) ++counts[static_cast<std::size_t>(ref.context(data, i)) * 256 + data[ref.index(i)]];
   std::vector<std::uint32_t> freqs(256 * 256, 0);
@@ -108,10 +108,10 @@ std::vector<std::byte> reference_order1(const Bytes& data, const ByteTables& t) 
     REQUIRE(m.ok());
     models.push_back(std::move(*m));
   }
-  const O1Ref ref{data.size(), data.size() / 32};
-  std::vector<std::byte> dst(interleaved_bound(data.size(), 32));
+  const O1Ref ref{data.size(), data.size() / kLanes};
+  std::vector<std::byte> dst(interleaved_bound(data.size(), kLanes));
   const auto size = interleaved_encode(
-      data.size(), 32,
+      data.size(), kLanes,
       [&](std::size_t i) -> const EncSymbol& {
         return models[static_cast<std::size_t>(ref.context(data, i))].enc(data[ref.index(i)]);
       },
@@ -130,7 +130,7 @@ std::vector<Isa> machine_isas() {
   return v;
 }
 
-const std::size_t kSizes[] = {0, 1, 31, 32, 33, 64, 95, 96, 97, 100, 130, 1000, 4099, 65536 + 7, 200000};
+const std::size_t kSizes[] = {0, 1, 31, 32, 33, 63, 64, 65, 95, 96, 97, 100, 127, 128, 129, 130, 191, 192, 193, 200, 260, 1000, 4099, 65536 + 7, 200000};
 
 }  // namespace
 
@@ -178,7 +178,7 @@ TEST_CASE("order 0: every ISA writes the reference stream and decodes it", "[int
         auto model = SymbolModel::from_frequencies(f, precision);
         REQUIRE(model.ok());
         std::vector<std::byte> want(encoded_bound(n));
-        const auto want_size = encode_bytes(data, *model, 32, want);
+        const auto want_size = encode_bytes(data, *model, kLanes, want);
         REQUIRE(want_size.ok());
         want.resize(*want_size);
         for (Isa isa : isas) {

@@ -125,16 +125,20 @@ void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision) {
 // --- counting ---------------------------------------------------------------------
 
 void count_order0(std::span<const std::uint8_t> src, std::uint64_t* counts) {
-  std::array<std::array<std::uint32_t, 256>, 4> c{};  // 4 tables: fewer store-to-load stalls
+  // 8 tables, one per byte of a 64-bit load: repeated symbols (skewed data)
+  // then rarely increment the same counter back to back (store-to-load stalls).
+  std::array<std::array<std::uint32_t, 256>, 8> c{};
   std::size_t i = 0;
-  for (; i + 4 <= src.size(); i += 4) {
-    ++c[0][src[i]];
-    ++c[1][src[i + 1]];
-    ++c[2][src[i + 2]];
-    ++c[3][src[i + 3]];
+  for (; i + 8 <= src.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, src.data() + i, 8);
+    for (unsigned k = 0; k < 8; ++k) ++c[k][(w >> (8 * k)) & 0xff];
   }
   for (; i < src.size(); ++i) ++c[0][src[i]];
-  for (unsigned s = 0; s < 256; ++s) counts[s] = std::uint64_t{c[0][s]} + c[1][s] + c[2][s] + c[3][s];
+  for (unsigned s = 0; s < 256; ++s) {
+    counts[s] = 0;
+    for (const auto& t : c) counts[s] += t[s];
+  }
 }
 
 // Contexts as defined in rans/interleaved.hpp (lane segments + tail).

@@ -1,5 +1,5 @@
 // rans/interleaved.cpp — tables, ISA dispatch and the checked scalar edges of the
-// 32-way interleaved byte coder (see rans/interleaved.hpp, kernels.hpp).
+// 64-way interleaved byte coder (see rans/interleaved.hpp, kernels.hpp).
 // Compiled for the baseline ISA; SIMD lives in kernels_<isa>.cpp.
 #include "entcode/rans/interleaved.hpp"
 
@@ -124,16 +124,16 @@ bool o0_codable(std::span<const std::uint8_t> data, const ByteTables& t) noexcep
 struct O1Map {
   std::size_t n, m;
   [[nodiscard]] std::size_t index(std::size_t i) const noexcept {
-    return i < 32 * m ? (i % kLanes) * m + i / kLanes : i;
+    return i < kLanes * m ? (i % kLanes) * m + i / kLanes : i;
   }
   [[nodiscard]] std::size_t context_index(std::size_t i) const noexcept {  // n when the context is 0
-    if (i < 32 * m) return i / kLanes == 0 ? n : index(i) - 1;
+    if (i < kLanes * m) return i / kLanes == 0 ? n : index(i) - 1;
     return i == 0 ? n : i - 1;
   }
 };
 
 bool o1_codable(std::span<const std::uint8_t> data, const ByteTables& t, const O1Map& map) noexcept {
-  static_assert(kLanes == 32);
+  
   bool seen[256][256] = {};
   for (std::size_t i = 0; i < data.size(); ++i) {
     const std::size_t c = map.context_index(i);
@@ -184,9 +184,7 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
       if (want_enc) {
         const EncSymbol e = make_enc_symbol(start, f[s], precision);
         t.ref_enc_[k] = e;
-        t.enc_[k] = SimdEncSymbol{
-            e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift),
-            e.rcp_shift == 0 ? 0 : static_cast<std::uint32_t>(std::uint64_t{1} << (32 - e.rcp_shift)), 0};
+        t.enc_[k] = SimdEncSymbol{e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift)};
       }
       if (want_dec)
         for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = SimdSlot::pack(s, f[s], slot - start);

@@ -29,6 +29,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels.hpp"
@@ -37,7 +39,7 @@
 // gather) and the per-row loops over the 32 / N vectors must unroll so the
 // states stay in registers.
 #define ENTCODE_KERNEL_INLINE __attribute__((always_inline)) inline
-#define ENTCODE_UNROLL _Pragma("GCC unroll 8")
+#define ENTCODE_KERNEL_LAMBDA __attribute__((always_inline))
 
 namespace entcode {
 inline namespace v0 {
@@ -66,21 +68,39 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
     return _mm512_i32gather_epi32(off, static_cast<const void*>(base), 1);
   }
-  ENTCODE_KERNEL_INLINE static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& packed, V& /*smul*/) noexcept {
-    const auto* base = reinterpret_cast<const std::uint32_t*>(t);
-    const V i4 = idx << 2;
-    rcp = gather(base, i4);
-    packed = gather(base + 1, i4);
+  // Encoder entries of 16 lanes by two 8-lane qword gathers (a gather costs per
+  // element: half the elements of two dword gathers), even lanes into `lo`,
+  // odd lanes into `hi`, so each qword's low dword is already where the
+  // 32x32->64 multiplies (vpmuludq) of mulhi_rcp want the reciprocal.
+  struct Enc {
+    __m512i lo, hi;  // [rcp, packed] of lanes 0, 2, .., 14 / 1, 3, .., 15
+    V packed;        // packed word per lane
+  };
+  ENTCODE_KERNEL_INLINE static Enc load_enc_pairs(const SimdEncSymbol* t, __m256i even, __m256i odd) noexcept {
+    Enc e;
+    e.lo = _mm512_i32gather_epi64(even, static_cast<const void*>(t), 8);
+    e.hi = _mm512_i32gather_epi64(odd, static_cast<const void*>(t), 8);
+    e.packed = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(e.lo, 32), e.hi);
+    return e;
   }
-  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
-    const __m512i even = _mm512_mul_epu32(a, b);
-    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+  // Symbols = 16 bytes at p: as 8 little-endian u16 pairs, low byte even lane.
+  ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
+    const __m256i pairs = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return load_enc_pairs(t, _mm256_and_si256(pairs, _mm256_set1_epi32(0xff)), _mm256_srli_epi32(pairs, 8));
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {  // vpmovqd: even dwords
+    return load_enc_pairs(t, _mm512_cvtepi64_epi32(idx), _mm512_cvtepi64_epi32(_mm512_srli_epi64(idx, 32)));
+  }
+  ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept {
+    const __m512i even = _mm512_mul_epu32(x, e.lo);
+    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), e.hi);
     return _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
   }
   ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
-  ENTCODE_KERNEL_INLINE static V quotient(V u, V shift, V /*smul*/) noexcept { return _mm512_srlv_epi32(u, shift); }
-  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
-    const __mmask16 m = _mm512_cmpgt_epu32_mask(x, xmax);
+  ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm512_srlv_epi32(u, shift); }
+  // Emits the low words of lanes with (x >> shift) >= freq, i.e. x > x_max_m1.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    const __mmask16 m = _mm512_cmpge_epu32_mask(x >> static_cast<int>(shift), freq);
     const unsigned cnt = static_cast<unsigned>(__builtin_popcount(m));
     const __m256i w = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(m, x));
     pos -= 2 * cnt;
@@ -94,6 +114,7 @@ struct Prim<xsimd::avx512bw> {
     x = _mm512_mask_or_epi32(x, m, _mm512_slli_epi32(x, 16), w);
     pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
   }
+  // The low byte of each lane (vpmovdb truncates).
   ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, V v) noexcept {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(v));
   }
@@ -136,21 +157,37 @@ struct Prim<xsimd::avx2> {
   ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
     return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), off, 1);
   }
-  ENTCODE_KERNEL_INLINE static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& packed, V& /*smul*/) noexcept {
-    const auto* base = reinterpret_cast<const std::uint32_t*>(t);
-    const V i4 = idx << 2;
-    rcp = gather(base, i4);
-    packed = gather(base + 1, i4);
+  // As AVX-512: two 4-lane qword gathers, even lanes in `lo`, odd in `hi`.
+  struct Enc {
+    __m256i lo, hi;
+    V packed;
+  };
+  ENTCODE_KERNEL_INLINE static Enc load_enc_pairs(const SimdEncSymbol* t, __m128i even, __m128i odd) noexcept {
+    const auto* base = reinterpret_cast<const long long*>(t);
+    Enc e;
+    e.lo = _mm256_i32gather_epi64(base, even, 8);
+    e.hi = _mm256_i32gather_epi64(base, odd, 8);
+    e.packed = _mm256_blend_epi32(_mm256_srli_epi64(e.lo, 32), e.hi, 0xAA);
+    return e;
   }
-  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
-    const __m256i even = _mm256_mul_epu32(a, b);
-    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+  ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
+    const __m128i pairs = _mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    return load_enc_pairs(t, _mm_and_si128(pairs, _mm_set1_epi32(0xff)), _mm_srli_epi32(pairs, 8));
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
+    const __m256i split = _mm256_permutevar8x32_epi32(idx, _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7));
+    return load_enc_pairs(t, _mm256_castsi256_si128(split), _mm256_extracti128_si256(split, 1));
+  }
+  ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept {
+    const __m256i even = _mm256_mul_epu32(x, e.lo);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), e.hi);
     return _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
   }
   ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
-  ENTCODE_KERNEL_INLINE static V quotient(V u, V shift, V /*smul*/) noexcept { return _mm256_srlv_epi32(u, shift); }
-  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
-    const __m256i keep = _mm256_cmpeq_epi32(_mm256_min_epu32(x, xmax), x);  // x <= xmax
+  ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm256_srlv_epi32(u, shift); }
+  // (x >> shift) < 2^p and freq <= 2^p: a signed compare is exact.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    const __m256i keep = _mm256_cmpgt_epi32(freq, x >> static_cast<int>(shift));
     const unsigned m = ~static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(keep))) & 0xff;
     const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.enc[m]));
     const __m256i top = _mm256_and_si256(_mm256_permutevar8x32_epi32(x, idx), _mm256_set1_epi32(0xffff));
@@ -168,6 +205,7 @@ struct Prim<xsimd::avx2> {
     x = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), low);
     pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
   }
+  // The low byte of each lane.
   ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, V v) noexcept {
     const __m256i bytes = _mm256_shuffle_epi8(
         v, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
@@ -207,20 +245,23 @@ struct Prim<xsimd::sse2> {
     for (int k = 0; k < 4; ++k) std::memcpy(&w[k], base + i[k], 4);
     return V::load_unaligned(w);
   }
-  // Four 16-byte entries loaded whole and transposed (no gathers on SSE2).
-  ENTCODE_KERNEL_INLINE static void load_enc(const SimdEncSymbol* t, V idx, V& rcp, V& packed, V& smul) noexcept {
+  // Four 8-byte entries loaded whole and transposed (no gathers on SSE2).
+  struct Enc {
+    V rcp, packed;
+  };
+  ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
+    return load_enc(t, load_u8(p));
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
     std::uint32_t i[4];
     lanes(idx, i);
-    const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i[0]));
-    const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i[1]));
-    const __m128i r2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i[2]));
-    const __m128i r3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i[3]));
-    const __m128i a01 = _mm_unpacklo_epi32(r0, r1), b01 = _mm_unpackhi_epi32(r0, r1);
-    const __m128i a23 = _mm_unpacklo_epi32(r2, r3), b23 = _mm_unpackhi_epi32(r2, r3);
-    rcp = _mm_unpacklo_epi64(a01, a23);
-    packed = _mm_unpackhi_epi64(a01, a23);
-    smul = _mm_unpacklo_epi64(b01, b23);
+    auto entry = [&](int k) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i[k])); };
+    const __m128i r01 = _mm_unpacklo_epi64(entry(0), entry(1));  // [rcp0, pk0, rcp1, pk1]
+    const __m128i r23 = _mm_unpacklo_epi64(entry(2), entry(3));
+    const __m128i a = _mm_shuffle_epi32(r01, 0xD8), b = _mm_shuffle_epi32(r23, 0xD8);  // [rcp, rcp, pk, pk]
+    return Enc{_mm_unpacklo_epi64(a, b), _mm_unpackhi_epi64(a, b)};
   }
+  ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept { return mulhi(x, e.rcp); }
   ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
     const __m128i even = _mm_mul_epu32(a, b);
     const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
@@ -231,15 +272,18 @@ struct Prim<xsimd::sse2> {
     const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
     return _mm_or_si128(_mm_and_si128(even, _mm_set_epi32(0, -1, 0, -1)), _mm_slli_epi64(odd, 32));
   }
-  // u >> shift == mulhi(u, 2^(32 - shift)); shift 0 is stored as smul = 0.
-  ENTCODE_KERNEL_INLINE static V quotient(V u, V /*shift*/, V smul) noexcept {
-    const __m128i zero_shift = _mm_cmpeq_epi32(smul, _mm_setzero_si128());
-    return _mm_add_epi32(mulhi(u, smul), _mm_and_si128(u, zero_shift));
+  // Per-lane right shift (SSE2 has none): lane by lane.
+  ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept {
+    std::uint32_t a[4], b[4];
+    lanes(u, a);
+    lanes(shift, b);
+    for (int k = 0; k < 4; ++k) a[k] >>= b[k];
+    return V::load_unaligned(a);
   }
-  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V xmax, std::byte*& pos) noexcept {
-    const __m128i bias = _mm_set1_epi32(INT32_MIN);
-    const __m128i gt = _mm_cmpgt_epi32(_mm_xor_si128(x, bias), _mm_xor_si128(xmax, bias));
-    const unsigned m = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(gt)));
+  // (x >> shift) < 2^p and freq <= 2^p: a signed compare is exact.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    const __m128i keep = _mm_cmpgt_epi32(freq, x >> static_cast<int>(shift));
+    const unsigned m = ~static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(keep))) & 0xf;
     std::uint32_t a[4];
     lanes(x, a);
     for (int k = 3; k >= 0; --k) {
@@ -248,7 +292,7 @@ struct Prim<xsimd::sse2> {
       pos[0] = static_cast<std::byte>(a[k]);
       pos[1] = static_cast<std::byte>(a[k] >> 8);
     }
-    x = _mm_or_si128(_mm_and_si128(gt, _mm_srli_epi32(x, 16)), _mm_andnot_si128(gt, x));
+    x = _mm_or_si128(_mm_andnot_si128(keep, _mm_srli_epi32(x, 16)), _mm_and_si128(keep, x));
   }
   ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
     const __m128i low = _mm_cmpeq_epi32(_mm_srli_epi32(x, 16), _mm_setzero_si128());
@@ -263,8 +307,10 @@ struct Prim<xsimd::sse2> {
     }
     x = V::load_unaligned(a);
   }
+  // The low byte of each lane.
   ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, V v) noexcept {
-    const __m128i w = _mm_packs_epi32(v, v);  // symbols < 256: no saturation
+    const __m128i low = _mm_and_si128(v, _mm_set1_epi32(0xff));
+    const __m128i w = _mm_packs_epi32(low, low);
     const int b = _mm_cvtsi128_si32(_mm_packus_epi16(w, w));
     std::memcpy(out, &b, 4);
   }
@@ -273,57 +319,66 @@ struct Prim<xsimd::sse2> {
 
 // --------------------------------------------------------- generic rows ----
 
+// f(std::integral_constant<unsigned, k>) for k = 0 .. K-1, fully unrolled, so
+// per-vector state arrays indexed by k stay in registers (a loop GCC declines
+// to unroll keeps them in memory: a store-to-load round trip per step).
+template <unsigned K, class F>
+ENTCODE_KERNEL_INLINE void unroll(F&& f) {
+  [&]<unsigned... I>(std::integer_sequence<unsigned, I...>) ENTCODE_KERNEL_LAMBDA {
+    (f(std::integral_constant<unsigned, I>{}), ...);
+  }(std::make_integer_sequence<unsigned, K>{});
+}
+
 template <class A>
 struct RowCoder {
   using P = Prim<A>;
   using V = typename P::V;
   static constexpr unsigned N = P::N;
   static constexpr unsigned kVecs = kLanes / N;
+  using States = V[kVecs];
 
-  ENTCODE_KERNEL_INLINE static void load_states(const std::uint32_t* x, V (&v)[kVecs]) noexcept {
-    ENTCODE_UNROLL
-    for (unsigned k = 0; k < kVecs; ++k) v[k] = V::load_unaligned(x + k * N);
+  ENTCODE_KERNEL_INLINE static void load_states(const std::uint32_t* x, States& v) noexcept {
+    unroll<kVecs>([&](auto k) ENTCODE_KERNEL_LAMBDA { v[k] = V::load_unaligned(x + k * N); });
   }
-  ENTCODE_KERNEL_INLINE static void store_states(const V (&v)[kVecs], std::uint32_t* x) noexcept {
-    ENTCODE_UNROLL
-    for (unsigned k = 0; k < kVecs; ++k) v[k].store_unaligned(x + k * N);
-  }
-
-  ENTCODE_KERNEL_INLINE static void enc_step(V& x, V idx, const SimdEncSymbol* enc, unsigned precision, std::byte*& pos) noexcept {
-    V rcp, packed, smul;
-    P::load_enc(enc, idx, rcp, packed, smul);
-    const V cmpl = (packed >> 13) & V(0xfffu);
-    const V xmax = ((V(1u << precision) - cmpl) << static_cast<int>(32 - precision)) - V(1u);
-    P::enc_renorm(x, xmax, pos);
-    const V t = P::mulhi(x, rcp);
-    const V q = P::quotient(t + ((x - t) >> 1), packed >> 25, smul);
-    x = x + (packed & V(0x1fffu)) + P::mullo(q, cmpl);
+  ENTCODE_KERNEL_INLINE static void store_states(const States& v, std::uint32_t* x) noexcept {
+    unroll<kVecs>([&](auto k) ENTCODE_KERNEL_LAMBDA { v[k].store_unaligned(x + k * N); });
   }
 
-  // Returns the decoded symbols (as 32-bit lanes).
+  // One encoder step for N lanes given their entries. x > x_max_m1 = (freq << (32 - p)) - 1
+  // is tested as (x >> (32 - p)) >= freq with freq = M - cmpl.
+  ENTCODE_KERNEL_INLINE static void enc_step(V& x, const typename P::Enc& e, unsigned precision,
+                                          std::byte*& pos) noexcept {
+    const V cmpl = (e.packed >> 13) & V(0xfffu);
+    const V freq = V(1u << precision) - cmpl;
+    P::enc_renorm(x, freq, 32 - precision, pos);
+    const V t = P::mulhi_rcp(x, e);
+    const V q = P::shift_right(t + ((x - t) >> 1), e.packed >> 25);
+    x = x + (e.packed & V(0x1fffu)) + P::mullo(q, cmpl);
+  }
+
+  // One decoder step; returns the slot entry (symbol in its low byte).
   ENTCODE_KERNEL_INLINE static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
-                    const std::byte*& pos) noexcept {
+                                          const std::byte*& pos) noexcept {
     const V e = P::gather(slots, ctx_base | (x & V((1u << precision) - 1)));
     const V xs = x >> static_cast<int>(precision);
     x = P::mullo(e >> 20, xs) + (xs + ((e >> 8) & V(0xfffu)));
     P::dec_renorm(x, pos);
-    return e & V(0xffu);
+    return e;
   }
 
   static std::size_t enc_o0(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc,
                             unsigned precision, EncCursor& c) noexcept {
-    V x[kVecs];
+    States x;
     load_states(c.x, x);
     std::byte* pos = c.pos;
     std::size_t r = rows;
     while (r > 0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
       --r;
       const std::uint8_t* row = data + r * kLanes;
-      ENTCODE_UNROLL
-      for (unsigned v = 0; v < kVecs; ++v) {  // high lanes first: words are written backwards
-        const unsigned k = kVecs - 1 - v;
-        enc_step(x[k], P::load_u8(row + k * N), enc, precision, pos);
-      }
+      unroll<kVecs>([&](auto v) ENTCODE_KERNEL_LAMBDA {  // high lanes first: words are written backwards
+        constexpr unsigned k = kVecs - 1 - v;
+        enc_step(x[k], P::load_enc_u8(enc, row + k * N), precision, pos);
+      });
     }
     store_states(x, c.x);
     c.pos = pos;
@@ -332,34 +387,34 @@ struct RowCoder {
 
   static std::size_t dec_o0(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
                             DecCursor& c) noexcept {
-    V x[kVecs];
+    States x;
     load_states(c.x, x);
     const std::byte* pos = c.pos;
     std::size_t r = 0;
     for (; r < rows && static_cast<std::size_t>(c.end - pos) >= kRowSlack; ++r) {
       std::uint8_t* row = out + r * kLanes;
-      ENTCODE_UNROLL
-      for (unsigned k = 0; k < kVecs; ++k) P::store_u8(row + k * N, dec_step(x[k], V(0u), slots, precision, pos));
+      unroll<kVecs>([&](auto k) ENTCODE_KERNEL_LAMBDA {
+        P::store_u8(row + k * N, dec_step(x[k], V(0u), slots, precision, pos));
+      });
     }
     store_states(x, c.x);
     c.pos = pos;
     return r;
   }
 
-  ENTCODE_KERNEL_INLINE static void lane_offsets(std::size_t m, std::size_t j, V (&off)[kVecs]) noexcept {
+  ENTCODE_KERNEL_INLINE static void lane_offsets(std::size_t m, std::size_t j, States& off) noexcept {
     std::uint32_t o[kLanes];
     for (unsigned k = 0; k < kLanes; ++k) o[k] = static_cast<std::uint32_t>(k * m + j);
-    ENTCODE_UNROLL
-    for (unsigned k = 0; k < kVecs; ++k) off[k] = V::load_unaligned(o + k * N);
+    load_states(o, off);
   }
 
   // Rows are read through a tile: per lane, the context byte and kTile symbols
-  // copied from its segment (segments n / 32 bytes apart would thrash one cache set).
+  // copied from its segment (segments n / kLanes bytes apart would thrash one cache set).
   static constexpr std::size_t kTileStride = 64 + 4;  // kTile + 1 context byte, padded for 4-byte loads
 
   static std::size_t enc_o1(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const SimdEncSymbol* enc, unsigned precision, EncCursor& c) noexcept {
-    V x[kVecs], lane_base[kVecs];
+    States x, lane_base;
     load_states(c.x, x);
     alignas(64) std::uint8_t tile[kLanes * kTileStride] = {};
     lane_offsets(kTileStride, 0, lane_base);
@@ -371,12 +426,11 @@ struct RowCoder {
       while (j > j0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
         --j;
         const V row(static_cast<std::uint32_t>(j - j0));
-        ENTCODE_UNROLL
-        for (unsigned v = 0; v < kVecs; ++v) {
-          const unsigned k = kVecs - 1 - v;
+        unroll<kVecs>([&](auto v) ENTCODE_KERNEL_LAMBDA {
+          constexpr unsigned k = kVecs - 1 - v;
           const V w = P::gather_bytes(tile, lane_base[k] + row);  // byte 0: context, byte 1: symbol
-          enc_step(x[k], ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu)), enc, precision, pos);
-        }
+          enc_step(x[k], P::load_enc(enc, ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu))), precision, pos);
+        });
       }
     }
     store_states(x, c.x);
@@ -385,18 +439,17 @@ struct RowCoder {
   }
 
   // Symbols are staged in a tile of kTile rows per lane and copied out one lane
-  // segment at a time: the 32 segments are n / 32 bytes apart, often a multiple of
+  // segment at a time: the segments are n / kLanes bytes apart, often a multiple of
   // 4 KiB, and byte stores straight to them thrash one cache set.
   static constexpr std::size_t kTile = 64;
 
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const std::uint32_t* slots, unsigned precision, DecCursor& c) noexcept {
-    V x[kVecs], ctx[kVecs];
+    States x, ctx;
     load_states(c.x, x);
     std::uint32_t lane_ctx[kLanes];
     for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << precision;
-    ENTCODE_UNROLL
-    for (unsigned k = 0; k < kVecs; ++k) ctx[k] = V::load_unaligned(lane_ctx + k * N);
+    load_states(lane_ctx, ctx);
     alignas(64) std::uint8_t tile[kTile][kLanes];
     const std::byte* pos = c.pos;
     std::size_t j = j_lo, t = 0;
@@ -406,12 +459,11 @@ struct RowCoder {
       t = 0;
     };
     for (; j < j_hi && static_cast<std::size_t>(c.end - pos) >= kRowSlack; ++j) {
-      ENTCODE_UNROLL
-      for (unsigned k = 0; k < kVecs; ++k) {
-        const V s = dec_step(x[k], ctx[k], slots, precision, pos);
-        ctx[k] = s << static_cast<int>(precision);
-        P::store_u8(&tile[t][k * N], s);
-      }
+      unroll<kVecs>([&](auto k) ENTCODE_KERNEL_LAMBDA {
+        const V e = dec_step(x[k], ctx[k], slots, precision, pos);
+        ctx[k] = (e & V(0xffu)) << static_cast<int>(precision);
+        P::store_u8(&tile[t][k * N], e);
+      });
       if (++t == kTile) {
         ++j;
         flush();

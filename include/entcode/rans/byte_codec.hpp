@@ -1,10 +1,10 @@
 // rans/byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "ECRB" magic, version 1, flags (bit 0: CRC32C present), block size log2,
+//   "ECRB" magic, version 2, flags (bit 0: CRC32C present), block size log2,
 //   then blocks [kind][raw size varint][payload], an end byte 0, and the
 //   CRC32C of the content (u32 LE) when flagged.
-// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (32-way
+// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-way
 // interleaved, rans/interleaved.hpp, with a compact frequency header). The
 // encoder falls back to raw whenever coding would not save bytes, so
 // compress() never writes more than bound(n).
@@ -31,7 +31,7 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
-inline constexpr std::uint8_t kVersion = 1;
+inline constexpr std::uint8_t kVersion = 2;  // 2: 64-lane rANS streams (1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
 inline constexpr std::size_t kFrameHeaderSize = 7;

@@ -1,17 +1,20 @@
-// rans/interleaved.hpp — 32-way interleaved bulk rANS for bytes, order 0 and order 1,
+// rans/interleaved.hpp — 64-way interleaved bulk rANS for bytes, order 0 and order 1,
 // with SIMD kernels (SSE2, AVX2, AVX-512) chosen at run time.
 //
 // Every path writes exactly the stream of the scalar interleaved reference
-// (rans.hpp, `interleaved_encode` with kLanes = 32 lanes, symbol i on lane
-// i % 32): [32 x u32 LE final states][u16 LE words in decoder order].
+// (rans.hpp, `interleaved_encode` with kLanes = 64 lanes, symbol i on lane
+// i % 64): [64 x u32 LE final states][u16 LE words in decoder order].
+// 64 lanes (4 AVX-512 vectors) rather than 32: the decoder's step chain
+// (state -> slot gather -> multiply -> renormalise -> state) is latency-bound
+// with two vectors in flight; four hide it (doc/perf.md).
 //
 // Order 0: symbol i is data[i], coded with the one model.
-// Order 1: the input of n bytes is cut into 32 segments of m = n / 32 bytes
-// (lane k owns data[k*m, (k+1)*m)), followed by a tail of n - 32m bytes.
+// Order 1: the input of n bytes is cut into 64 segments of m = n / 64 bytes
+// (lane k owns data[k*m, (k+1)*m)), followed by a tail of n - 64m bytes.
 // Reference symbol i (the i-th symbol handed to `interleaved_encode`) is
-//   i <  32m:  byte data[k*m + j] with k = i % 32, j = i / 32, context
+//   i <  64m:  byte data[k*m + j] with k = i % 64, j = i / 64, context
 //              data[k*m + j - 1] (0 when j == 0);
-//   i >= 32m:  byte data[i] with context data[i - 1] (0 when i == 0),
+//   i >= 64m:  byte data[i] with context data[i - 1] (0 when i == 0),
 // so a lane decodes its own segment in order and needs no other lane's
 // output, and the tail continues the round-robin over lanes.
 // The model of context c codes a symbol following byte c.
@@ -39,23 +42,20 @@ namespace entcode {
 inline namespace v0 {
 namespace rans {
 
-inline constexpr unsigned kLanes = 32;
+inline constexpr unsigned kLanes = 64;
 
-// Encoder entry used by the SIMD kernels (16 bytes: two gathers, or one XMM
-// load on SSE2). The quotient q = x / freq is ((t + ((x - t) >> 1)) >> shift)
-// with t = mulhi(x, rcp); SSE2 computes u >> shift as mulhi(u, shift_mul)
-// (+ u when shift_mul == 0, i.e. shift == 0). Precision <= 12 makes bias < 2^13,
-// cmpl < 2^12 and shift < 2^4, so they share one word.
+// Encoder entry used by the SIMD kernels (8 bytes: one qword gather element).
+// The quotient q = x / freq is ((t + ((x - t) >> 1)) >> shift) with
+// t = mulhi(x, rcp). Precision <= 12 makes bias < 2^13, cmpl < 2^12 and
+// shift < 2^4, so they share one word; freq = M - cmpl.
 struct SimdEncSymbol {
-  std::uint32_t rcp;        // EncSymbol::rcp_freq
-  std::uint32_t packed;     // bias | cmpl_freq << 13 | rcp_shift << 25
-  std::uint32_t shift_mul;  // 2^(32 - rcp_shift), 0 when rcp_shift == 0
-  std::uint32_t unused;     // 0 (pads the entry to 16 bytes)
+  std::uint32_t rcp;     // EncSymbol::rcp_freq
+  std::uint32_t packed;  // bias | cmpl_freq << 13 | rcp_shift << 25
   static constexpr std::uint32_t pack(std::uint32_t bias, std::uint32_t cmpl, std::uint32_t shift) noexcept {
     return bias | cmpl << 13 | shift << 25;
   }
 };
-static_assert(sizeof(SimdEncSymbol) == 16);
+static_assert(sizeof(SimdEncSymbol) == 8);
 
 // Decoder slot entry (precision <= 12): symbol | (slot - start) << 8 | (freq - 1) << 20,
 // so x' = (e >> 20) * (x >> p) + (x >> p) + ((e >> 8) & 0xfff) keeps the
