@@ -18,7 +18,12 @@ namespace byte_codec {
 namespace {
 
 using rans::ByteTables;
-constexpr unsigned kPrecision = 12;          // of every rANS block written
+constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blocks
+// Order-1 blocks below this size use 10-bit models: their 256 frequency tables
+// are a large part of the block (10-bit frequencies need fewer varint bytes),
+// and the decoder's slot table is 1 MiB instead of 4 MiB to fill and keep in L2.
+constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
+constexpr unsigned kSmallOrder1Precision = 10;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
 constexpr std::size_t kMaxVarint32 = 5;
 constexpr std::uint8_t kFlagChecksum = 1;
@@ -154,12 +159,12 @@ void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint64_t>&
 }
 
 // Normalised frequencies for `contexts` models; false if normalisation failed.
-bool normalise(const std::uint64_t* counts, unsigned contexts, std::vector<std::uint32_t>& freqs) {
+bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs) {
   freqs.assign(std::size_t{contexts} * 256, 0);
   for (unsigned c = 0; c < contexts; ++c) {
     const std::span<const std::uint64_t> cc(counts + std::size_t{c} * 256, 256);
     if (std::all_of(cc.begin(), cc.end(), [](std::uint64_t v) { return v == 0; })) continue;
-    auto f = rans::normalize_frequencies(cc, kPrecision);
+    auto f = rans::normalize_frequencies(cc, precision);
     if (!f) return false;
     std::copy(f->begin(), f->end(), freqs.begin() + std::size_t{c} * 256);
   }
@@ -183,15 +188,16 @@ std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> d
   std::vector<std::uint64_t> counts(std::size_t{contexts} * 256, 0);
   if (order == 0) count_order0(src, counts.data());
   else count_order1(src, counts);
+  const unsigned precision = order == 1 && src.size() < kMinOrder1Precision12 ? kSmallOrder1Precision : kPrecision;
   std::vector<std::uint32_t> freqs;
-  if (!normalise(counts.data(), contexts, freqs)) return 0;
-  auto tables = ByteTables::build(freqs, contexts, kPrecision, ByteTables::Use::encode);
+  if (!normalise(counts.data(), contexts, precision, freqs)) return 0;
+  auto tables = ByteTables::build(freqs, contexts, precision, ByteTables::Use::encode);
   if (!tables) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
   w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
   w.put_varint(src.size());
-  w.put_u8(kPrecision);
+  w.put_u8(static_cast<std::uint8_t>(precision));
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
