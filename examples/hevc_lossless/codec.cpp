@@ -2,6 +2,7 @@
 #include "codec.hpp"
 
 #include "bitstream.hpp"
+#include "entcode/hevc/quant.hpp"
 #include "entcode/hevc/residual_backends.hpp"
 #include "parameter_sets.hpp"
 #include "slice_decoder.hpp"
@@ -13,30 +14,42 @@ namespace {
 
 using entcode::errc;
 
+CodingParams coding_params(const EncodeOptions& options) {
+  if (options.qp < 0) return CodingParams{};  // lossless
+  return CodingParams{false, options.sign_hiding, options.qp};
+}
+
+// slice_segment_data() of one coded-size picture; its reconstruction into *recon when given.
 template <entcode::Encoder E>
-entcode::Result<std::vector<std::byte>> slice_data(const Picture& coded, const EncodeOptions& options) {
+entcode::Result<std::vector<std::byte>> slice_data(const Picture& coded, const EncodeOptions& options,
+                                                   Picture* recon = nullptr) {
   E enc;
-  SliceEncoder<E> slice(enc, coded, options.fast);
+  SliceEncoder<E> slice(enc, coded, coding_params(options), options.fast);
   if (const errc e = slice.encode(); e != errc::ok) return e;
+  if (recon != nullptr) *recon = slice.reconstruction();
   return enc.finish();
 }
 
 }  // namespace
 
 entcode::Result<std::vector<std::uint8_t>> encode_sequence(const std::vector<Picture>& pictures,
-                                                           const EncodeOptions& options) {
-  if (pictures.empty()) return errc::invalid_argument;
+                                                           const EncodeOptions& options,
+                                                           std::vector<Picture>* reconstruction) {
+  if (pictures.empty() || options.qp > entcode::hevc::kMaxQp) return errc::invalid_argument;
   const SequenceInfo seq{pictures[0].width(), pictures[0].height()};
   if (seq.width <= 0 || seq.height <= 0 || seq.width % 2 || seq.height % 2) return errc::invalid_argument;
   std::vector<std::uint8_t> out;
   append_nal(out, NalType::vps, write_vps());
   append_nal(out, NalType::sps, write_sps(seq));
-  append_nal(out, NalType::pps, write_pps());
+  append_nal(out, NalType::pps, write_pps(coding_params(options)));
   const std::vector<std::uint8_t> header = write_slice_header();
   for (const Picture& pic : pictures) {
     if (pic.width() != seq.width || pic.height() != seq.height) return errc::invalid_argument;
-    auto data = slice_data<entcode::cabac::CabacEncoder>(pad_to(pic, seq.coded_width(), seq.coded_height()), options);
+    Picture recon;
+    auto data = slice_data<entcode::cabac::CabacEncoder>(pad_to(pic, seq.coded_width(), seq.coded_height()), options,
+                                                         &recon);
     if (!data) return data.error();
+    if (reconstruction != nullptr) reconstruction->push_back(crop_to(recon, seq.width, seq.height));
     std::vector<std::uint8_t> rbsp = header;
     for (const std::byte b : data.value()) rbsp.push_back(std::to_integer<std::uint8_t>(b));
     append_nal(out, NalType::idr_w_radl, rbsp);
@@ -50,6 +63,7 @@ entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8
   std::vector<Picture> pictures;
   bool have_vps = false;
   bool have_pps = false;
+  CodingParams pps;
   SequenceInfo seq;
   for (const NalUnit& nal : nals.value()) {
     errc e = errc::ok;
@@ -64,18 +78,23 @@ entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8
         if (s) seq = s.value();
         break;
       }
-      case static_cast<int>(NalType::pps):
-        e = parse_pps(nal.rbsp);
+      case static_cast<int>(NalType::pps): {
+        auto p = parse_pps(nal.rbsp);
+        e = p.error();
+        if (p) pps = p.value();
         have_pps = true;
         break;
+      }
       case static_cast<int>(NalType::idr_w_radl): {
         if (!have_vps || seq.width == 0 || !have_pps) return errc::corrupt;
-        auto header = parse_slice_header(nal.rbsp);
+        auto header = parse_slice_header(nal.rbsp, pps);
         if (!header) return header.error();
-        const auto data = std::as_bytes(std::span(nal.rbsp)).subspan(header.value());
+        const auto data = std::as_bytes(std::span(nal.rbsp)).subspan(header.value().data_offset);
         entcode::cabac::CabacDecoder dec(data);
         Picture coded(seq.coded_width(), seq.coded_height());
-        SliceDecoder<entcode::cabac::CabacDecoder> slice(dec, coded);
+        CodingParams slice_params = pps;
+        slice_params.slice_qp = header.value().slice_qp;
+        SliceDecoder<entcode::cabac::CabacDecoder> slice(dec, coded, slice_params);
         e = slice.decode();
         if (e == errc::ok) pictures.push_back(crop_to(coded, seq.width, seq.height));
         break;

@@ -2,6 +2,8 @@
 //
 // encode_sequence: VPS, SPS, PPS once, then one IDR_W_RADL NAL unit (one I
 // slice) per picture, Annex-B framed. All pictures must share one even size.
+// Lossless by default; lossy at SliceQpY = qp when qp >= 0 (then the
+// reconstruction, cropped, is what any conforming decoder outputs).
 // decode_sequence: parses exactly what encode_sequence writes (strict
 // parameter-set check, see parameter_sets.hpp) and returns the cropped pictures.
 // slice_payload_size: the slice_segment_data() size of one picture on another
@@ -18,11 +20,15 @@
 namespace hevc_lossless {
 
 struct EncodeOptions {
-  bool fast = false;  // try planar/DC/H/V only instead of all 35 modes
+  bool fast = false;         // try planar/DC/H/V only instead of all 35 modes
+  int qp = -1;               // -1: lossless; 0..51: lossy at this QP
+  bool sign_hiding = false;  // lossy: sign_data_hiding_enabled_flag = 1
 };
 
+// `reconstruction` (optional) receives the decoded pictures (the source when lossless).
 entcode::Result<std::vector<std::uint8_t>> encode_sequence(const std::vector<Picture>& pictures,
-                                                           const EncodeOptions& options);
+                                                           const EncodeOptions& options,
+                                                           std::vector<Picture>* reconstruction = nullptr);
 entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8_t> stream);
 
 // slice_segment_data() bytes of `picture` on the CABAC and on the rANS backend.

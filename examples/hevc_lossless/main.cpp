@@ -8,9 +8,13 @@
 //     --size WxH --frames N                        size / frame count of the built-in picture
 //     --source-out src.yuv                         also write the encoded source frames
 //     --fast                                       planar/DC/H/V only (default: all 35 modes)
-//     --stats                                      print sizes, incl. the same bins on rANS
-//   hevc_lossless --decode in.hevc -o out.yuv      decode (reconstruction = source)
+//     --qp N                                       lossy at QP N (0..51) instead of lossless
+//     --sign-hiding                                lossy: sign data hiding on
+//     --recon-out rec.yuv                          also write the reconstruction (= any decoder's output)
+//     --stats                                      print sizes (+ PSNR when lossy), incl. the same bins on rANS
+//   hevc_lossless --decode in.hevc -o out.yuv      decode (lossless or lossy streams of this encoder)
 // Exit status 0 on success, 1 on any error (message on stderr).
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +36,7 @@ struct Args {
   std::string input;
   std::string output;
   std::string source_out;
+  std::string recon_out;
   Pattern pattern = Pattern::natural;
   int width = 64;
   int height = 48;
@@ -65,6 +70,13 @@ bool parse_args(int argc, char** argv, Args& a) {
     } else if (opt == "--frames" && has_value) {
       a.frames = std::atoi(argv[++i]);
       if (a.frames <= 0) return false;
+    } else if (opt == "--recon-out" && has_value) {
+      a.recon_out = argv[++i];
+    } else if (opt == "--qp" && has_value) {
+      a.options.qp = std::atoi(argv[++i]);
+      if (a.options.qp < 0 || a.options.qp > 51) return false;
+    } else if (opt == "--sign-hiding") {
+      a.options.sign_hiding = true;
     } else if (opt == "--fast") {
       a.options.fast = true;
     } else if (opt == "--stats") {
@@ -96,6 +108,19 @@ bool write_frames(const std::string& path, const std::vector<Picture>& pictures)
   return std::fclose(f) == 0 && ok;
 }
 
+// PSNR of plane c over all frames (99 dB when identical).
+double psnr(const std::vector<Picture>& a, const std::vector<Picture>& b, int c) {
+  double sse = 0;
+  double count = 0;
+  for (std::size_t f = 0; f < a.size(); ++f) {
+    const auto& pa = a[f].planes[static_cast<std::size_t>(c)].samples;
+    const auto& pb = b[f].planes[static_cast<std::size_t>(c)].samples;
+    for (std::size_t i = 0; i < pa.size(); ++i) sse += (pa[i] - pb[i]) * (pa[i] - pb[i]);
+    count += static_cast<double>(pa.size());
+  }
+  return sse == 0 ? 99.0 : 10 * std::log10(255.0 * 255.0 * count / sse);
+}
+
 int run_decode(const Args& a) {
   bool ok = false;
   const auto stream = read_file(a.input, ok);
@@ -119,17 +144,22 @@ int run_encode(const Args& a) {
   }
   if (pictures.empty()) return fail("no input frames");
   if (a.width % 2 || a.height % 2) return fail("4:2:0 needs an even width and height");
-  auto stream = encode_sequence(pictures, a.options);
+  std::vector<Picture> recon;
+  auto stream = encode_sequence(pictures, a.options, &recon);
   if (!stream) return fail("encode failed", entcode::to_string(stream.error()));
   std::FILE* f = std::fopen(a.output.c_str(), "wb");
   if (!f || std::fwrite(stream.value().data(), 1, stream.value().size(), f) != stream.value().size())
     return fail("cannot write", a.output);
   std::fclose(f);
   if (!a.source_out.empty() && !write_frames(a.source_out, pictures)) return fail("cannot write", a.source_out);
+  if (!a.recon_out.empty() && !write_frames(a.recon_out, recon)) return fail("cannot write", a.recon_out);
   if (a.stats) {
     const double raw = static_cast<double>(pictures.size()) * a.width * a.height * 1.5;
     std::printf("%zu frames %dx%d: %zu bytes (%.3f bits/pixel, raw %.0f bytes)\n", pictures.size(), a.width, a.height,
                 stream.value().size(), 8.0 * static_cast<double>(stream.value().size()) / (raw / 1.5), raw);
+    if (a.options.qp >= 0)
+      std::printf("QP %d: PSNR Y %.2f dB, Cb %.2f dB, Cr %.2f dB\n", a.options.qp, psnr(pictures, recon, 0),
+                  psnr(pictures, recon, 1), psnr(pictures, recon, 2));
     auto sizes = slice_payload_sizes(pictures[0], a.options);
     if (sizes)
       std::printf("frame 0 slice data: CABAC %zu bytes, same bins on rANS %zu bytes (%.3fx)\n", sizes.value().cabac,
@@ -145,7 +175,8 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, a)) {
     std::fprintf(stderr,
                  "usage: hevc_lossless [-i in.yuv] [--pattern flat|noise|gradient|natural] [--size WxH]\n"
-                 "                     [--frames N] [--source-out src.yuv] [--fast] [--stats] -o out.hevc\n"
+                 "                     [--frames N] [--source-out src.yuv] [--fast] [--stats]\n"
+                 "                     [--qp N [--sign-hiding]] [--recon-out rec.yuv] -o out.hevc\n"
                  "       hevc_lossless --decode in.hevc -o out.yuv\n");
     return 1;
   }

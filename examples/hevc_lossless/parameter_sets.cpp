@@ -23,6 +23,7 @@ struct WriteIO {
   void se(std::int32_t v) { w.se(v); }
   void var_u(int& v, int n) { w.u(static_cast<std::uint32_t>(v), n); }
   void var_ue(int& v) { w.ue(static_cast<std::uint32_t>(v)); }
+  void var_se(int& v) { w.se(v); }
   void check(bool) {}
 };
 
@@ -37,6 +38,7 @@ struct ParseIO {
   void se(std::int32_t v) { check(r.se() == v); }
   void var_u(int& v, int n) { v = static_cast<int>(r.u(n)); }
   void var_ue(int& v) { v = static_cast<int>(std::min(r.ue(), std::uint32_t{1} << 24)); }  // no overflow later
+  void var_se(int& v) { v = std::clamp(r.se(), -(1 << 24), 1 << 24); }
   [[nodiscard]] errc status() const { return r.error() != errc::ok ? r.error() : mismatch; }
 };
 
@@ -143,17 +145,20 @@ void sps_syntax(IO& io, SequenceInfo& seq, int& level) {
 }
 
 template <class IO>
-void pps_syntax(IO& io) {
+void pps_syntax(IO& io, CodingParams& p) {
+  int sign_hiding = p.sign_data_hiding ? 1 : 0;
+  int init_qp_minus26 = p.slice_qp - 26;
+  int bypass = p.transquant_bypass_enabled ? 1 : 0;
   io.ue(0);           // pps_pic_parameter_set_id
   io.ue(0);           // pps_seq_parameter_set_id
   io.u(0, 1);         // dependent_slice_segments_enabled_flag
   io.u(0, 1);         // output_flag_present_flag
   io.u(0, 3);         // num_extra_slice_header_bits
-  io.u(0, 1);         // sign_data_hiding_enabled_flag
+  io.var_u(sign_hiding, 1);  // sign_data_hiding_enabled_flag
   io.u(0, 1);         // cabac_init_present_flag
   io.ue(0);           // num_ref_idx_l0_default_active_minus1
   io.ue(0);           // num_ref_idx_l1_default_active_minus1
-  io.se(kSliceQp - 26);  // init_qp_minus26
+  io.var_se(init_qp_minus26);
   io.u(0, 1);         // constrained_intra_pred_flag
   io.u(0, 1);         // transform_skip_enabled_flag
   io.u(0, 1);         // cu_qp_delta_enabled_flag
@@ -162,7 +167,7 @@ void pps_syntax(IO& io) {
   io.u(0, 1);         // pps_slice_chroma_qp_offsets_present_flag
   io.u(0, 1);         // weighted_pred_flag
   io.u(0, 1);         // weighted_bipred_flag
-  io.u(1, 1);         // transquant_bypass_enabled_flag
+  io.var_u(bypass, 1);  // transquant_bypass_enabled_flag
   io.u(0, 1);         // tiles_enabled_flag
   io.u(0, 1);         // entropy_coding_sync_enabled_flag
   io.u(0, 1);         // pps_loop_filter_across_slices_enabled_flag
@@ -174,15 +179,17 @@ void pps_syntax(IO& io) {
   io.ue(0);           // log2_parallel_merge_level_minus2
   io.u(0, 1);         // slice_segment_header_extension_present_flag
   io.u(0, 1);         // pps_extension_present_flag
+  io.check(init_qp_minus26 >= -26 && init_qp_minus26 <= 25);
+  p = CodingParams{bypass != 0, sign_hiding != 0, 26 + init_qp_minus26};
 }
 
 template <class IO>
-void slice_header_syntax(IO& io) {
+void slice_header_syntax(IO& io, int& slice_qp_delta) {
   io.u(1, 1);  // first_slice_segment_in_pic_flag
   io.u(0, 1);  // no_output_of_prior_pics_flag (IRAP)
   io.ue(0);    // slice_pic_parameter_set_id
   io.ue(2);    // slice_type: I
-  io.se(0);    // slice_qp_delta
+  io.var_se(slice_qp_delta);
 }
 
 std::vector<std::uint8_t> finish(WriteIO& io) {
@@ -214,15 +221,17 @@ std::vector<std::uint8_t> write_sps(const SequenceInfo& seq) {
   return finish(io);
 }
 
-std::vector<std::uint8_t> write_pps() {
+std::vector<std::uint8_t> write_pps(const CodingParams& params) {
   WriteIO io;
-  pps_syntax(io);
+  CodingParams p = params;
+  pps_syntax(io, p);
   return finish(io);
 }
 
 std::vector<std::uint8_t> write_slice_header() {
   WriteIO io;
-  slice_header_syntax(io);
+  int slice_qp_delta = 0;  // SliceQpY is the PPS's init_qp
+  slice_header_syntax(io, slice_qp_delta);
   return finish(io);  // byte_alignment() has the trailing bits' pattern
 }
 
@@ -239,16 +248,22 @@ entcode::Result<SequenceInfo> parse_sps(std::span<const std::uint8_t> rbsp) {
   return seq;
 }
 
-errc parse_pps(std::span<const std::uint8_t> rbsp) {
-  return parse_with(rbsp, [](ParseIO& io) { pps_syntax(io); });
+entcode::Result<CodingParams> parse_pps(std::span<const std::uint8_t> rbsp) {
+  CodingParams p;
+  const errc e = parse_with(rbsp, [&](ParseIO& io) { pps_syntax(io, p); });
+  if (e != errc::ok) return e;
+  return p;
 }
 
-entcode::Result<std::size_t> parse_slice_header(std::span<const std::uint8_t> rbsp) {
+entcode::Result<SliceHeader> parse_slice_header(std::span<const std::uint8_t> rbsp, const CodingParams& pps) {
   ParseIO io{BitReader(rbsp)};
-  slice_header_syntax(io);
+  int slice_qp_delta = 0;
+  slice_header_syntax(io, slice_qp_delta);
   io.r.byte_alignment();
   if (io.status() != errc::ok) return io.status();
-  return io.r.byte_position();
+  const int qp = pps.slice_qp + slice_qp_delta;
+  if (qp < 0 || qp > 51) return errc::corrupt;
+  return SliceHeader{io.r.byte_position(), qp};
 }
 
 }  // namespace hevc_lossless

@@ -2,11 +2,14 @@
 // encoder writes (see slice_encoder.hpp), as a template over the common
 // Decoder concept, reconstructing into a coded-size picture.
 //
-// Accepted: cu_transquant_bypass_flag = 1 CUs, PART_2Nx2N, any luma mode
-// (MPM or remaining), any intra_chroma_pred_mode, any transform tree within
-// the SPS limits. Anything else (lossy CUs, NxN parts) is `unsupported_version`;
-// a wrong end_of_slice_segment_flag is `corrupt`; backend errors pass through.
-// Reconstruction = prediction + residual (lossless), clipped to 8 bits.
+// Accepted: PART_2Nx2N CUs with or without cu_transquant_bypass_flag, any
+// luma mode (MPM or remaining), any intra_chroma_pred_mode, any transform
+// tree within the SPS limits, sign data hiding as the PPS says. Anything else
+// (NxN parts) is `unsupported_version`; a wrong end_of_slice_segment_flag is
+// `corrupt`; backend errors pass through. Reconstruction = prediction +
+// residual clipped to 8 bits, the residual being the levels themselves in
+// bypassed CUs, else dequantised and inverse transformed at SliceQpY
+// (reconstruct_tb(), lossy.hpp).
 #pragma once
 
 #include <algorithm>
@@ -16,6 +19,8 @@
 #include "entcode/hevc/residual.hpp"
 #include "entcode/stream.hpp"
 #include "intra.hpp"
+#include "lossy.hpp"
+#include "parameter_sets.hpp"
 #include "picture.hpp"
 
 namespace hevc_lossless {
@@ -25,7 +30,8 @@ class SliceDecoder {
  public:
   using Ctx = typename D::Context;
 
-  SliceDecoder(D& dec, Picture& recon) : dec_(dec), rec_(recon), z_(recon.width(), recon.height()) {}
+  SliceDecoder(D& dec, Picture& recon, const CodingParams& params)
+      : dec_(dec), rec_(recon), z_(recon.width(), recon.height()), params_(params), cx_(params.slice_qp) {}
 
   entcode::errc decode() {
     using entcode::errc;
@@ -46,7 +52,8 @@ class SliceDecoder {
 
  private:
   entcode::errc decode_cu(int x0, int y0, int left_mode) {
-    if (!dec_.decode_bin(cx_.transquant_bypass[0]) || !dec_.decode_bin(cx_.part_mode[0]))
+    bypass_ = params_.transquant_bypass_enabled && dec_.decode_bin(cx_.transquant_bypass[0]);
+    if (!dec_.decode_bin(cx_.part_mode[0]))
       return dec_.status() != entcode::errc::ok ? dec_.status() : entcode::errc::unsupported_version;
     const auto mpm = mpm_list(left_mode < 0 ? kDc : left_mode, kDc);
     if (dec_.decode_bin(cx_.prev_intra_luma_pred[0])) {
@@ -100,9 +107,14 @@ class SliceDecoder {
     Plane& plane = rec_.planes[static_cast<std::size_t>(c_idx)];
     predict_intra(plane, z_, c_idx, x, y, log2, mode, pred);
     if (coded) {
-      const entcode::errc e = entcode::hevc::decode_residual(dec_, cx_.residual, lossless_tb(c_idx, log2, mode),
-                                                             std::span<std::int16_t>(res, static_cast<std::size_t>(n * n)));
+      const entcode::errc e = entcode::hevc::decode_residual(
+          dec_, cx_.residual, residual_tb(c_idx, log2, mode, bypass_, params_.sign_data_hiding),
+          std::span<std::int16_t>(res, static_cast<std::size_t>(n * n)));
       if (e != entcode::errc::ok) return e;
+    }
+    if (!bypass_) {
+      reconstruct_tb(plane, c_idx, x, y, log2, tb_qp(params_.slice_qp, c_idx), pred, coded ? res : nullptr);
+      return entcode::errc::ok;
     }
     for (int j = 0; j < n; ++j)
       for (int i = 0; i < n; ++i)
@@ -113,7 +125,9 @@ class SliceDecoder {
   D& dec_;
   Picture& rec_;
   ZScan z_;
+  CodingParams params_;
   SliceContexts<Ctx> cx_;
+  bool bypass_ = true;
   int luma_mode_ = kDc;
   int chroma_mode_ = kDc;
 };

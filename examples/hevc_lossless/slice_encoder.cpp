@@ -1,4 +1,4 @@
-// slice_encoder.cpp — mode and transform-tree decision, TB residuals (see slice_encoder.hpp).
+// slice_encoder.cpp — lossless CU plans: mode and transform-tree decision, TB residuals (see slice_encoder.hpp).
 //
 // Cost model: estimated bits of a residual sample ~ 1.5 + 2 log2(1 + |r|)
 // (about what coeff_abs_level_remaining + sign + flags spend), in 1/4 bits;
@@ -36,8 +36,12 @@ int tb_cost(const Picture& src, const ZScan& z, int x, int y, int log2, int mode
   return cost;
 }
 
-}  // namespace
+struct CuChoice {
+  int mode = kDc;
+  TbTree tree;
+};
 
+// Residual of one TB: src − intra prediction; returns whether any sample is nonzero.
 bool tb_residual(const Picture& src, const ZScan& z, int c_idx, int x, int y, int log2, int mode,
                  std::int16_t* residual) {
   std::uint8_t pred[16 * 16];
@@ -84,6 +88,20 @@ CuChoice choose_cu(const Picture& src, const ZScan& z, int x0, int y0, int left_
     }
   }
   return best;
+}
+
+}  // namespace
+
+CuPlan plan_lossless_cu(const Picture& src, const ZScan& z, int x0, int y0, int left_mode, bool fast) {
+  const CuChoice choice = choose_cu(src, z, x0, y0, left_mode, fast);
+  CuPlan plan;
+  plan.mode = choice.mode;
+  plan.tree = choice.tree;
+  for_each_tb(plan.tree, x0, y0, [&](int c_idx, int x, int y, int log2) {
+    TbLevels& tb = plan.tbs(c_idx).emplace_back();
+    tb.cbf = tb_residual(src, z, c_idx, x, y, log2, plan.mode, tb.v.data());
+  });
+  return plan;
 }
 
 }  // namespace hevc_lossless
