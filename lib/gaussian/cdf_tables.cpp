@@ -94,7 +94,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
   t.fingerprint_ = h;
   t.enc_.resize(t.cdf_.size());
   t.dec_.resize(t.cdf_.size());
-  t.guide_.resize(guide_total + 1);  // + 1: SIMD decoders read entries with 16-byte loads
+  t.guide_.resize(guide_total + 3);  // + 3: SIMD decoders read entries with 16-byte loads
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
     const std::uint32_t bins = std::uint32_t{info.max_value} + 1;
@@ -109,7 +109,9 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
     for (std::uint32_t slot = 0; slot < kOne; slot += width) {
       while (c[s + 1] <= slot) ++s;
       const bool search = s + 1 < bins && c[s + 2] < slot + width;  // 2+ inner boundaries
-      t.guide_[info.guide_base + (slot >> info.guide_shift)] = GuideEntry{info.base + s, search ? kGuideSearch : c[s + 1]};
+      const std::uint32_t next = std::min(c[s + 1] - slot, width);  // width: no boundary inside
+      t.guide_[info.guide_base + (slot >> info.guide_shift)] =
+          GuideEntry{static_cast<std::uint16_t>(s), search ? kGuideSearch : static_cast<std::uint16_t>(next)};
     }
   }
   return t;

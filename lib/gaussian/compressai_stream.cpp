@@ -138,19 +138,14 @@ errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src
   std::uint64_t x = lo | std::uint64_t{hi} << 32;
   if (x < kStateLow) return errc::corrupt;
   Reader r(src);
-  const GuideEntry* guide = tables.guide_data().data();
-  const DecEntry* dec = tables.dec_data().data();
-  const std::uint32_t* cdf = tables.cdf_data().data();
+  const std::uint32_t* cdf_all = tables.cdf_data().data();
   for (std::size_t i = 0; i < indexes.size(); ++i) {
-    const TableInfo& ti = tables.info()[static_cast<std::size_t>(indexes[i])];
+    const auto table = static_cast<std::size_t>(indexes[i]);
+    const TableInfo& ti = tables.info()[table];
+    const std::uint32_t* cdf = cdf_all + ti.base;
     const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
-    // The bin owning the slot (global index): guide entry, forward search for crowded buckets.
-    const GuideEntry g = guide[ti.guide_base + (slot >> ti.guide_shift)];
-    std::uint32_t bin = g.bin + (slot >= g.next ? 1u : 0u);
-    if (g.next == kGuideSearch)
-      for (bin = g.bin; cdf[bin + 1] <= slot;) ++bin;
-    if (!r.advance(x, dec[bin].start, dec[bin].freq, kPrecision)) return errc::truncated;
-    const std::uint32_t s = bin - ti.base;
+    const std::uint32_t s = tables.bin_at(table, slot);
+    if (!r.advance(x, cdf[s], cdf[s + 1] - cdf[s], kPrecision)) return errc::truncated;
     std::int64_t v = s;
     if (s == ti.max_value) {
       std::uint32_t val = kBypassMax;

@@ -48,12 +48,13 @@ inline bool encode_one(std::uint32_t& x, const rans::EncSymbol& e, std::uint16_t
   return bin;
 }
 
-// Global index of the bin owning `slot` in table ti.
+// Global index of the bin owning `slot` in table ti (CdfTables::bin_at, which this
+// TU must not call: it may be compiled with AVX-512 flags).
 inline std::uint32_t find_bin(const TableView& t, const TableInfo& ti, std::uint32_t slot) noexcept {
   const GuideEntry g = t.guide[ti.guide_base + (slot >> ti.guide_shift)];
   if (g.next == kGuideSearch) [[unlikely]]
-    return search_bin(t.cdf, g.bin, slot);
-  return g.bin + (slot >= g.next ? 1u : 0u);
+    return search_bin(t.cdf, ti.base + g.bin, slot);
+  return ti.base + g.bin + ((slot & ((1u << ti.guide_shift) - 1)) >= g.next ? 1u : 0u);
 }
 
 inline bool valid_index(const TableView& t, std::int32_t i) noexcept { return static_cast<std::uint32_t>(i) < t.tables; }

@@ -70,8 +70,14 @@ struct RegField {
   }
 };
 
+// Where 16 slots fall in their tables' guides: the slot's offset in its bucket, the table's base.
+struct GuidePos {
+  __m512i within, base;
+};
+
 // Lookup strategies. enc_index: byte offsets of the encoder entries of 16 symbols
-// (returns the escape mask); guide_offsets: byte offsets of the guide entries of 16 slots.
+// (returns the escape mask); guide_pos: byte offsets of the guide entries of 16
+// slots (and their GuidePos).
 template <unsigned G>
 struct RegLookup {
   RegField<G> offset, max, base, guide;  // guide: guide_base << 4 | guide_shift
@@ -90,12 +96,15 @@ struct RegLookup {
     _mm512_store_si512(e, _mm512_slli_epi32(_mm512_add_epi32(base(vi), _mm512_min_epu32(b, m)), 4));
     return _mm512_cmpge_epu32_mask(b, m);
   }
-  ENTCODE_GAUSS_INLINE void guide_offsets(const TableView&, const std::int32_t* idx, __m512i slot,
+  ENTCODE_GAUSS_INLINE GuidePos guide_pos(const TableView&, const std::int32_t* idx, __m512i slot,
                                           std::uint32_t* off) const noexcept {
-    const __m512i g = guide(_mm512_loadu_si512(idx));
+    const __m512i vi = _mm512_loadu_si512(idx);
+    const __m512i g = guide(vi);
     const __m512i shift = _mm512_and_si512(g, _mm512_set1_epi32(15));
     const __m512i i = _mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift));
-    _mm512_store_si512(off, _mm512_slli_epi32(i, 3));
+    _mm512_store_si512(off, _mm512_slli_epi32(i, 2));
+    const __m512i width = _mm512_sllv_epi32(_mm512_set1_epi32(1), shift);
+    return {_mm512_and_si512(slot, _mm512_sub_epi32(width, _mm512_set1_epi32(1))), base(vi)};
   }
 };
 
@@ -113,14 +122,19 @@ struct ScalarLookup {
     }
     return static_cast<__mmask16>(escapes);
   }
-  ENTCODE_GAUSS_INLINE void guide_offsets(const TableView& t, const std::int32_t* idx, __m512i slot,
+  ENTCODE_GAUSS_INLINE GuidePos guide_pos(const TableView& t, const std::int32_t* idx, __m512i slot,
                                           std::uint32_t* off) const noexcept {
-    _mm512_store_si512(off, slot);
+    alignas(64) std::uint32_t within[16];
+    alignas(64) std::uint32_t base[16];
+    _mm512_store_si512(within, slot);
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < 16; ++j) {
       const TableInfo& ti = t.info[idx[j]];
-      off[j] = (ti.guide_base + (off[j] >> ti.guide_shift)) * 8;
+      off[j] = (ti.guide_base + (within[j] >> ti.guide_shift)) * 4;
+      within[j] &= (1u << ti.guide_shift) - 1;
+      base[j] = ti.base;
     }
+    return {_mm512_load_si512(within), _mm512_load_si512(base)};
   }
 };
 
@@ -246,13 +260,15 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
                                       std::size_t& pos, Escapes& esc) noexcept {
   __m512i x = xr;
   const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
-  // Guide entries (bin, next) of the 16 slots: bin + (slot >= next), or a forward
-  // search for the rare crowded buckets (next = kGuideSearch never steps).
+  // Guide entries (bin | next << 16) of the 16 slots: base + bin + (within >= next),
+  // or a forward search for the rare crowded buckets (next = kGuideSearch never steps).
   alignas(64) std::uint32_t off[16];
-  lk.guide_offsets(t, idx + i0, slot, off);
-  const Fields g = load_entries(t.guide, off);  // 16-byte loads of 8-byte entries: f0 = bin, f1 = next
-  __m512i bin = _mm512_mask_add_epi32(g.f0, _mm512_cmpge_epu32_mask(slot, g.f1), g.f0, _mm512_set1_epi32(1));
-  const __mmask16 search = _mm512_cmpeq_epi32_mask(g.f1, _mm512_set1_epi32(static_cast<int>(kGuideSearch)));
+  const GuidePos gp = lk.guide_pos(t, idx + i0, slot, off);
+  const __m512i entry = load_entries(t.guide, off).f0;  // 16-byte loads of 4-byte entries
+  const __m512i next = _mm512_srli_epi32(entry, 16);
+  __m512i bin = _mm512_add_epi32(gp.base, _mm512_and_si512(entry, _mm512_set1_epi32(0xffff)));
+  bin = _mm512_mask_add_epi32(bin, _mm512_cmpge_epu32_mask(gp.within, next), bin, _mm512_set1_epi32(1));
+  const __mmask16 search = _mm512_cmpeq_epi32_mask(next, _mm512_set1_epi32(kGuideSearch));
   if (search != 0) [[unlikely]]
     bin = search_lanes(t.cdf, bin, slot, search);
   _mm512_store_si512(off, _mm512_slli_epi32(bin, 4));

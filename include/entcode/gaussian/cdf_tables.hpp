@@ -14,10 +14,11 @@
 //   cdf[base + s]  the CDF value itself (s = 0 .. cdf_length - 1)
 //   guide[guide_base + (slot >> guide_shift)]  a per-table slot table at reduced
 //   resolution (2^g buckets, 4 <= g <= 12, the smallest g whose buckets with two or
-//   more bin boundaries hold <= 1/512 of the slots, else 12): the global bin owning
-//   the bucket's first slot and the bucket's only other boundary, so the bin of a
-//   slot is `bin + (slot >= next)` without a loop; buckets with 2+ boundaries are
-//   marked (next = kGuideSearch) and searched forward over the CDF.
+//   more bin boundaries hold <= 1/512 of the slots, at most 32 per bin): the bin
+//   owning the bucket's first slot and where in the bucket the next bin starts, so
+//   the bin of a slot is `bin + (slot % width >= next)` without a loop (bin_at());
+//   buckets with 2+ boundaries are marked (next = kGuideSearch) and searched
+//   forward over the CDF.
 // Builders compute in double precision; the built-in sets are checked-in
 // constants (scripts/gen_gaussian_tables.py) so they are identical on every CPU.
 // References: J. Ballé et al., "Variational image compression with a scale
@@ -60,13 +61,13 @@ struct DecEntry {
 };
 static_assert(sizeof(DecEntry) == 16);
 
-// One bucket of a table's guide (see above).
+// One bucket of a table's guide (see above; 4 bytes, so the guides stay cache-sized).
 struct GuideEntry {
-  std::uint32_t bin;   // global index of the bin owning the bucket's first slot
-  std::uint32_t next;  // cdf[bin + 1] (<= 2^16), or kGuideSearch
+  std::uint16_t bin;   // the table's bin owning the bucket's first slot
+  std::uint16_t next;  // min(cdf[bin + 1] - first slot, bucket width <= 4096), or kGuideSearch
 };
-static_assert(sizeof(GuideEntry) == 8);
-inline constexpr std::uint32_t kGuideSearch = 0xffffffffu;
+static_assert(sizeof(GuideEntry) == 4);
+inline constexpr std::uint16_t kGuideSearch = 0xffff;
 
 class CdfTables {
  public:
@@ -88,6 +89,15 @@ class CdfTables {
   // Probability of bin s of table t, in units of 2^-16.
   [[nodiscard]] std::uint32_t freq(std::size_t t, std::size_t s) const noexcept {
     return cdf_[info_[t].base + s + 1] - cdf_[info_[t].base + s];
+  }
+  // The bin of table t owning `slot` (0 <= slot < 2^16), through the guide.
+  [[nodiscard]] std::uint32_t bin_at(std::size_t t, std::uint32_t slot) const noexcept {
+    const TableInfo& ti = info_[t];
+    const GuideEntry g = guide_[ti.guide_base + (slot >> ti.guide_shift)];
+    if (g.next != kGuideSearch) return g.bin + ((slot & ((1u << ti.guide_shift) - 1)) >= g.next ? 1u : 0u);
+    std::uint32_t s = g.bin;
+    while (cdf_[ti.base + s + 1] <= slot) ++s;
+    return s;
   }
   [[nodiscard]] std::span<const TableInfo> info() const noexcept { return info_; }
   [[nodiscard]] std::span<const std::uint32_t> cdf_data() const noexcept { return cdf_; }
