@@ -28,6 +28,9 @@ namespace hevc = entcode::hevc;
 constexpr int kRoundingQ9 = 171;  // dead zone: round up from 2/3 of a step (intra)
 constexpr int kMaxTbSamples = 16 * 16;
 constexpr int kCandidates = 4;
+// ~3 bits of a level that becomes (in)significant, in squared quantisation steps:
+// λ / step² = 0.57 · 2^(-8/3) ≈ 0.09 per bit at every QP.
+constexpr double kRateSteps2 = 0.3;
 
 double lambda_for(int qp) { return 0.57 * std::pow(2.0, (qp - 12) / 3.0); }
 
@@ -82,15 +85,17 @@ void hide_signs(std::int16_t* levels, const std::int32_t* coeffs, int log2, hevc
       const int a = std::abs(levels[idx[k]]);
       const double frac = std::abs(coeffs[idx[k]]) * scale / unit - a;  // quantisation error in steps
       const bool inner = k > first && k < last;
-      if (a < 32767 && (a > 0 || inner) && 1 - 2 * frac < best_cost) {
+      const double up = 1 - 2 * frac + (a == 0 ? kRateSteps2 : 0);    // a new significant level costs bits
+      const double down = 1 + 2 * frac - (a == 1 ? kRateSteps2 : 0);  // one fewer saves them
+      if (a < 32767 && (a > 0 || inner) && up < best_cost) {
         best = k;
         best_step = 1;
-        best_cost = 1 - 2 * frac;
+        best_cost = up;
       }
-      if ((a > 1 || (a == 1 && inner)) && 1 + 2 * frac < best_cost) {
+      if ((a > 1 || (a == 1 && inner)) && down < best_cost) {
         best = k;
         best_step = -1;
-        best_cost = 1 + 2 * frac;
+        best_cost = down;
       }
     }
     std::int16_t& l = levels[idx[best]];  // best >= 0: +1 on the last level is always allowed
@@ -223,6 +228,8 @@ std::vector<int> candidate_modes(const Picture& src, const Picture& rec, const Z
   std::partial_sort(scored.begin(), scored.begin() + static_cast<long>(keep), scored.end());
   std::vector<int> modes;
   for (std::size_t i = 0; i < keep; ++i) modes.push_back(scored[i].second);
+  for (const int m : mpm)  // the cheap-to-signal modes always get a full try
+    if (std::find(modes.begin(), modes.end(), m) == modes.end()) modes.push_back(m);
   return modes;
 }
 

@@ -8,7 +8,8 @@
 // Per CU the luma mode and transform tree are chosen by rate-distortion cost
 // D + λ·R (SSD, λ = 0.57·2^((QP - 12) / 3), R a coarse level-bit estimate):
 // the 4 best modes by SATD of the 16x16 prediction (all 35 considered, or
-// planar/DC/H/V with `fast`), each tried as one 16x16 TB or four 8x8 nodes
+// planar/DC/H/V with `fast`) plus the 3 MPM candidates, each tried as one
+// 16x16 TB or four 8x8 nodes
 // that are each one 8x8 TB or four 4x4 TBs. Chroma (DM) follows the tree.
 #pragma once
 
