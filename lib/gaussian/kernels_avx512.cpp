@@ -7,12 +7,15 @@
 // tuned on, vpgatherdd of 16 dwords costs ~15 ns while 16 scalar 16-byte loads
 // inserted into 4 vectors and transposed cost ~6 ns for all four fields. So per
 // half:
-//   - per-table fields (offset, max, base / guide position) come from registers
-//     by vpermt2d when there are <= 128 tables, else from scalar loads;
+//   - per-table fields (offset, max, base, guide position) come from registers
+//     by vpermt2d when there are <= 128 tables, else from scalar loads; the
+//     block's indexes are checked against the table count on the way;
 //   - encode: 16 global entry indices -> 16 EncSymbols loaded straight into
 //     vectors (vinserti32x4) -> 4x4 transpose -> the reciprocal step;
-//   - decode: slot -> guide entry (scalar: bin + (slot >= next), rare forward
-//     search) -> 16 DecEntries loaded and transposed -> start, freq, value, escape.
+//   - decode: slot -> 16 guide entries loaded the same way -> bin + (slot in
+//     bucket >= next) (a rare forward search for crowded buckets) -> 16
+//     DecEntries loaded and transposed -> start, freq, value, escape flag.
+// Escape flags are stored as one 16-bit mask per half (no branch).
 // Renormalisation: decoder words are expanded into the lanes that need one
 // (vpexpandd after a masked, fault-free load, no branch); encoder words are
 // compressed (vpcompressd + vpmovdw) and stored below the previous. Partial
