@@ -76,15 +76,15 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 2, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 3, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 2, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 3, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 2, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 3, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 2, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 3, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -161,9 +161,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
     REQUIRE(bc::decompress(bytes_of({'P', 'K', 3, 4, 20, 0, 0, 0}), n).error() == errc::bad_header);
     f = good;
-    f[4] = std::byte{1};  // version 1 (32-lane streams) is no longer read
+    f[4] = std::byte{2};  // version 2 (varint order-1 models) is no longer read
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
-    f[4] = std::byte{3};
+    f[4] = std::byte{4};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -180,9 +180,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 2, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 3, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 2, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 3, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     Frame crc = good;
     crc.back() ^= std::byte{1};
     REQUIRE(bc::decompress(crc, n).error() == errc::checksum_mismatch);

@@ -45,7 +45,8 @@ Result<Isa> resolve(std::optional<Isa> isa) noexcept {
 // A model: its symbol set, then varint(freq - 1) for each symbol but the last,
 // whose frequency is 2^p minus the others'.
 
-void put_symbol_set(SpanWriter& w, const std::array<bool, 256>& present, unsigned k) {
+template <class Writer>
+void put_symbol_set(Writer& w, const std::array<bool, 256>& present, unsigned k) {
   w.put_u8(static_cast<std::uint8_t>(k - 1));
   if (k < 32) {
     for (unsigned s = 0; s < 256; ++s)
@@ -91,7 +92,8 @@ unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
   return k;
 }
 
-void put_model(SpanWriter& w, const std::uint32_t* freq) {
+template <class Writer>
+void put_model(Writer& w, const std::uint32_t* freq) {
   std::array<bool, 256> present{};
   unsigned k = 0, last = 0;
   for (unsigned s = 0; s < 256; ++s)
@@ -171,6 +173,124 @@ bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precisio
   return true;
 }
 
+// --- order-1 frequency tables --------------------------------------------------
+// Serialised tables T: the symbol set of the used contexts, then per used
+// context its 256 frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
+// 0x80 | f >> 8, f & 0xff; a run of r zero frequencies as 0, r - 1. The block
+// stores T in a section, order-0 rANS coded (4 reference lanes, kTablesPrecision)
+// when that is smaller, so readers can skip it and parse it once.
+constexpr std::size_t kMaxTables = 33 + 256 * 2 * 256;  // largest T
+constexpr unsigned kTablesPrecision = 12;
+constexpr unsigned kTablesLanes = 4;
+enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
+
+void put_freq_runs(ByteWriter& w, const std::uint32_t* f) {
+  for (unsigned s = 0; s < 256;) {
+    if (f[s] == 0) {
+      unsigned run = 1;
+      while (s + run < 256 && f[s + run] == 0) ++run;
+      w.put_u8(0);
+      w.put_u8(static_cast<std::uint8_t>(run - 1));
+      s += run;
+      continue;
+    }
+    if (f[s] >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f[s] >> 8));
+    w.put_u8(static_cast<std::uint8_t>(f[s] >= 128 ? f[s] & 0xff : f[s]));
+    ++s;
+  }
+}
+
+void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
+  const std::uint32_t total = 1u << precision;
+  std::uint32_t sum = 0;
+  for (unsigned s = 0; s < 256 && r.ok();) {
+    const std::uint32_t b = r.get_u8();
+    if (b == 0) {
+      const unsigned run = r.get_u8() + 1u;
+      if (run > 256 - s) return r.fail(errc::corrupt);
+      s += run;
+      continue;
+    }
+    const std::uint32_t v = b < 128 ? b : (b & 0x7f) << 8 | r.get_u8();
+    if (v < 128 && b >= 128) return r.fail(errc::corrupt);  // one canonical form per value
+    f[s++] = v;
+    sum += v;  // < 256 * 2^15: no overflow
+  }
+  if (r.ok() && sum != total) r.fail(errc::corrupt);
+}
+
+// T order-0 coded into w (mode byte on), or false when that is not smaller than T.
+bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t) {
+  std::uint64_t counts[256];
+  count_order0(t, counts);
+  const auto freqs = rans::normalize_frequencies(counts, kTablesPrecision);
+  if (!freqs) return false;
+  const auto model = rans::SymbolModel::from_frequencies(*freqs, kTablesPrecision);
+  if (!model) return false;
+  w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
+  put_model(w, freqs->data());
+  std::vector<std::byte> stream(rans::interleaved_bound(t.size(), kTablesLanes));
+  const auto size = rans::encode_bytes(t, *model, kTablesLanes, stream);
+  if (!size) return false;
+  w.put_bytes(std::span(stream).first(*size));
+  return w.size() < 1 + t.size();
+}
+
+void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs) {
+  ByteWriter t;
+  std::array<bool, 256> used{};
+  unsigned k = 0;
+  for (unsigned c = 0; c < 256; ++c) {
+    used[c] = std::any_of(freqs.begin() + c * 256, freqs.begin() + (c + 1) * 256, [](std::uint32_t f) { return f; });
+    k += used[c];
+  }
+  put_symbol_set(t, used, k);
+  for (unsigned c = 0; c < 256; ++c)
+    if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256);
+  const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(t.buffer().data()), t.size());
+  ByteWriter section;
+  section.put_varint(tb.size());
+  if (!put_coded_tables(section, tb)) {
+    section = ByteWriter{};
+    section.put_varint(tb.size());
+    section.put_u8(static_cast<std::uint8_t>(TablesMode::raw));
+    section.put_bytes(t.buffer());
+  }
+  w.put_varint(section.size());
+  w.put_bytes(section.buffer());
+}
+
+// Parses a whole (present) tables section; any defect in it is `corrupt`.
+errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision) {
+  ByteReader s(section);
+  const std::uint64_t size = s.get_varint();
+  const auto mode = static_cast<TablesMode>(s.get_u8());
+  if (!s.ok() || size == 0 || size > kMaxTables) return errc::corrupt;
+  std::vector<std::uint8_t> decoded;
+  std::span<const std::byte> t;
+  if (mode == TablesMode::raw) {
+    t = s.get_bytes(static_cast<std::size_t>(size));
+  } else if (mode == TablesMode::order0) {
+    std::uint32_t f[256] = {};
+    get_model(s, f, kTablesPrecision);
+    if (!s.ok()) return errc::corrupt;
+    const auto model = rans::SymbolModel::from_frequencies(f, kTablesPrecision);
+    decoded.resize(static_cast<std::size_t>(size));
+    if (!model || rans::decode_bytes(s.get_bytes(s.remaining()), *model, kTablesLanes, decoded) != errc::ok)
+      return errc::corrupt;
+    t = std::as_bytes(std::span(decoded));
+  } else {
+    return errc::corrupt;
+  }
+  if (!s.ok() || s.remaining() != 0) return errc::corrupt;
+  ByteReader r(t);
+  std::array<bool, 256> used{};
+  get_symbol_set(r, used);
+  for (unsigned c = 0; c < 256 && r.ok(); ++c)
+    if (used[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision);
+  return r.ok() && r.remaining() == 0 ? errc::ok : errc::corrupt;
+}
+
 // --- blocks -----------------------------------------------------------------------
 
 std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> dst) {
@@ -201,15 +321,7 @@ std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> d
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
-    std::array<bool, 256> used{};
-    unsigned k = 0;
-    for (unsigned c = 0; c < 256; ++c) {
-      used[c] = std::any_of(freqs.begin() + c * 256, freqs.begin() + (c + 1) * 256, [](std::uint32_t f) { return f; });
-      k += used[c];
-    }
-    put_symbol_set(w, used, k);
-    for (unsigned c = 0; c < 256; ++c)
-      if (used[c]) put_model(w, freqs.data() + std::size_t{c} * 256);
+    put_order1_tables(w, freqs);
   }
   const auto size_field = w.reserve(4);
   if (w.error() != errc::ok) return 0;
@@ -229,10 +341,8 @@ errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa
   if (order == 0) {
     get_model(r, freqs.data(), precision);
   } else {
-    std::array<bool, 256> used{};
-    get_symbol_set(r, used);
-    for (unsigned c = 0; c < 256 && r.ok(); ++c)
-      if (used[c]) get_model(r, freqs.data() + std::size_t{c} * 256, precision);
+    const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
+    if (r.ok()) r.fail(parse_order1_tables(section, freqs.data(), precision));
   }
   const std::uint32_t stream_size = r.get_u32();
   const auto stream = r.get_bytes(stream_size);
@@ -309,14 +419,11 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
     case BlockKind::order1: {
       const unsigned precision = r.get_u8();
       if (r.ok() && (precision < 1 || precision > ByteTables::kMaxPrecision)) return errc::corrupt;
-      std::vector<std::uint32_t> freqs(256, 0);
       if (kind == BlockKind::order0) {
-        get_model(r, freqs.data(), precision);
+        std::uint32_t freqs[256] = {};
+        get_model(r, freqs, precision);
       } else {
-        std::array<bool, 256> used{};
-        get_symbol_set(r, used);
-        for (unsigned c = 0; c < 256 && r.ok(); ++c)
-          if (used[c]) get_model(r, freqs.data(), precision);
+        r.get_bytes(static_cast<std::size_t>(r.get_varint()));  // tables section, parsed by the decoder
       }
       r.get_bytes(r.get_u32());
       break;

@@ -31,7 +31,7 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
-inline constexpr std::uint8_t kVersion = 2;  // 2: 64-lane rANS streams (1: 32 lanes)
+inline constexpr std::uint8_t kVersion = 3;  // 3: coded order-1 tables (2: varint models, 1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
 inline constexpr std::size_t kFrameHeaderSize = 7;
