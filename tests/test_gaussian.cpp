@@ -350,6 +350,33 @@ TEST_CASE("ECGL: escape-heavy latents", "[gaussian][ecgl]") {
   }
 }
 
+TEST_CASE("ECGL: worst-case escapes fit encode_bound; exact-size and short buffers", "[gaussian][ecgl]") {
+  const auto& gc = GaussianConditional::builtin(ParamSet::compressai);
+  const std::size_t n = 5000;
+  std::vector<std::int32_t> sym(n), idx(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    sym[i] = (i % 2) ? INT32_MAX : INT32_MIN;  // 9 chunks each: the longest escapes
+    idx[i] = static_cast<std::int32_t>(i % 64);
+  }
+  for (const unsigned K : {1u, 3u}) {
+    const CodecOptions o{K, 0, 32};
+    std::vector<std::byte> dst(encode_bound(n, o));
+    auto size = encode(gc.tables(), sym, idx, dst, o);
+    REQUIRE(size);
+    dst.resize(*size);
+    auto dec = decode(gc.tables(), dst, idx);
+    REQUIRE(dec);
+    CHECK(*dec == sym);
+    // A buffer of exactly the stream's size works (through scratch memory); one byte less does not.
+    std::vector<std::byte> exact(*size);
+    auto again = encode(gc.tables(), sym, idx, exact, o);
+    REQUIRE(again);
+    CHECK(exact == dst);
+    exact.pop_back();
+    CHECK(encode(gc.tables(), sym, idx, exact, o).error() == errc::output_too_small);
+  }
+}
+
 TEST_CASE("guide lookup equals a CDF search for every slot", "[gaussian][tables]") {
   // Built-in sets, and a table crowded with 1-wide bins at both ends (searched buckets).
   std::vector<std::int32_t> crowded{0};
