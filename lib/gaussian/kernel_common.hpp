@@ -59,7 +59,9 @@ inline std::uint32_t find_bin(const TableView& t, const TableInfo& ti, std::uint
 
 inline bool valid_index(const TableView& t, std::int32_t i) noexcept { return static_cast<std::uint32_t>(i) < t.tables; }
 
-// Encodes symbol i on x (emitted words go below `words`); false (esc.bad_index) for a bad index.
+// Encodes symbol i on x (emitted words go below `words`); false (esc.bad_index) for a
+// bad index. Branch-free renormalisation: the word is always stored below `words`
+// (room the bound guarantees; the final states overwrite it) and kept if emitted.
 inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* sym, const std::int32_t* idx,
                           std::size_t i, std::uint8_t*& words, Escapes& esc) noexcept {
   if (!valid_index(t, idx[i])) [[unlikely]] {
@@ -70,15 +72,14 @@ inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32
   const std::uint32_t e = enc_index(t.info[idx[i]], sym[i], escape);
   flag_escape(esc, i, escape);
   std::uint16_t w;
-  if (encode_one(x, t.enc[e], w)) {
-    words -= 2;
-    std::memcpy(words, &w, 2);
-  }
+  const bool emit = encode_one(x, t.enc[e], w);
+  std::memcpy(words - 2, &w, 2);
+  words -= emit ? 2 : 0;
   return true;
 }
 
 // Decodes symbol i on x, reading a word at src[pos] when needed: ok, truncated
-// (the word is missing) or invalid_argument (a bad index).
+// (the word is missing) or invalid_argument (a bad index). Branch-free refill (size >= 2).
 inline errc decode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* idx, std::int32_t* out,
                           std::size_t i, const std::byte* src, std::size_t size, std::size_t& pos,
                           Escapes& esc) noexcept {
@@ -89,12 +90,13 @@ inline errc decode_symbol(const TableView& t, std::uint32_t& x, const std::int32
   x = d.freq * (x >> kPrecision) + slot - d.start;
   out[i] = d.value;
   flag_escape(esc, i, d.escape != 0);
-  if (x >= kStateLow) return errc::ok;
-  if (size - pos < 2) return errc::truncated;
+  const bool need = x < kStateLow;
+  if (need && size - pos < 2) [[unlikely]]
+    return errc::truncated;
   std::uint16_t w;
-  std::memcpy(&w, src + pos, 2);
-  x = x << 16 | w;
-  pos += 2;
+  std::memcpy(&w, src + (pos <= size - 2 ? pos : size - 2), 2);
+  x = need ? x << 16 | w : x;
+  pos += need ? 2 : 0;
   return errc::ok;
 }
 
