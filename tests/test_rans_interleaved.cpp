@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "entcode/isa.hpp"
@@ -284,4 +285,29 @@ TEST_CASE("decoders: truncated streams are `truncated`, damaged ones never crash
       REQUIRE(decode_order1(bad1, t1, got_out, isa) == decode_order1(bad1, t1, ref_out, Isa::scalar));
     }
   }
+}
+
+TEST_CASE("ByteTables::assign reuses an object: same tables as build(), failures leave it unusable", "[interleaved]") {
+  const Bytes text = [] {
+    Bytes v;
+    for (int i = 0; v.size() < 30000; ++i)
+      for (char ch : std::to_string(i * 7919 % 1000) + " words of text\n") v.push_back(static_cast<std::uint8_t>(ch));
+    return v;
+  }();
+  const ByteTables o1 = order1_tables(text, 10), o0 = order0_tables(text, 12);
+  ByteTables t = o1;  // 256-context tables (both directions) reused for a 1-context decoder
+  std::vector<std::uint32_t> f0(256);
+  for (unsigned s = 0; s < 256; ++s) f0[s] = o0.freq(0, s);
+  REQUIRE(t.assign(f0, 1, 12, ByteTables::Use::decode) == errc::ok);
+  REQUIRE(!t.can_encode());
+  REQUIRE(std::equal(t.slots(), t.slots() + 4096, o0.slots()));
+  std::vector<std::byte> enc(encoded_bound(text.size()));
+  enc.resize(*encode_order0(text, o0, enc, Isa::scalar));
+  Bytes back(text.size());
+  REQUIRE(decode_order0(enc, t, back, Isa::scalar) == errc::ok);
+  REQUIRE(back == text);
+  f0[0] += 1;  // no longer sums to 2^12
+  REQUIRE(t.assign(f0, 1, 12) == errc::invalid_argument);
+  REQUIRE(!t.can_encode());
+  REQUIRE(!t.can_decode());
 }

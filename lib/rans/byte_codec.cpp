@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <numeric>
 #include <cstring>
 
 #include "entcode/byte_io.hpp"
@@ -151,7 +153,6 @@ void count_order0(std::span<const std::uint8_t> src, std::uint64_t* counts) {
 // Contexts as defined in rans/interleaved.hpp (lane segments + tail).
 void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint64_t>& counts) {
   const std::size_t n = src.size(), m = n / rans::kLanes;
-  counts.assign(256 * 256, 0);
   for (unsigned k = 0; k < rans::kLanes && m > 0; ++k) {
     const std::uint8_t* seg = src.data() + k * m;
     ++counts[seg[0]];
@@ -160,22 +161,67 @@ void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint64_t>&
   for (std::size_t i = rans::kLanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
 }
 
-// Normalised frequencies for `contexts` models; false if normalisation failed.
-bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs) {
+// A context model's resolution: a context seen n times with k distinct symbols
+// gets a total of 2^q, q = max(bit_width(n - 1) + kContextExtraBits,
+// bit_width(k - 1)) (at most p), a quarter to a half of its count: the table
+// then costs less than the coarser model loses (doc/perf.md); its frequencies
+// are stored as q-bit values and scaled by 2^(p - q). Order 0 uses q = p.
+constexpr int kContextExtraBits = -2;  // measured: 0 / -1 / -2 / -3 -> binary +1.3% / +0.5% / best / +2%
+
+unsigned context_bits(std::span<const std::uint64_t> c, std::uint64_t n, unsigned precision) noexcept {
+  const auto present = static_cast<std::uint64_t>(std::count_if(c.begin(), c.end(), [](std::uint64_t v) { return v; }));
+  const int q = std::max(static_cast<int>(std::bit_width(n - 1)) + kContextExtraBits, static_cast<int>(std::bit_width(present - 1)));
+  return std::min(precision, static_cast<unsigned>(q));
+}
+
+// Normalises to 2^q for q below normalize_frequencies' range: floor scaling
+// (freq >= 1), then unit steps to the symbol with the best count / freq ratio.
+void normalise_small(std::span<const std::uint64_t> c, std::uint64_t n, unsigned q, std::uint32_t* f) {
+  const std::uint64_t total = std::uint64_t{1} << q;
+  std::uint64_t sum = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    if (c[s] == 0) continue;
+    f[s] = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, c[s] * total / n));
+    sum += f[s];
+  }
+  auto pick = [&](auto better) {
+    unsigned best = 256;
+    for (unsigned s = 0; s < 256; ++s)
+      if (c[s] != 0 && (best == 256 || better(s, best))) best = s;
+    return best;
+  };
+  for (; sum < total; ++sum) ++f[pick([&](unsigned a, unsigned b) { return c[a] * f[b] > c[b] * f[a]; })];
+  for (; sum > total; --sum)  // only freq > 1 may shrink; the cheapest loses c / (f - 1)
+    --f[pick([&](unsigned a, unsigned b) { return f[a] > 1 && (f[b] == 1 || c[a] * (f[b] - 1) < c[b] * (f[a] - 1)); })];
+}
+
+// Normalised frequencies (scaled to 2^p) and each context's q; false if normalisation failed.
+bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
+               std::array<std::uint8_t, 256>& bits) {
   freqs.assign(std::size_t{contexts} * 256, 0);
   for (unsigned c = 0; c < contexts; ++c) {
     const std::span<const std::uint64_t> cc(counts + std::size_t{c} * 256, 256);
-    if (std::all_of(cc.begin(), cc.end(), [](std::uint64_t v) { return v == 0; })) continue;
-    auto f = rans::normalize_frequencies(cc, precision);
-    if (!f) return false;
-    std::copy(f->begin(), f->end(), freqs.begin() + std::size_t{c} * 256);
+    const std::uint64_t n = std::accumulate(cc.begin(), cc.end(), std::uint64_t{0});
+    if (n == 0) continue;
+    const unsigned q = contexts == 1 ? precision : context_bits(cc, n, precision);
+    bits[c] = static_cast<std::uint8_t>(q);
+    std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
+    if (q < 10) {
+      normalise_small(cc, n, q, f);
+    } else {
+      const auto norm = rans::normalize_frequencies(cc, q);
+      if (!norm) return false;
+      std::copy(norm->begin(), norm->end(), f);
+    }
+    if (q < precision)
+      for (unsigned s = 0; s < 256; ++s) f[s] <<= precision - q;
   }
   return true;
 }
 
 // --- order-1 frequency tables --------------------------------------------------
 // Serialised tables T: the symbol set of the used contexts, then per used
-// context its 256 frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
+// context u8 (p - q) and its 256 q-bit frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
 // 0x80 | f >> 8, f & 0xff; a run of r zero frequencies as 0, r - 1. The block
 // stores T in a section, order-0 rANS coded (4 reference lanes, kTablesPrecision)
 // when that is smaller, so readers can skip it and parse it once.
@@ -184,7 +230,10 @@ constexpr unsigned kTablesPrecision = 12;
 constexpr unsigned kTablesLanes = 4;
 enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
 
-void put_freq_runs(ByteWriter& w, const std::uint32_t* f) {
+void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down) {
+  std::uint32_t f[256];
+  for (unsigned s = 0; s < 256; ++s) f[s] = scaled[s] >> down;
+  w.put_u8(static_cast<std::uint8_t>(down));
   for (unsigned s = 0; s < 256;) {
     if (f[s] == 0) {
       unsigned run = 1;
@@ -201,7 +250,9 @@ void put_freq_runs(ByteWriter& w, const std::uint32_t* f) {
 }
 
 void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
-  const std::uint32_t total = 1u << precision;
+  const unsigned up = r.get_u8();
+  if (up > precision) return r.fail(errc::corrupt);
+  const std::uint32_t total = 1u << (precision - up);
   std::uint32_t sum = 0;
   for (unsigned s = 0; s < 256 && r.ok();) {
     const std::uint32_t b = r.get_u8();
@@ -213,8 +264,9 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
     }
     const std::uint32_t v = b < 128 ? b : (b & 0x7f) << 8 | r.get_u8();
     if (v < 128 && b >= 128) return r.fail(errc::corrupt);  // one canonical form per value
-    f[s++] = v;
-    sum += v;  // < 256 * 2^15: no overflow
+    if (v > total) return r.fail(errc::corrupt);
+    f[s++] = v << up;
+    sum += v;
   }
   if (r.ok() && sum != total) r.fail(errc::corrupt);
 }
@@ -236,7 +288,8 @@ bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t) {
   return w.size() < 1 + t.size();
 }
 
-void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs) {
+void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
+                       const std::array<std::uint8_t, 256>& bits, unsigned precision) {
   ByteWriter t;
   std::array<bool, 256> used{};
   unsigned k = 0;
@@ -246,7 +299,7 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs) {
   }
   put_symbol_set(t, used, k);
   for (unsigned c = 0; c < 256; ++c)
-    if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256);
+    if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256, precision - bits[c]);
   const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(t.buffer().data()), t.size());
   ByteWriter section;
   section.put_varint(tb.size());
@@ -301,18 +354,30 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
   return w.size();
 }
 
+// Per-thread buffers reused across blocks: order-1 tables are megabytes, and
+// allocating them per block costs page faults comparable to coding a small block.
+struct Scratch {
+  std::vector<std::uint64_t> counts;
+  std::vector<std::uint32_t> freqs;
+  ByteTables tables;
+};
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 // An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
 std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order, Isa isa,
                        std::size_t budget) {
   const unsigned contexts = order == 0 ? 1 : 256;
-  std::vector<std::uint64_t> counts(std::size_t{contexts} * 256, 0);
+  auto& [counts, freqs, tables] = scratch();
+  counts.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) count_order0(src, counts.data());
   else count_order1(src, counts);
   const unsigned precision = order == 1 && src.size() < kMinOrder1Precision12 ? kSmallOrder1Precision : kPrecision;
-  std::vector<std::uint32_t> freqs;
-  if (!normalise(counts.data(), contexts, precision, freqs)) return 0;
-  auto tables = ByteTables::build(freqs, contexts, precision, ByteTables::Use::encode);
-  if (!tables) return 0;
+  std::array<std::uint8_t, 256> bits{};
+  if (!normalise(counts.data(), contexts, precision, freqs, bits)) return 0;
+  if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
   w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
@@ -321,12 +386,12 @@ std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> d
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
-    put_order1_tables(w, freqs);
+    put_order1_tables(w, freqs, bits, precision);
   }
   const auto size_field = w.reserve(4);
   if (w.error() != errc::ok) return 0;
-  const auto stream = order == 0 ? rans::detail::encode_order0_unchecked(src, *tables, w.remaining(), isa)
-                                 : rans::detail::encode_order1_unchecked(src, *tables, w.remaining(), isa);
+  const auto stream = order == 0 ? rans::detail::encode_order0_unchecked(src, tables, w.remaining(), isa)
+                                 : rans::detail::encode_order1_unchecked(src, tables, w.remaining(), isa);
   if (!stream) return 0;
   for (int b = 0; b < 4; ++b) size_field[static_cast<std::size_t>(b)] = static_cast<std::byte>(*stream >> (8 * b));
   return w.size() + *stream;
@@ -337,7 +402,8 @@ errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa
   if (!r.ok()) return r.error();
   if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
   const unsigned contexts = order == 0 ? 1 : 256;
-  std::vector<std::uint32_t> freqs(std::size_t{contexts} * 256, 0);
+  auto& [counts, freqs, tables] = scratch();
+  freqs.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
     get_model(r, freqs.data(), precision);
   } else {
@@ -347,9 +413,8 @@ errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa
   const std::uint32_t stream_size = r.get_u32();
   const auto stream = r.get_bytes(stream_size);
   if (!r.ok()) return r.error();
-  const auto tables = ByteTables::build(freqs, contexts, precision, ByteTables::Use::decode);
-  if (!tables) return errc::corrupt;
-  const errc e = order == 0 ? rans::decode_order0(stream, *tables, dst, isa) : rans::decode_order1(stream, *tables, dst, isa);
+  if (tables.assign(freqs, contexts, precision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
+  const errc e = order == 0 ? rans::decode_order0(stream, tables, dst, isa) : rans::decode_order1(stream, tables, dst, isa);
   // The block's stream is complete, so a decoder wanting more words means junk.
   return e == errc::truncated ? errc::corrupt : e;
 }

@@ -151,21 +151,26 @@ bool o1_codable(std::span<const std::uint8_t> data, const ByteTables& t, const O
 
 Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision,
                                      Use use) {
+  ByteTables t;
+  if (const errc e = t.assign(freqs, contexts, precision, use); e != errc::ok) return e;
+  return t;
+}
+
+errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use) {
   if ((contexts != 1 && contexts != 256) || precision < 1 || precision > kMaxPrecision ||
       freqs.size() != std::size_t{contexts} * 256)
     return errc::invalid_argument;
   const std::uint32_t total = 1u << precision;
-  ByteTables t;
+  ByteTables& t = *this;
   t.precision_ = precision;
   t.contexts_ = contexts;
   t.freq_.assign(freqs.begin(), freqs.end());
   const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
   const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
-  if (want_enc) {
-    t.ref_enc_.resize(freqs.size());
-    t.enc_.resize(freqs.size());
-  }
-  if (want_dec) t.slots_.resize(std::size_t{contexts} << precision);
+  // resize() keeps the capacity of a reused object: no allocation, no page faults.
+  t.ref_enc_.resize(want_enc ? freqs.size() : 0);
+  t.enc_.resize(want_enc ? freqs.size() : 0);
+  t.slots_.resize(want_dec ? std::size_t{contexts} << precision : 0);
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
@@ -176,7 +181,12 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
         for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = SimdSlot::pack(0, total, slot);
       continue;
     }
-    if (sum != total) return errc::invalid_argument;
+    if (sum != total) {
+      t.ref_enc_.clear();
+      t.enc_.clear();
+      t.slots_.clear();
+      return errc::invalid_argument;
+    }
     std::uint32_t start = 0;
     for (unsigned s = 0; s < 256; ++s) {
       const std::size_t k = std::size_t{c} * 256 + s;
@@ -191,7 +201,7 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
       start += f[s];
     }
   }
-  return t;
+  return errc::ok;
 }
 
 Isa kernel_isa(Isa requested) noexcept {

@@ -80,6 +80,11 @@ class ByteTables {
   // invalid_argument unless every context sums to 0 or 2^precision.
   static Result<ByteTables> build(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision,
                                   Use use = Use::both);
+  // As build(), into this object, reusing its buffers (a coder that keeps one
+  // ByteTables per thread avoids allocating and faulting in megabytes per block).
+  // Encoder entries of zero-frequency symbols are unspecified. On error the
+  // object can neither encode nor decode.
+  errc assign(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use = Use::both);
 
   [[nodiscard]] unsigned precision() const noexcept { return precision_; }
   [[nodiscard]] unsigned contexts() const noexcept { return contexts_; }
