@@ -1,6 +1,6 @@
-// main.cpp — hevc_lossless: a real HEVC (Annex-B, Main profile) lossless intra
-// encoder built on entcode's CABAC engine and HEVC residual front-end, and a
-// decoder for its own streams.
+// main.cpp — hevc_lossless: a real HEVC (Annex-B, Main profile) lossless (or,
+// with --qp, lossy) intra encoder built on entcode's CABAC engine, HEVC
+// residual front-end and transforms, and a decoder for its own streams.
 //
 //   hevc_lossless [options] -o out.hevc            encode
 //     -i in.yuv --size WxH                         raw 8-bit yuv420p input (all frames)

@@ -15,7 +15,6 @@
 //   and building the reconstruction, which reconstruction() returns.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <vector>
 
