@@ -174,20 +174,23 @@ unsigned context_bits(std::span<const std::uint64_t> c, std::uint64_t n, unsigne
   return std::min(precision, static_cast<unsigned>(q));
 }
 
-// Normalises to 2^q for q below normalize_frequencies' range: floor scaling
+// Normalises to 2^q for q below normalize_frequencies' range: rounded scaling
 // (freq >= 1), then unit steps to the symbol with the best count / freq ratio.
 void normalise_small(std::span<const std::uint64_t> c, std::uint64_t n, unsigned q, std::uint32_t* f) {
   const std::uint64_t total = std::uint64_t{1} << q;
+  std::uint8_t present[256];
+  unsigned k = 0;
   std::uint64_t sum = 0;
   for (unsigned s = 0; s < 256; ++s) {
     if (c[s] == 0) continue;
-    f[s] = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, c[s] * total / n));
+    present[k++] = static_cast<std::uint8_t>(s);
+    f[s] = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (c[s] * total + n / 2) / n));
     sum += f[s];
   }
   auto pick = [&](auto better) {
-    unsigned best = 256;
-    for (unsigned s = 0; s < 256; ++s)
-      if (c[s] != 0 && (best == 256 || better(s, best))) best = s;
+    unsigned best = present[0];
+    for (unsigned i = 1; i < k; ++i)
+      if (better(present[i], best)) best = present[i];
     return best;
   };
   for (; sum < total; ++sum) ++f[pick([&](unsigned a, unsigned b) { return c[a] * f[b] > c[b] * f[a]; })];
@@ -223,11 +226,10 @@ bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precisio
 // Serialised tables T: the symbol set of the used contexts, then per used
 // context u8 (p - q) and its 256 q-bit frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
 // 0x80 | f >> 8, f & 0xff; a run of r zero frequencies as 0, r - 1. The block
-// stores T in a section, order-0 rANS coded (4 reference lanes, kTablesPrecision)
+// stores T in a section, order-0 rANS coded (the 64-lane stream, kTablesPrecision)
 // when that is smaller, so readers can skip it and parse it once.
 constexpr std::size_t kMaxTables = 33 + 256 * 2 * 256;  // largest T
 constexpr unsigned kTablesPrecision = 12;
-constexpr unsigned kTablesLanes = 4;
 enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
 
 void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down) {
@@ -272,24 +274,24 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
 }
 
 // T order-0 coded into w (mode byte on), or false when that is not smaller than T.
-bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t) {
+bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   std::uint64_t counts[256];
   count_order0(t, counts);
   const auto freqs = rans::normalize_frequencies(counts, kTablesPrecision);
   if (!freqs) return false;
-  const auto model = rans::SymbolModel::from_frequencies(*freqs, kTablesPrecision);
-  if (!model) return false;
+  const auto tables = ByteTables::build(*freqs, 1, kTablesPrecision, ByteTables::Use::encode);
+  if (!tables) return false;
   w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
   put_model(w, freqs->data());
-  std::vector<std::byte> stream(rans::interleaved_bound(t.size(), kTablesLanes));
-  const auto size = rans::encode_bytes(t, *model, kTablesLanes, stream);
+  std::vector<std::byte> stream(rans::encoded_bound(t.size()));
+  const auto size = rans::detail::encode_order0_unchecked(t, *tables, stream, isa);
   if (!size) return false;
   w.put_bytes(std::span(stream).first(*size));
   return w.size() < 1 + t.size();
 }
 
 void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
-                       const std::array<std::uint8_t, 256>& bits, unsigned precision) {
+                       const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa) {
   ByteWriter t;
   std::array<bool, 256> used{};
   unsigned k = 0;
@@ -303,7 +305,7 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
   const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(t.buffer().data()), t.size());
   ByteWriter section;
   section.put_varint(tb.size());
-  if (!put_coded_tables(section, tb)) {
+  if (!put_coded_tables(section, tb, isa)) {
     section = ByteWriter{};
     section.put_varint(tb.size());
     section.put_u8(static_cast<std::uint8_t>(TablesMode::raw));
@@ -314,7 +316,7 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
 }
 
 // Parses a whole (present) tables section; any defect in it is `corrupt`.
-errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision) {
+errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa) {
   ByteReader s(section);
   const std::uint64_t size = s.get_varint();
   const auto mode = static_cast<TablesMode>(s.get_u8());
@@ -327,9 +329,9 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
     std::uint32_t f[256] = {};
     get_model(s, f, kTablesPrecision);
     if (!s.ok()) return errc::corrupt;
-    const auto model = rans::SymbolModel::from_frequencies(f, kTablesPrecision);
+    const auto tables = ByteTables::build(f, 1, kTablesPrecision, ByteTables::Use::decode);
     decoded.resize(static_cast<std::size_t>(size));
-    if (!model || rans::decode_bytes(s.get_bytes(s.remaining()), *model, kTablesLanes, decoded) != errc::ok)
+    if (!tables || rans::decode_order0(s.get_bytes(s.remaining()), *tables, decoded, isa) != errc::ok)
       return errc::corrupt;
     t = std::as_bytes(std::span(decoded));
   } else {
@@ -386,7 +388,7 @@ std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> d
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
-    put_order1_tables(w, freqs, bits, precision);
+    put_order1_tables(w, freqs, bits, precision, isa);
   }
   const auto size_field = w.reserve(4);
   if (w.error() != errc::ok) return 0;
@@ -408,7 +410,7 @@ errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa
     get_model(r, freqs.data(), precision);
   } else {
     const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
-    if (r.ok()) r.fail(parse_order1_tables(section, freqs.data(), precision));
+    if (r.ok()) r.fail(parse_order1_tables(section, freqs.data(), precision, isa));
   }
   const std::uint32_t stream_size = r.get_u32();
   const auto stream = r.get_bytes(stream_size);

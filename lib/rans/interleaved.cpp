@@ -145,6 +145,16 @@ bool o1_codable(std::span<const std::uint8_t> data, const ByteTables& t, const O
   return true;
 }
 
+// Slot entries of one symbol: `first` (bias 0) then bias 1, 2, ... (SimdSlot), n >= 1.
+// Written 4 at a time (short runs would mispredict an exact loop); the overshoot of
+// up to kSlotOvershoot entries lands in the next symbol's slots, filled after this
+// one, or in the padding at the end of the table.
+constexpr std::size_t kSlotOvershoot = 3;
+void fill_slots(std::uint32_t* slots, std::uint32_t first, std::uint32_t n) noexcept {
+  for (std::uint32_t k = 0; k < n; k += 4)
+    for (std::uint32_t j = 0; j < 4; ++j) slots[k + j] = first + ((k + j) << 8);
+}
+
 }  // namespace
 
 // --- tables ------------------------------------------------------------------
@@ -170,7 +180,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   // resize() keeps the capacity of a reused object: no allocation, no page faults.
   t.ref_enc_.resize(want_enc ? freqs.size() : 0);
   t.enc_.resize(want_enc ? freqs.size() : 0);
-  t.slots_.resize(want_dec ? std::size_t{contexts} << precision : 0);
+  t.slots_.resize(want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0);
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
@@ -178,7 +188,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
     if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
       if (want_dec)
-        for (std::uint32_t slot = 0; slot < total; ++slot) slots[slot] = SimdSlot::pack(0, total, slot);
+        fill_slots(slots, SimdSlot::pack(0, total, 0), total);
       continue;
     }
     if (sum != total) {
@@ -196,8 +206,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
         t.ref_enc_[k] = e;
         t.enc_[k] = SimdEncSymbol{e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift)};
       }
-      if (want_dec)
-        for (std::uint32_t slot = start; slot < start + f[s]; ++slot) slots[slot] = SimdSlot::pack(s, f[s], slot - start);
+      if (want_dec) fill_slots(slots + start, SimdSlot::pack(s, f[s], 0), f[s]);
       start += f[s];
     }
   }
