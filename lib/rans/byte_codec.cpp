@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <numeric>
+#include <utility>
 #include <cstring>
 
 #include "entcode/byte_io.hpp"
@@ -168,34 +168,62 @@ void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint64_t>&
 // are stored as q-bit values and scaled by 2^(p - q). Order 0 uses q = p.
 constexpr int kContextExtraBits = -2;  // measured: 0 / -1 / -2 / -3 -> binary +1.3% / +0.5% / best / +2%
 
-unsigned context_bits(std::span<const std::uint64_t> c, std::uint64_t n, unsigned precision) noexcept {
-  const auto present = static_cast<std::uint64_t>(std::count_if(c.begin(), c.end(), [](std::uint64_t v) { return v; }));
-  const int q = std::max(static_cast<int>(std::bit_width(n - 1)) + kContextExtraBits, static_cast<int>(std::bit_width(present - 1)));
+// One context's counts: total and the present symbols.
+struct ContextCounts {
+  const std::uint64_t* c;
+  std::uint64_t n = 0;
+  unsigned k = 0;
+  std::uint8_t present[256];
+  explicit ContextCounts(const std::uint64_t* counts) noexcept : c(counts) {
+    for (unsigned s = 0; s < 256; ++s) {
+      n += c[s];
+      present[k] = static_cast<std::uint8_t>(s);
+      k += c[s] != 0;
+    }
+  }
+};
+
+unsigned context_bits(const ContextCounts& cc, unsigned precision) noexcept {
+  const int q = std::max(static_cast<int>(std::bit_width(cc.n - 1)) + kContextExtraBits,
+                         static_cast<int>(std::bit_width(cc.k - 1u)));
   return std::min(precision, static_cast<unsigned>(q));
 }
 
-// Normalises to 2^q for q below normalize_frequencies' range: rounded scaling
-// (freq >= 1), then unit steps to the symbol with the best count / freq ratio.
-void normalise_small(std::span<const std::uint64_t> c, std::uint64_t n, unsigned q, std::uint32_t* f) {
+// Normalises an order-1 context to 2^q (q may be below normalize_frequencies'
+// range; and 256 of them must be cheap): rounded scaling (freq >= 1), then unit
+// steps, each to the symbol where it costs least by the first-order estimate
+// count / freq (a heap of the present symbols keyed by that ratio, no logarithms).
+void normalise_context(const ContextCounts& cc, unsigned q, std::uint32_t* f) {
+  const std::uint64_t* c = cc.c;
   const std::uint64_t total = std::uint64_t{1} << q;
-  std::uint8_t present[256];
-  unsigned k = 0;
+  const double scale = static_cast<double>(total) / static_cast<double>(cc.n);
   std::uint64_t sum = 0;
-  for (unsigned s = 0; s < 256; ++s) {
-    if (c[s] == 0) continue;
-    present[k++] = static_cast<std::uint8_t>(s);
-    f[s] = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (c[s] * total + n / 2) / n));
+  for (unsigned i = 0; i < cc.k; ++i) {
+    const unsigned s = cc.present[i];
+    f[s] = std::max(1u, static_cast<std::uint32_t>(static_cast<double>(c[s]) * scale + 0.5));
     sum += f[s];
   }
-  auto pick = [&](auto better) {
-    unsigned best = present[0];
-    for (unsigned i = 1; i < k; ++i)
-      if (better(present[i], best)) best = present[i];
-    return best;
+  if (sum == total) return;
+  const bool grow = sum < total;
+  // Growing: the largest c / f gains most; shrinking: the smallest c / (f - 1) loses least.
+  auto key = [&](unsigned s) {
+    const double r = static_cast<double>(c[s]) / static_cast<double>(grow ? f[s] : f[s] - 1);
+    return grow ? r : -r;
   };
-  for (; sum < total; ++sum) ++f[pick([&](unsigned a, unsigned b) { return c[a] * f[b] > c[b] * f[a]; })];
-  for (; sum > total; --sum)  // only freq > 1 may shrink; the cheapest loses c / (f - 1)
-    --f[pick([&](unsigned a, unsigned b) { return f[a] > 1 && (f[b] == 1 || c[a] * (f[b] - 1) < c[b] * (f[a] - 1)); })];
+  std::pair<double, unsigned> heap[256];
+  unsigned k = 0;
+  for (unsigned i = 0; i < cc.k; ++i)
+    if (const unsigned s = cc.present[i]; grow || f[s] > 1) heap[k++] = {key(s), s};
+  std::make_heap(heap, heap + k);
+  for (std::uint64_t left = grow ? total - sum : sum - total; left > 0; --left) {
+    std::pop_heap(heap, heap + k);
+    const unsigned s = heap[--k].second;
+    f[s] = grow ? f[s] + 1 : f[s] - 1;
+    if (grow || f[s] > 1) {
+      heap[k++] = {key(s), s};
+      std::push_heap(heap, heap + k);
+    }
+  }
 }
 
 // Normalised frequencies (scaled to 2^p) and each context's q; false if normalisation failed.
@@ -203,21 +231,20 @@ bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precisio
                std::array<std::uint8_t, 256>& bits) {
   freqs.assign(std::size_t{contexts} * 256, 0);
   for (unsigned c = 0; c < contexts; ++c) {
-    const std::span<const std::uint64_t> cc(counts + std::size_t{c} * 256, 256);
-    const std::uint64_t n = std::accumulate(cc.begin(), cc.end(), std::uint64_t{0});
-    if (n == 0) continue;
-    const unsigned q = contexts == 1 ? precision : context_bits(cc, n, precision);
+    const ContextCounts cc(counts + std::size_t{c} * 256);
+    if (cc.n == 0) continue;
+    const unsigned q = contexts == 1 ? precision : context_bits(cc, precision);
     bits[c] = static_cast<std::uint8_t>(q);
     std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
-    if (q < 10) {
-      normalise_small(cc, n, q, f);
+    if (contexts > 1) {
+      normalise_context(cc, q, f);
     } else {
-      const auto norm = rans::normalize_frequencies(cc, q);
+      const auto norm = rans::normalize_frequencies(std::span(cc.c, 256), q);
       if (!norm) return false;
       std::copy(norm->begin(), norm->end(), f);
     }
     if (q < precision)
-      for (unsigned s = 0; s < 256; ++s) f[s] <<= precision - q;
+      for (unsigned i = 0; i < cc.k; ++i) f[cc.present[i]] <<= precision - q;
   }
   return true;
 }
