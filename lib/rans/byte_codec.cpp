@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <utility>
 #include <cstring>
 
@@ -21,11 +22,15 @@ namespace {
 
 using rans::ByteTables;
 constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blocks
-// Order-1 blocks below this size use 10-bit models: their 256 frequency tables
-// are a large part of the block (10-bit frequencies need fewer varint bytes),
-// and the decoder's slot table is 1 MiB instead of 4 MiB to fill and keep in L2.
+// Order-1 blocks use 10-bit models when that costs little: the decoder's slot
+// table is then 1 MiB instead of 4 MiB (it fits L2: text decodes ~1.3x faster).
+// Blocks below 1 MiB always do (their tables are a large part of the block);
+// larger ones when the 10-bit models code the block's counts within
+// kMaxOrder1Excess of their empirical entropy (text: ~0.1%; geometric bytes
+// with a long tail: > 1%, so 12 bits).
 constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
+constexpr double kMaxOrder1Excess = 0.002;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
 constexpr std::size_t kMaxVarint32 = 5;
 constexpr std::uint8_t kFlagChecksum = 1;
@@ -249,6 +254,22 @@ bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precisio
   return true;
 }
 
+// Relative excess of the code length of `counts` under `freqs` (256 contexts at
+// 2^precision) over their empirical entropy.
+double excess(const std::vector<std::uint64_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision) {
+  double entropy = 0, length = 0;
+  for (unsigned c = 0; c < 256; ++c) {
+    const ContextCounts cc(counts.data() + std::size_t{c} * 256);
+    for (unsigned i = 0; i < cc.k; ++i) {
+      const unsigned s = cc.present[i];
+      const auto count = static_cast<double>(cc.c[s]);
+      entropy += count * std::log2(static_cast<double>(cc.n) / count);
+      length += count * (static_cast<double>(precision) - std::log2(static_cast<double>(freqs[std::size_t{c} * 256 + s])));
+    }
+  }
+  return entropy > 0 ? (length - entropy) / entropy : 0;
+}
+
 // --- order-1 frequency tables --------------------------------------------------
 // Serialised tables T: the symbol set of the used contexts, then per used
 // context u8 (p - q) and its 256 q-bit frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
@@ -403,9 +424,13 @@ std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> d
   counts.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) count_order0(src, counts.data());
   else count_order1(src, counts);
-  const unsigned precision = order == 1 && src.size() < kMinOrder1Precision12 ? kSmallOrder1Precision : kPrecision;
+  unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   std::array<std::uint8_t, 256> bits{};
   if (!normalise(counts.data(), contexts, precision, freqs, bits)) return 0;
+  if (order == 1 && src.size() >= kMinOrder1Precision12 && excess(counts, freqs, precision) > kMaxOrder1Excess) {
+    precision = kPrecision;
+    if (!normalise(counts.data(), contexts, precision, freqs, bits)) return 0;
+  }
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
