@@ -195,17 +195,25 @@ unsigned context_bits(const ContextCounts& cc, unsigned precision) noexcept {
 }
 
 // Normalises an order-1 context to 2^q (q may be below normalize_frequencies'
-// range; and 256 of them must be cheap): rounded scaling (freq >= 1), then unit
+// range; and 256 of them must be cheap): scaling (freq >= 1), then unit
 // steps, each to the symbol where it costs least by the first-order estimate
 // count / freq (a heap of the present symbols keyed by that ratio, no logarithms).
 void normalise_context(const ContextCounts& cc, unsigned q, std::uint32_t* f) {
   const std::uint64_t* c = cc.c;
   const std::uint64_t total = std::uint64_t{1} << q;
-  const double scale = static_cast<double>(total) / static_cast<double>(cc.n);
+  // Symbols below one slot get freq 1; the others share the rest in proportion
+  // (fewer unit steps than scaling everything by total / n).
+  std::uint64_t ones = 0, ones_count = 0;
+  for (unsigned i = 0; i < cc.k; ++i)
+    if (const std::uint64_t v = c[cc.present[i]]; v * total < cc.n) {
+      ++ones;
+      ones_count += v;
+    }
+  const double scale = cc.n == ones_count ? 0 : static_cast<double>(total - ones) / static_cast<double>(cc.n - ones_count);
   std::uint64_t sum = 0;
   for (unsigned i = 0; i < cc.k; ++i) {
     const unsigned s = cc.present[i];
-    f[s] = std::max(1u, static_cast<std::uint32_t>(static_cast<double>(c[s]) * scale + 0.5));
+    f[s] = c[s] * total < cc.n ? 1 : std::max(1u, static_cast<std::uint32_t>(static_cast<double>(c[s]) * scale + 0.5));
     sum += f[s];
   }
   if (sum == total) return;
