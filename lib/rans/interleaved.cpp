@@ -3,6 +3,7 @@
 // Compiled for the baseline ISA; SIMD lives in kernels_<isa>.cpp.
 #include "entcode/rans/interleaved.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels.hpp"
@@ -155,6 +156,19 @@ void fill_slots(std::uint32_t* slots, std::uint32_t first, std::uint32_t n) noex
     for (std::uint32_t j = 0; j < 4; ++j) slots[k + j] = first + ((k + j) << 8);
 }
 
+// make_enc_symbol(start, freq, p) is make_enc_symbol(0, freq, p) with start added
+// to the bias: the 64-bit divisions are done once per thread, freq and precision
+// (256 contexts have up to 65536 entries to fill per block).
+EncSymbol enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned precision) {
+  thread_local std::vector<EncSymbol> cache[ByteTables::kMaxPrecision + 1];
+  std::vector<EncSymbol>& c = cache[precision];
+  if (c.empty())
+    for (std::uint32_t f = 0; f <= 1u << precision; ++f) c.push_back(make_enc_symbol(0, std::max(f, 1u), precision));
+  EncSymbol e = c[freq];
+  e.bias += start;
+  return e;
+}
+
 }  // namespace
 
 // --- tables ------------------------------------------------------------------
@@ -202,7 +216,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
       const std::size_t k = std::size_t{c} * 256 + s;
       if (f[s] == 0) continue;
       if (want_enc) {
-        const EncSymbol e = make_enc_symbol(start, f[s], precision);
+        const EncSymbol e = contexts == 1 ? make_enc_symbol(start, f[s], precision) : enc_symbol(start, f[s], precision);
         t.ref_enc_[k] = e;
         t.enc_[k] = SimdEncSymbol{e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift)};
       }
