@@ -138,7 +138,8 @@ void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision) {
 
 // --- counting ---------------------------------------------------------------------
 
-void count_order0(std::span<const std::uint8_t> src, std::uint64_t* counts) {
+// Counts fit 32 bits: blocks hold at most 2^26 bytes.
+void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) {
   // 8 tables, one per byte of a 64-bit load: repeated symbols (skewed data)
   // then rarely increment the same counter back to back (store-to-load stalls).
   std::array<std::array<std::uint32_t, 256>, 8> c{};
@@ -155,8 +156,15 @@ void count_order0(std::span<const std::uint8_t> src, std::uint64_t* counts) {
   }
 }
 
+// One context's counts as normalize_frequencies takes them.
+std::array<std::uint64_t, 256> widen(const std::uint32_t* counts) noexcept {
+  std::array<std::uint64_t, 256> w;
+  std::copy(counts, counts + 256, w.begin());
+  return w;
+}
+
 // Contexts as defined in rans/interleaved.hpp (lane segments + tail).
-void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint64_t>& counts) {
+void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts) {
   const std::size_t n = src.size(), m = n / rans::kLanes;
   for (unsigned k = 0; k < rans::kLanes && m > 0; ++k) {
     const std::uint8_t* seg = src.data() + k * m;
@@ -175,11 +183,11 @@ constexpr int kContextExtraBits = -2;  // measured: 0 / -1 / -2 / -3 -> binary +
 
 // One context's counts: total and the present symbols.
 struct ContextCounts {
-  const std::uint64_t* c;
+  const std::uint32_t* c;
   std::uint64_t n = 0;
   unsigned k = 0;
   std::uint8_t present[256];
-  explicit ContextCounts(const std::uint64_t* counts) noexcept : c(counts) {
+  explicit ContextCounts(const std::uint32_t* counts) noexcept : c(counts) {
     for (unsigned s = 0; s < 256; ++s) {
       n += c[s];
       present[k] = static_cast<std::uint8_t>(s);
@@ -199,7 +207,7 @@ unsigned context_bits(const ContextCounts& cc, unsigned precision) noexcept {
 // steps, each to the symbol where it costs least by the first-order estimate
 // count / freq (a heap of the present symbols keyed by that ratio, no logarithms).
 void normalise_context(const ContextCounts& cc, unsigned q, std::uint32_t* f) {
-  const std::uint64_t* c = cc.c;
+  const std::uint32_t* c = cc.c;
   const std::uint64_t total = std::uint64_t{1} << q;
   // Symbols below one slot get freq 1; the others share the rest in proportion
   // (fewer unit steps than scaling everything by total / n).
@@ -240,7 +248,7 @@ void normalise_context(const ContextCounts& cc, unsigned q, std::uint32_t* f) {
 }
 
 // Normalised frequencies (scaled to 2^p) and each context's q; false if normalisation failed.
-bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
+bool normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
                std::array<std::uint8_t, 256>& bits) {
   freqs.assign(std::size_t{contexts} * 256, 0);
   for (unsigned c = 0; c < contexts; ++c) {
@@ -252,7 +260,7 @@ bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precisio
     if (contexts > 1) {
       normalise_context(cc, q, f);
     } else {
-      const auto norm = rans::normalize_frequencies(std::span(cc.c, 256), q);
+      const auto norm = rans::normalize_frequencies(widen(cc.c), q);
       if (!norm) return false;
       std::copy(norm->begin(), norm->end(), f);
     }
@@ -264,7 +272,7 @@ bool normalise(const std::uint64_t* counts, unsigned contexts, unsigned precisio
 
 // Relative excess of the code length of `counts` under `freqs` (256 contexts at
 // 2^precision) over their empirical entropy.
-double excess(const std::vector<std::uint64_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision) {
+double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision) {
   double entropy = 0, length = 0;
   for (unsigned c = 0; c < 256; ++c) {
     const ContextCounts cc(counts.data() + std::size_t{c} * 256);
@@ -331,9 +339,9 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
 
 // T order-0 coded into w (mode byte on), or false when that is not smaller than T.
 bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
-  std::uint64_t counts[256];
+  std::uint32_t counts[256];
   count_order0(t, counts);
-  const auto freqs = rans::normalize_frequencies(counts, kTablesPrecision);
+  const auto freqs = rans::normalize_frequencies(widen(counts), kTablesPrecision);
   if (!freqs) return false;
   const auto tables = ByteTables::build(*freqs, 1, kTablesPrecision, ByteTables::Use::encode);
   if (!tables) return false;
@@ -415,7 +423,7 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
 // Per-thread buffers reused across blocks: order-1 tables are megabytes, and
 // allocating them per block costs page faults comparable to coding a small block.
 struct Scratch {
-  std::vector<std::uint64_t> counts;
+  std::vector<std::uint32_t> counts;
   std::vector<std::uint32_t> freqs;
   ByteTables tables;
 };

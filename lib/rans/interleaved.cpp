@@ -157,16 +157,14 @@ void fill_slots(std::uint32_t* slots, std::uint32_t first, std::uint32_t n) noex
 }
 
 // make_enc_symbol(start, freq, p) is make_enc_symbol(0, freq, p) with start added
-// to the bias: the 64-bit divisions are done once per thread, freq and precision
-// (256 contexts have up to 65536 entries to fill per block).
-EncSymbol enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned precision) {
+// to the bias: the 64-bit divisions are done once per thread and precision
+// (256 contexts have up to 65536 entries to fill per block). Indexed by freq.
+const EncSymbol* enc_symbols(unsigned precision) {
   thread_local std::vector<EncSymbol> cache[ByteTables::kMaxPrecision + 1];
   std::vector<EncSymbol>& c = cache[precision];
   if (c.empty())
     for (std::uint32_t f = 0; f <= 1u << precision; ++f) c.push_back(make_enc_symbol(0, std::max(f, 1u), precision));
-  EncSymbol e = c[freq];
-  e.bias += start;
-  return e;
+  return c.data();
 }
 
 }  // namespace
@@ -195,6 +193,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   t.ref_enc_.resize(want_enc ? freqs.size() : 0);
   t.enc_.resize(want_enc ? freqs.size() : 0);
   t.slots_.resize(want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0);
+  const EncSymbol* by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
@@ -216,7 +215,8 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
       const std::size_t k = std::size_t{c} * 256 + s;
       if (f[s] == 0) continue;
       if (want_enc) {
-        const EncSymbol e = contexts == 1 ? make_enc_symbol(start, f[s], precision) : enc_symbol(start, f[s], precision);
+        EncSymbol e = by_freq != nullptr ? by_freq[f[s]] : make_enc_symbol(0, f[s], precision);
+        e.bias += start;
         t.ref_enc_[k] = e;
         t.enc_[k] = SimdEncSymbol{e.rcp_freq, SimdEncSymbol::pack(e.bias, e.cmpl_freq, e.rcp_shift)};
       }
