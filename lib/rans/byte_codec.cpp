@@ -164,14 +164,25 @@ std::array<std::uint64_t, 256> widen(const std::uint32_t* counts) noexcept {
 }
 
 // Contexts as defined in rans/interleaved.hpp (lane segments + tail).
-void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts) {
+// Two lane segments at a time into two tables (`counts` and `spare`, summed at
+// the end): runs of one byte pair (zeros in binaries) are chains of increments
+// of one counter, and two independent chains overlap.
+void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
+                  std::vector<std::uint32_t>& spare) {
   const std::size_t n = src.size(), m = n / rans::kLanes;
-  for (unsigned k = 0; k < rans::kLanes && m > 0; ++k) {
-    const std::uint8_t* seg = src.data() + k * m;
-    ++counts[seg[0]];
-    for (std::size_t j = 1; j < m; ++j) ++counts[std::size_t{seg[j - 1]} * 256 + seg[j]];
+  spare.assign(counts.size(), 0);
+  for (unsigned k = 0; k < rans::kLanes && m > 0; k += 2) {
+    const std::uint8_t* a = src.data() + k * m;
+    const std::uint8_t* b = a + m;
+    ++counts[a[0]];
+    ++spare[b[0]];
+    for (std::size_t j = 1; j < m; ++j) {
+      ++counts[std::size_t{a[j - 1]} * 256 + a[j]];
+      ++spare[std::size_t{b[j - 1]} * 256 + b[j]];
+    }
   }
   for (std::size_t i = rans::kLanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
+  for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += spare[i];
 }
 
 // A context model's resolution: a context seen n times with k distinct symbols
@@ -423,7 +434,7 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
 // Per-thread buffers reused across blocks: order-1 tables are megabytes, and
 // allocating them per block costs page faults comparable to coding a small block.
 struct Scratch {
-  std::vector<std::uint32_t> counts;
+  std::vector<std::uint32_t> counts, spare;
   std::vector<std::uint32_t> freqs;
   ByteTables tables;
 };
@@ -436,10 +447,10 @@ Scratch& scratch() {
 std::size_t write_rans(std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order, Isa isa,
                        std::size_t budget) {
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, freqs, tables] = scratch();
+  auto& [counts, spare, freqs, tables] = scratch();
   counts.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) count_order0(src, counts.data());
-  else count_order1(src, counts);
+  else count_order1(src, counts, spare);
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   std::array<std::uint8_t, 256> bits{};
   if (!normalise(counts.data(), contexts, precision, freqs, bits)) return 0;
@@ -472,7 +483,7 @@ errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa
   if (!r.ok()) return r.error();
   if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, freqs, tables] = scratch();
+  auto& [counts, spare, freqs, tables] = scratch();
   freqs.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
     get_model(r, freqs.data(), precision);
