@@ -483,7 +483,9 @@ errc decode_rans(ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa
   if (!r.ok()) return r.error();
   if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, spare, freqs, tables] = scratch();
+  Scratch& s = scratch();
+  std::vector<std::uint32_t>& freqs = s.freqs;
+  ByteTables& tables = s.tables;
   freqs.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
     get_model(r, freqs.data(), precision);

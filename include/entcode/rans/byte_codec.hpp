@@ -1,16 +1,17 @@
 // rans/byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "ECRB" magic, version 2, flags (bit 0: CRC32C present), block size log2,
+//   "ECRB" magic, version 3, flags (bit 0: CRC32C present), block size log2,
 //   then blocks [kind][raw size varint][payload], an end byte 0, and the
 //   CRC32C of the content (u32 LE) when flagged.
 // Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-way
-// interleaved, rans/interleaved.hpp, with a compact frequency header). The
+// interleaved, rans/interleaved.hpp; order 1 with a coded tables section). The
 // encoder falls back to raw whenever coding would not save bytes, so
 // compress() never writes more than bound(n).
 // Decoders never read outside the input, never allocate more than one block
 // (<= 2^block_log2 bytes, and only once the block's payload is present) plus
-// what the caller's max_size allows, and distinguish `truncated` (input ends
+// what the caller's max_size allows (coding tables, <= 6 MiB, are kept per
+// thread between calls), and distinguish `truncated` (input ends
 // inside the frame) from `corrupt` / `bad_header` / `unsupported_version` /
 // `checksum_mismatch`.
 // The functions below the frame API let a streaming caller (the entcode CLI)
