@@ -230,3 +230,37 @@ TEST_CASE("byte codec: streaming pieces agree with the frame API", "[byte_codec]
   bad.isa = Isa::avx512;
   if (!isa_supported(Isa::avx512)) REQUIRE(bc::compress(data, bad).error() == errc::unsupported_isa);
 }
+
+TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
+  bc::Options o;
+  o.order = 1;
+  // Few contexts: T is a few bytes and stays raw (mode 0).
+  Bytes ab;
+  for (int i = 0; i < 3000; ++i) ab.insert(ab.end(), {'A', 'B', 'B'});
+  const Frame f = *bc::compress(ab, o);
+  // header 7, kind, raw_size varint (2 bytes), p, section_size, t_size, mode
+  REQUIRE(f[7] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1)});
+  REQUIRE(f[10] == std::byte{10});
+  const std::size_t mode = 13;
+  REQUIRE(std::to_integer<int>(f[11]) < 128);
+  REQUIRE(std::to_integer<int>(f[12]) < 128);
+  REQUIRE(f[mode] == std::byte{0});
+  REQUIRE(*bc::decompress(f, ab.size()) == ab);
+  for (int bad : {1, 2, 255}) {
+    Frame g = f;
+    g[mode] = std::byte{static_cast<std::uint8_t>(bad)};
+    REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
+  }
+  Frame g = f;
+  g[12] = std::byte{0};  // t_size 0
+  REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
+  // Many contexts: T is coded (mode 1) and still decodes on every ISA.
+  const Bytes text = geometric(100000, 11);
+  const Frame t = *bc::compress(text, o);  // ~40 contexts of ~40 symbols
+  // kind, raw_size (3 varint bytes), p, section_size (2), t_size (2), mode
+  REQUIRE(t[11] == std::byte{10});
+  REQUIRE(std::to_integer<int>(t[12]) >= 128);
+  REQUIRE(std::to_integer<int>(t[14]) >= 128);
+  REQUIRE(t[16] == std::byte{1});
+  for (Isa isa : machine_isas()) REQUIRE(*bc::decompress(t, text.size(), isa) == text);
+}
