@@ -160,6 +160,8 @@ errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src
         if (!r.get_bits(x, val)) return errc::truncated;
         raw |= std::uint64_t{val} << (kBypassBits * j);
       }
+      // The encoder writes the fewest chunks (a zero top chunk is never written).
+      if (chunks > 0 && val == 0) return errc::corrupt;
       const auto half = static_cast<std::int64_t>(raw >> 1);
       v = (raw & 1) ? -half - 1 : half + ti.max_value;
     }

@@ -20,7 +20,9 @@
 // Unlike CompressAI this handles zero and one symbols (CompressAI's buffer
 // overflows for one symbol and asserts for none), never reads past the input
 // (truncated), and checks the end: final state L and every word read (corrupt
-// otherwise; CompressAI cannot detect corruption). Values whose raw form needs
+// otherwise; CompressAI cannot detect corruption). Escapes must use the fewest
+// chunks, as CompressAI's encoder writes them (a zero top chunk is corrupt), so
+// every accepted stream is the one the encoder writes for its symbols. Values whose raw form needs
 // more than 8 chunks (int32 overflow in CompressAI) still round-trip here.
 #pragma once
 
