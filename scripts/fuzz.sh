@@ -39,6 +39,9 @@ for t in "${targets[@]}"; do
   result=ok
   if [ $rc -ne 0 ]; then result="FINDING (see $log)"; found=1; fi
   printf '%-26s %8s %10s %8s %s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}" "$result"
+  if [ $rc -ne 0 ]; then  # the report and the crash input (base64), so a CI log alone reproduces it
+    grep -E 'ERROR|failure|SUMMARY|^ +#[0-9]+ .* in entcode|Base64|Test unit written' "$log" | head -n 30 | sed 's/^/    /'
+  fi
   echo "$t ${result%% *}" >>"$summary"
   rm -rf "$work"
 done
