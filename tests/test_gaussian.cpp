@@ -1,8 +1,9 @@
 // test_gaussian.cpp — Gaussian-conditional front-end: tables (hand vectors and
 // regeneration), ECGL round trips (escapes up to 2^20, skips, K sub-streams,
-// thread independence), every kernel ISA against the interleaved reference,
-// cost vs ideal, CompressAI stream mode (hand-derived vectors and an independent
-// mirror of CompressAI's backend), the stream front-end, hostile inputs.
+// thread independence), every kernel ISA against the interleaved reference and
+// the scalar kernel (edge cases), cost vs ideal, CompressAI stream mode
+// (hand-derived vectors and an independent mirror of CompressAI's backend), the
+// stream front-end, hostile inputs.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -332,6 +333,125 @@ TEST_CASE("ECGL: every kernel ISA equals the interleaved reference", "[gaussian]
       CHECK(*enc == *enc_scalar);
       REQUIRE(round);
       CHECK(*round == l.symbols);
+    }
+  }
+}
+
+// Kernel edge cases, each ISA against the scalar kernel (same bytes, values,
+// escape flags and error codes): partial and empty blocks, bad and skip indexes
+// anywhere, every truncation near the end (the SIMD refills' zero-padded tail),
+// damaged bytes. Symbols are uniform over each table's range plus escapes.
+Latent random_latent(const CdfTables& t, std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Latent l{std::vector<std::int32_t>(n), std::vector<std::int32_t>(n)};
+  for (std::size_t i = 0; i < n; ++i) {
+    l.indexes[i] = static_cast<std::int32_t>(rng() % t.size());
+    const auto range = static_cast<std::uint64_t>(t.cdf(static_cast<std::size_t>(l.indexes[i])).size() + 2);
+    const std::uint64_t r = rng() % (range + 2);  // 2 below the table and 2 above (escapes) ...
+    const std::int32_t in_range = t.offset(static_cast<std::size_t>(l.indexes[i])) + static_cast<std::int32_t>(r) - 2;
+    l.symbols[i] = r == range ? INT32_MIN : r == range + 1 ? INT32_MAX : in_range;  // ... and the extremes
+  }
+  return l;
+}
+
+struct EncodeRun {
+  std::size_t size;
+  bool bad_index;
+  std::vector<std::byte> bytes;  // the stream (when size > 0)
+  std::vector<std::uint16_t> masks;
+  bool operator==(const EncodeRun&) const = default;
+};
+EncodeRun run_encode(const detail::Kernels& k, const CdfTables& t, const Latent& l) {
+  const std::size_t n = l.symbols.size();
+  std::vector<std::byte> dst(detail::rans_bound(n, detail::kFastLanes) + 1);  // odd: unaligned words
+  EncodeRun r{0, false, {}, std::vector<std::uint16_t>(detail::escape_words(n), 0xffff)};
+  detail::Escapes esc{r.masks.data()};
+  r.size = k.encode32(detail::view_of(t), l.symbols.data(), l.indexes.data(), n, dst.data(), dst.size(), esc);
+  r.bad_index = esc.bad_index;
+  if (r.size == 0) r.masks.clear();  // undefined after a stop
+  r.bytes.assign(dst.end() - static_cast<std::ptrdiff_t>(r.size), dst.end());
+  return r;
+}
+
+struct DecodeRun {
+  errc status;
+  std::vector<std::int32_t> out;  // values and flags only when ok
+  std::vector<std::uint16_t> masks;
+  bool operator==(const DecodeRun&) const = default;
+};
+DecodeRun run_decode(const detail::Kernels& k, const CdfTables& t, const std::vector<std::byte>& src, std::size_t size,
+                     const std::vector<std::int32_t>& idx) {
+  const std::size_t n = idx.size();
+  DecodeRun r{errc::ok, std::vector<std::int32_t>(n), std::vector<std::uint16_t>(detail::escape_words(n), 0xffff)};
+  detail::Escapes esc{r.masks.data()};
+  r.status = k.decode32(detail::view_of(t), src.data(), size, idx.data(), n, r.out.data(), esc);
+  if (r.status != errc::ok) r = {r.status, {}, {}};
+  return r;
+}
+
+void check_kernel_edges(const CdfTables& t, const Latent& l, const detail::Kernels& k, const detail::Kernels& ref) {
+  const std::size_t n = l.symbols.size();
+  const EncodeRun enc = run_encode(ref, t, l);
+  REQUIRE(enc.size > 0);
+  CHECK(run_encode(k, t, l) == enc);
+  const std::vector<std::byte>& s = enc.bytes;
+  std::vector<std::byte> longer = s;
+  longer.resize(s.size() + 2);
+  CHECK(run_decode(k, t, longer, longer.size(), l.indexes) == run_decode(ref, t, longer, longer.size(), l.indexes));
+  for (std::size_t size = 0; size <= s.size(); size += size + 40 < s.size() ? 17 : 1) {
+    INFO("size " << size);
+    CHECK(run_decode(k, t, s, size, l.indexes) == run_decode(ref, t, s, size, l.indexes));
+  }
+  for (std::size_t at = 0; at < s.size(); at += at + 40 < s.size() ? 7 : 1) {
+    INFO("damaged byte " << at);
+    std::vector<std::byte> bad = s;
+    bad[at] ^= std::byte{0x24};
+    CHECK(run_decode(k, t, bad, bad.size(), l.indexes) == run_decode(ref, t, bad, bad.size(), l.indexes));
+  }
+  const auto tables = static_cast<std::int32_t>(t.size());
+  for (const std::size_t at : {std::size_t{0}, n / 2, n - 1}) {
+    for (const std::int32_t bad : {kSkipIndex, tables, -1, INT32_MIN, INT32_MAX}) {
+      INFO("index " << bad << " at " << at);
+      Latent damaged = l;
+      damaged.indexes[at] = bad;
+      const EncodeRun stopped = run_encode(k, t, damaged);
+      CHECK(stopped.size == 0);
+      CHECK(stopped.bad_index);
+      CHECK(run_decode(k, t, s, s.size(), damaged.indexes).status == errc::invalid_argument);
+    }
+  }
+}
+
+TEST_CASE("ECGL: every kernel ISA equals the scalar kernel on edge cases", "[gaussian][isa]") {
+  // The dispatcher: the highest built kernel not above the ISA (AVX2 is distinct on x86-64).
+  const detail::Kernels* scalar = detail::kernels_scalar();
+  const detail::Kernels* avx2 = detail::kernels_avx2() != nullptr ? detail::kernels_avx2() : scalar;
+  CHECK(&detail::kernels_for(Isa::scalar) == scalar);
+  CHECK(&detail::kernels_for(Isa::sse2) == scalar);
+  CHECK(&detail::kernels_for(Isa::avx2) == avx2);
+  CHECK(&detail::kernels_for(Isa::avx512) == (detail::kernels_avx512() != nullptr ? detail::kernels_avx512() : avx2));
+#if defined(__x86_64__)
+  CHECK(avx2 != scalar);
+#endif
+  for (const auto& gc : kernel_table_sets()) {
+    const CdfTables& t = gc.tables();
+    INFO("tables " << t.size());
+    for (const std::size_t n : {1u, 2u, 7u, 8u, 9u, 31u, 32u, 33u, 64u, 95u, 160u, 1000u, 4099u}) {
+      INFO("n " << n);
+      const Latent l = random_latent(t, n, n * 7 + t.size());
+      for (const Isa isa : kAllIsas) {
+        INFO("isa " << to_string(isa));
+        if (isa_supported(isa)) check_kernel_edges(t, l, detail::kernels_for(isa), *scalar);
+      }
+    }
+    // n = 0: the final states only.
+    const Latent none = random_latent(t, 0, 1);
+    for (const Isa isa : kAllIsas) {
+      if (!isa_supported(isa)) continue;
+      const EncodeRun enc = run_encode(detail::kernels_for(isa), t, none);
+      CHECK(enc == run_encode(*scalar, t, none));
+      CHECK(enc.size == 4 * detail::kFastLanes);
+      CHECK(run_decode(detail::kernels_for(isa), t, enc.bytes, enc.size, none.indexes).status == errc::ok);
     }
   }
 }

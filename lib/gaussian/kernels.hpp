@@ -15,7 +15,7 @@
 //   decode: ok / truncated (a word needed beyond src) / corrupt (bad initial or
 //           final state, or unread words) / invalid_argument (a bad index).
 // Both flag the escape-bin symbols in esc.masks (one bit per symbol, no branch).
-// The 32-lane kernels (scalar, AVX-512) must produce the reference's bytes
+// The 32-lane kernels (scalar, AVX2, AVX-512) must produce the reference's bytes
 // exactly; tests/test_gaussian.cpp checks every ISA against rans_encode_reference.
 #pragma once
 
@@ -68,6 +68,7 @@ struct Kernels {
 };
 
 const Kernels* kernels_scalar() noexcept;
+const Kernels* kernels_avx2() noexcept;    // nullptr when not built
 const Kernels* kernels_avx512() noexcept;  // nullptr when not built
 // The kernels for `isa` (the highest built level not above it).
 const Kernels& kernels_for(Isa isa) noexcept;

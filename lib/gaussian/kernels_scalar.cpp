@@ -59,8 +59,8 @@ std::uint32_t bin_of(const TableInfo& ti, std::int32_t sym) noexcept {
 const Kernels* kernels_scalar() noexcept { return &kScalar; }
 
 const Kernels& kernels_for(Isa isa) noexcept {
-  const Kernels* avx512 = isa == Isa::avx512 ? kernels_avx512() : nullptr;
-  return avx512 != nullptr ? *avx512 : kScalar;
+  const Kernels* const table[] = {&kScalar, nullptr, kernels_avx2(), kernels_avx512()};
+  return *pick_isa(isa, table);
 }
 
 std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,

@@ -1,0 +1,331 @@
+// gaussian/kernels_avx2.cpp — AVX2 32-lane kernels of a Gaussian sub-stream;
+// bytes identical to the reference (kernels.hpp).
+//
+// 32 lanes = four vectors of 8 states. A block of 32 symbols is lanes 0..7,
+// 8..15, 16..23, 24..31, so the decoder refills the lowest quarter first and the
+// encoder emits the highest quarter first (words in lane order within a quarter).
+// Per quarter:
+//   - per-table fields: the 8 TableInfos loaded with 16-byte loads and transposed
+//     (4x4 within each 128-bit half) into base, guide_base, offset, max | shift;
+//     the block's indexes are checked against the table count first;
+//   - encode: bin = min(sym - offset, max) -> 8 EncSymbols loaded and transposed
+//     the same way -> the reciprocal step (32x32 -> 64 by vpmuludq on even / odd);
+//   - decode: slot -> 8 guide entries -> bin + (slot in bucket >= next) (a rare
+//     forward search for crowded buckets) -> 8 DecEntries loaded and transposed.
+// Escape flags are stored as one mask byte per quarter (no branch).
+// Renormalisation (AVX2 has no compress / expand): a lane mask (movemask) picks
+// an 8-lane permutation from a 256-entry table (one byte per lane, widened by
+// vpmovzxbd) for vpermd, and popcount gives the word count:
+//   - encode: the emitting lanes' low 16 bits are moved to the top lanes, packed
+//     to 8 u16 and stored as 16 bytes ending at the previous words (the unused
+//     low part is overwritten later: the final states are below);
+//   - decode: the words the refilled lanes need are consecutive, so 8 u16 are
+//     loaded at once, widened and permuted into those lanes; within 16 bytes of
+//     the end they come from a zero-padded copy, so nothing outside
+//     [src, src + size) is read.
+// Partial blocks use the scalar steps of kernel_common.hpp on the same states.
+// Measured choices (2-vCPU AMD EPYC Zen 3 VM at 2.45 GHz, bench_gaussian, best of
+// 5-9 alternating runs; doc/perf.md has the figures):
+//   - 16-byte loads + transpose rather than vpgatherdd: 4 gathers for the
+//     DecEntries cost 40-45% of decode speed; one gather for the guide entries
+//     won 8% on compressai dist 0 (cache misses) but lost 5-10% elsewhere;
+//   - lane indices reach the general registers by 64-bit extracts: a vector
+//     store and 32-bit reloads (store-forwarding stalls) halved encode speed,
+//     widening to 64 bits in the vector first lost 5-10%;
+//   - the four quarters stay a loop: unrolling them spilled the 16 ymm
+//     registers and lost 10-25%.
+// Only this TU is compiled with AVX2 flags; it uses no inline functions of
+// entcode's public headers.
+// References: kernels_avx512.cpp (the same design with vpcompressd / vpexpandd);
+// F. Giesen, "Interleaved entropy coders" (arXiv:1402.3392, 2014) for SIMD rANS
+// lanes and renormalisation by permutation tables.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+
+#include "kernel_common.hpp"
+
+#define ENTCODE_GAUSS_INLINE __attribute__((always_inline)) inline
+#define ENTCODE_GAUSS_UNROLL _Pragma("GCC unroll 8")
+
+namespace entcode {
+inline namespace v0 {
+namespace gaussian {
+namespace detail {
+
+namespace {
+
+constexpr unsigned kQuarter = 8;  // lanes per vector
+constexpr unsigned kVectors = kFastLanes / kQuarter;
+
+// --- lane permutations by mask ------------------------------------------------------
+
+// For each 8-bit lane mask, the source lane of every destination lane (one byte each).
+using PermTable = std::array<std::uint64_t, 256>;
+
+// Encoder: the set lanes, in lane order, moved to the top lanes (8 - popcount .. 7).
+constexpr PermTable compress_high_table() noexcept {
+  PermTable p{};
+  for (unsigned m = 0; m < 256; ++m) {
+    auto r = static_cast<unsigned>(kQuarter - std::popcount(m));
+    for (unsigned l = 0; l < kQuarter; ++l)
+      if ((m >> l) & 1) p[m] |= std::uint64_t{l} << (8 * r++);
+  }
+  return p;
+}
+
+// Decoder: set lane l takes source lane (number of set lanes below l).
+constexpr PermTable expand_table() noexcept {
+  PermTable p{};
+  for (unsigned m = 0; m < 256; ++m) {
+    unsigned r = 0;
+    for (unsigned l = 0; l < kQuarter; ++l)
+      if ((m >> l) & 1) p[m] |= std::uint64_t{r++} << (8 * l);
+  }
+  return p;
+}
+
+alignas(64) constexpr PermTable kCompressHigh = compress_high_table();
+alignas(64) constexpr PermTable kExpand = expand_table();
+
+ENTCODE_GAUSS_INLINE __m256i permutation(const PermTable& p, unsigned mask) noexcept {
+  return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&p[mask])));
+}
+
+// --- small vector helpers -------------------------------------------------------------
+
+ENTCODE_GAUSS_INLINE __m256i splat(std::uint32_t v) noexcept { return _mm256_set1_epi32(static_cast<int>(v)); }
+
+ENTCODE_GAUSS_INLINE unsigned lane_mask(__m256i v) noexcept {
+  return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(v)));
+}
+
+ENTCODE_GAUSS_INLINE __m256i load8(const std::int32_t* p) noexcept {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+ENTCODE_GAUSS_INLINE __m256i mulhi_epu32(__m256i a, __m256i b) noexcept {
+  const __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(a, b), 32);
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+  return _mm256_blend_epi32(even, odd, 0xaa);
+}
+
+// Lanes below L (all ones) of 8 states.
+ENTCODE_GAUSS_INLINE __m256i below_low(__m256i x) noexcept {
+  return _mm256_cmpeq_epi32(_mm256_srli_epi32(x, 16), _mm256_setzero_si256());
+}
+
+// The escape flags of the quarter starting at symbol i0 (a multiple of 8):
+// byte i0 / 8 of the little-endian masks.
+ENTCODE_GAUSS_INLINE void store_escapes(Escapes& esc, std::size_t i0, unsigned bits) noexcept {
+  reinterpret_cast<std::uint8_t*>(esc.masks)[i0 / 8] = static_cast<std::uint8_t>(bits);
+}
+
+// --- 8 table entries of 16 bytes -> 4 field vectors ------------------------------------
+
+struct Fields {
+  __m256i f0, f1, f2, f3;
+};
+
+// Lane l gets the 4 dwords at entry index(l) of `base` (entries of Size bytes): rows
+// l and 4 + l share a vector, so the 4x4 transpose of each half yields lane order.
+template <std::size_t Size, class Index>
+ENTCODE_GAUSS_INLINE Fields load_entries(const void* base, Index&& index) noexcept {
+  auto at = [&](unsigned l) {
+    return _mm_loadu_si128(
+        reinterpret_cast<const __m128i*>(static_cast<const std::uint8_t*>(base) + Size * std::size_t{index(l)}));
+  };
+  __m256i r[4];
+  ENTCODE_GAUSS_UNROLL
+  for (unsigned k = 0; k < 4; ++k) r[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(at(k)), at(4 + k), 1);
+  const __m256i t0 = _mm256_unpacklo_epi32(r[0], r[1]);
+  const __m256i t1 = _mm256_unpacklo_epi32(r[2], r[3]);
+  const __m256i t2 = _mm256_unpackhi_epi32(r[0], r[1]);
+  const __m256i t3 = _mm256_unpackhi_epi32(r[2], r[3]);
+  return {_mm256_unpacklo_epi64(t0, t1), _mm256_unpackhi_epi64(t0, t1), _mm256_unpacklo_epi64(t2, t3),
+          _mm256_unpackhi_epi64(t2, t3)};
+}
+
+// The 8 TableInfos of symbols i0 .. i0 + 7: base, guide_base, offset, max_value | guide_shift << 16.
+ENTCODE_GAUSS_INLINE Fields load_infos(const TableView& t, const std::int32_t* idx) noexcept {
+  return load_entries<sizeof(TableInfo)>(t.info, [&](unsigned l) { return static_cast<std::uint32_t>(idx[l]); });
+}
+
+template <class Entry>
+ENTCODE_GAUSS_INLINE Fields load_at(const Entry* base, __m256i index) noexcept {
+  // Moved to general registers by 64-bit extracts (a store and reloads stall store forwarding).
+  const __m128i lo = _mm256_castsi256_si128(index);
+  const __m128i hi = _mm256_extracti128_si256(index, 1);
+  const std::uint64_t pairs[4] = {static_cast<std::uint64_t>(_mm_cvtsi128_si64(lo)),
+                                  static_cast<std::uint64_t>(_mm_extract_epi64(lo, 1)),
+                                  static_cast<std::uint64_t>(_mm_cvtsi128_si64(hi)),
+                                  static_cast<std::uint64_t>(_mm_extract_epi64(hi, 1))};
+  auto lane = [&](unsigned l) { return static_cast<std::uint32_t>(pairs[l / 2] >> (32 * (l % 2))); };
+  return load_entries<sizeof(Entry)>(base, lane);
+}
+
+// Every index of the block in [0, tables): idx | (tables - 1 - idx) has no sign bit.
+ENTCODE_GAUSS_INLINE bool valid_block(const TableView& t, const std::int32_t* idx) noexcept {
+  const __m256i last = splat(static_cast<std::uint32_t>(t.tables) - 1);
+  __m256i bad = _mm256_setzero_si256();
+  for (unsigned k = 0; k < kVectors; ++k) {
+    const __m256i i = load8(idx + kQuarter * k);
+    bad = _mm256_or_si256(bad, _mm256_or_si256(i, _mm256_sub_epi32(last, i)));
+  }
+  return lane_mask(bad) == 0;
+}
+
+// --- encode -----------------------------------------------------------------------------
+
+// Encodes symbols i0 .. i0 + 7 on x; emitted words go below `words`.
+ENTCODE_GAUSS_INLINE __m256i encode_quarter(const TableView& t, __m256i x, const std::int32_t* sym,
+                                            const std::int32_t* idx, std::size_t i0, std::uint8_t*& words,
+                                            Escapes& esc) noexcept {
+  const Fields ti = load_infos(t, idx + i0);
+  const __m256i max = _mm256_and_si256(ti.f3, splat(0xffff));
+  const __m256i bin = _mm256_min_epu32(_mm256_sub_epi32(load8(sym + i0), ti.f2), max);
+  store_escapes(esc, i0, lane_mask(_mm256_cmpeq_epi32(bin, max)));
+  const Fields f = load_at(t.enc, _mm256_add_epi32(ti.f0, bin));  // x_max_m1, rcp_freq, bias, cmpl | shift << 16
+  const __m256i keep = _mm256_cmpeq_epi32(_mm256_max_epu32(x, f.f0), f.f0);  // x <= x_max_m1
+  const unsigned emit = ~lane_mask(keep) & 0xff;
+  const __m256i low = _mm256_permutevar8x32_epi32(_mm256_and_si256(x, splat(0xffff)), permutation(kCompressHigh, emit));
+  const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(low), _mm256_extracti128_si256(low, 1));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(words - 16), w16);
+  words -= 2 * static_cast<unsigned>(std::popcount(emit));
+  x = _mm256_blendv_epi8(_mm256_srli_epi32(x, 16), x, keep);
+  const __m256i th = mulhi_epu32(x, f.f1);
+  const __m256i q = _mm256_srlv_epi32(_mm256_add_epi32(th, _mm256_srli_epi32(_mm256_sub_epi32(x, th), 1)),
+                                      _mm256_srli_epi32(f.f3, 16));
+  const __m256i cmpl = _mm256_and_si256(f.f3, splat(0xffff));
+  return _mm256_add_epi32(_mm256_add_epi32(x, f.f2), _mm256_mullo_epi32(q, cmpl));
+}
+
+std::size_t encode_avx2(const TableView& tv, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
+                        std::byte* dst, std::size_t cap, Escapes& esc) noexcept {
+  if (cap < rans_bound(n, kFastLanes)) return 0;
+  const TableView t = tv;  // a local copy: stores through words / masks cannot alias it
+  alignas(32) std::uint32_t x[kFastLanes];
+  for (auto& v : x) v = kStateLow;
+  auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
+  auto* words = end;  // written backwards
+  const std::size_t full = n / kFastLanes * kFastLanes;
+  std::fill(esc.masks + full / 16, esc.masks + escape_words(n), std::uint16_t{0});
+  for (std::size_t i = n; i-- > full;)  // the partial block
+    if (!encode_symbol(t, x[i % kFastLanes], sym, idx, i, words, esc)) return 0;
+  __m256i v[kVectors];
+  for (unsigned k = 0; k < kVectors; ++k) v[k] = _mm256_load_si256(reinterpret_cast<const __m256i*>(x + kQuarter * k));
+  for (std::size_t blk = full; blk > 0;) {
+    blk -= kFastLanes;
+    if (!valid_block(t, idx + blk)) [[unlikely]] {
+      esc.bad_index = true;
+      return 0;
+    }
+    for (unsigned k = kVectors; k-- > 0;)  // the highest lanes first
+      v[k] = encode_quarter(t, v[k], sym, idx, blk + kQuarter * k, words, esc);
+  }
+  words -= sizeof x;
+  for (unsigned k = 0; k < kVectors; ++k) _mm256_storeu_si256(reinterpret_cast<__m256i*>(words + 32 * k), v[k]);
+  return static_cast<std::size_t>(end - words);
+}
+
+// --- decode -----------------------------------------------------------------------------
+
+// bin of the `lanes` searched forward over the CDF (buckets with 2+ boundaries).
+[[gnu::noinline]] __m256i search_lanes(const std::uint32_t* cdf, __m256i bin, __m256i slot, unsigned lanes) noexcept {
+  alignas(32) std::uint32_t b[kQuarter];
+  alignas(32) std::uint32_t s[kQuarter];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(b), bin);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(s), slot);
+  for (unsigned l = 0; l < kQuarter; ++l)
+    if ((lanes >> l) & 1) b[l] = search_bin(cdf, b[l], s[l]);
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(b));
+}
+
+// Global bins of 8 slots of the tables `ti` through their guides.
+ENTCODE_GAUSS_INLINE __m256i find_bins(const TableView& t, const Fields& ti, __m256i slot) noexcept {
+  const __m256i shift = _mm256_and_si256(_mm256_srli_epi32(ti.f3, 16), splat(0xff));
+  const __m256i at = _mm256_add_epi32(ti.f1, _mm256_srlv_epi32(slot, shift));
+  const __m256i entry = load_at(t.guide, at).f0;  // bin | next << 16 (16-byte loads: the guide is padded)
+  const __m256i within = _mm256_and_si256(slot, _mm256_sub_epi32(_mm256_sllv_epi32(splat(1), shift), splat(1)));
+  const __m256i next = _mm256_srli_epi32(entry, 16);
+  // base + bin + (within >= next); next = kGuideSearch never steps and is searched.
+  const __m256i step = _mm256_add_epi32(splat(1), _mm256_cmpgt_epi32(next, within));
+  const __m256i bin = _mm256_add_epi32(_mm256_add_epi32(ti.f0, _mm256_and_si256(entry, splat(0xffff))), step);
+  const unsigned search = lane_mask(_mm256_cmpeq_epi32(next, splat(kGuideSearch)));
+  if (search != 0) [[unlikely]]
+    return search_lanes(t.cdf, bin, slot, search);
+  return bin;
+}
+
+// The 16 bytes at src + pos; zero-padded within 16 bytes of the end (nothing beyond is read).
+ENTCODE_GAUSS_INLINE __m128i load_words(const std::byte* src, std::size_t size, std::size_t pos) noexcept {
+  if (size - pos >= 16) [[likely]]
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + pos));
+  alignas(16) std::byte tail[16] = {};
+  std::memcpy(tail, src + pos, size - pos);
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+}
+
+// Decodes symbols i0 .. i0 + 7 on xr; false if words are missing.
+ENTCODE_GAUSS_INLINE bool decode_quarter(const TableView& t, __m256i& xr, const std::int32_t* idx, std::int32_t* out,
+                                         std::size_t i0, const std::byte* src, std::size_t size, std::size_t& pos,
+                                         Escapes& esc) noexcept {
+  const __m256i slot = _mm256_and_si256(xr, splat(kSlotMask));
+  const Fields f = load_at(t.dec, find_bins(t, load_infos(t, idx + i0), slot));  // start, freq, value, escape
+  const __m256i x = _mm256_add_epi32(_mm256_mullo_epi32(f.f1, _mm256_srli_epi32(xr, kPrecision)),
+                                     _mm256_sub_epi32(slot, f.f0));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i0), f.f2);
+  store_escapes(esc, i0, ~lane_mask(_mm256_cmpeq_epi32(f.f3, _mm256_setzero_si256())) & 0xff);
+  // Refill the lanes below L from the next words, in lane order (no branch on the mask).
+  const __m256i need = below_low(x);
+  const unsigned mask = lane_mask(need);
+  const auto count = static_cast<std::size_t>(std::popcount(mask));
+  if ((size - pos) / 2 < count) return false;
+  const __m256i w = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(load_words(src, size, pos)),
+                                                permutation(kExpand, mask));
+  xr = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), need);
+  pos += 2 * count;
+  return true;
+}
+
+errc decode_avx2(const TableView& tv, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
+                 std::int32_t* out, Escapes& esc) noexcept {
+  if (size < 4 * kFastLanes) return errc::truncated;
+  const TableView t = tv;
+  __m256i v[kVectors];
+  __m256i low = _mm256_setzero_si256();
+  for (unsigned k = 0; k < kVectors; ++k) {
+    v[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 32 * k));
+    low = _mm256_or_si256(low, below_low(v[k]));
+  }
+  if (lane_mask(low) != 0) return errc::corrupt;
+  std::size_t pos = 4 * kFastLanes;
+  const std::size_t full = n / kFastLanes * kFastLanes;
+  for (std::size_t blk = 0; blk < full; blk += kFastLanes) {
+    if (!valid_block(t, idx + blk)) [[unlikely]]
+      return errc::invalid_argument;
+    for (unsigned k = 0; k < kVectors; ++k)
+      if (!decode_quarter(t, v[k], idx, out, blk + kQuarter * k, src, size, pos, esc)) return errc::truncated;
+  }
+  alignas(32) std::uint32_t x[kFastLanes];
+  for (unsigned k = 0; k < kVectors; ++k) _mm256_store_si256(reinterpret_cast<__m256i*>(x + kQuarter * k), v[k]);
+  std::fill(esc.masks + full / 16, esc.masks + escape_words(n), std::uint16_t{0});
+  for (std::size_t i = full; i < n; ++i)
+    if (const errc e = decode_symbol(t, x[i % kFastLanes], idx, out, i, src, size, pos, esc); e != errc::ok) return e;
+  for (const std::uint32_t s : x)
+    if (s != kStateLow) return errc::corrupt;
+  return pos == size ? errc::ok : errc::corrupt;
+}
+
+constexpr Kernels kAvx2{encode_avx2, decode_avx2};
+
+}  // namespace
+
+const Kernels* kernels_avx2() noexcept { return &kAvx2; }
+
+}  // namespace detail
+}  // namespace gaussian
+}  // namespace v0
+}  // namespace entcode
