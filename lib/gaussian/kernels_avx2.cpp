@@ -32,6 +32,8 @@
 //   - lane indices reach the general registers by 64-bit extracts: a vector
 //     store and 32-bit reloads (store-forwarding stalls) halved encode speed,
 //     widening to 64 bits in the vector first lost 5-10%;
+//   - the encoder's bins are computed in vectors from the transposed TableInfos:
+//     per-lane scalar code (enc_index of kernel_common.hpp) lost 15-25%;
 //   - the four quarters stay a loop: unrolling them spilled the 16 ymm
 //     registers and lost 10-25%.
 // Only this TU is compiled with AVX2 flags; it uses no inline functions of
