@@ -381,9 +381,11 @@ void bench(const std::vector<std::string>& files, int reps) {
       std::size_t size = 0;
       const double te = median_seconds([&] { size = *bc::compress(s.data, dst, o); }, reps);
       const auto frame = std::span(dst).first(size);
+      std::fill(back.begin(), back.end(), std::uint8_t{0});
       const double td = median_seconds([&] {
-        if (!bc::decompress(frame, back).ok() || back != s.data) fail(s.name, "entcode round trip failed");
+        if (!bc::decompress(frame, back).ok()) fail(s.name, "entcode round trip failed");
       }, reps);
+      if (back != s.data) fail(s.name, "entcode round trip failed");  // checked outside the timing, as for htscodecs
       rows.push_back({"entcode order-" + std::to_string(order), size, mb / te, mb / td});
     }
 #if defined(ENTCODE_HAVE_HTSCODECS)
@@ -403,10 +405,12 @@ void bench(const std::vector<std::string>& files, int reps) {
         size = static_cast<unsigned>(dst.size());
         if (!rans_compress_to_4x16(in, n, dst.data(), &size, h.flags)) fail(s.name, "htscodecs failed");
       }, reps);
+      std::fill(back.begin(), back.end(), std::uint8_t{0});
       const double td = median_seconds([&] {
         unsigned out = n;
         if (!rans_uncompress_to_4x16(dst.data(), size, back.data(), &out) || out != n) fail(s.name, "htscodecs failed");
       }, reps);
+      if (back != s.data) fail(s.name, "htscodecs round trip failed");
       rows.push_back({h.name, size, mb / te, mb / td});
     }
 #endif
