@@ -10,4 +10,4 @@ if [ ! -f "$builddir/build.ninja" ]; then
   CXX=clang++-14 CC=clang-14 meson setup "$builddir" -Dbuildtype=debugoptimized -Dfuzzing_engine=libfuzzer \
     -Db_sanitize=address,undefined -Db_lundef=false -Dpython=disabled -Dbenchmarks=disabled >/dev/null
 fi
-ninja -C "$builddir" >/dev/null
+ninja -C "$builddir" >"$builddir/ninja.log" 2>&1 || { tail -n 40 "$builddir/ninja.log"; echo "$0: build failed" >&2; exit 1; }

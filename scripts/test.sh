@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 builddir=${BUILD_DIR:-build-test}
 [ -f "$builddir/build.ninja" ] || meson setup "$builddir" -Dwerror=true ${MESON_ARGS:-} >/dev/null
-ninja -C "$builddir" >/dev/null
+ninja -C "$builddir" >"$builddir/ninja.log" 2>&1 || { tail -n 40 "$builddir/ninja.log"; echo "$0: build failed" >&2; exit 1; }
 meson test -C "$builddir" --no-suite slow --print-errorlogs "$@"

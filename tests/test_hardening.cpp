@@ -36,13 +36,14 @@
 // The global operator new/delete of this executable count live bytes (by
 // malloc_usable_size, so a block from any allocator is accounted consistently)
 // and the peak. The test links the static library, so the decoders' own
-// allocations come through here. Under AddressSanitizer the replacement is left
-// out (ASan owns operator new and checks new/free pairing); the heap bounds are
-// then checked by the ordinary build, memory safety by the sanitizer build.
-#if defined(__SANITIZE_ADDRESS__)
+// allocations come through here. Under AddressSanitizer or ThreadSanitizer the
+// replacement is left out (their runtimes own operator new: ASan checks new/free
+// pairing, TSan's would be defined twice); the heap bounds are then checked by
+// the ordinary build, memory safety and races by the sanitizer builds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define ENTCODE_HEAP_ACCOUNTING 0
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define ENTCODE_HEAP_ACCOUNTING 0
 #endif
 #endif
