@@ -160,11 +160,16 @@ struct Prim<xsimd::avx2> {
   ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
   }
+  // The lanes of v through memory, as SSE2's lanes(); the empty asm makes GCC
+  // read them back by loads, not vpextrd (2 uops each on Zen).
+  ENTCODE_KERNEL_INLINE static void lanes(V v, std::uint32_t (&a)[8]) noexcept {
+    v.store_unaligned(a);
+    asm("" : "+m"(a));
+  }
   // Eight scalar loads instead of vpgatherdd (see the file comment).
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
-    alignas(32) std::uint32_t i[8];
-    idx.store_aligned(i);
-    asm("" : "+m"(i));  // read the indexes back by loads: GCC would use vpextrd (2 uops each on Zen)
+    std::uint32_t i[8];
+    lanes(idx, i);
     const __m128i lo = _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
                                       static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
     const __m128i hi = _mm_setr_epi32(static_cast<int>(base[i[4]]), static_cast<int>(base[i[5]]),
@@ -196,9 +201,8 @@ struct Prim<xsimd::avx2> {
     return load_enc_at(t, [p](unsigned k) ENTCODE_KERNEL_LAMBDA { return p[k]; });
   }
   ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
-    alignas(32) std::uint32_t i[8];
-    idx.store_aligned(i);
-    asm("" : "+m"(i));  // as in gather()
+    std::uint32_t i[8];
+    lanes(idx, i);
     return load_enc_at(t, [&i](unsigned k) ENTCODE_KERNEL_LAMBDA { return i[k]; });
   }
   ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept {
