@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
-exec ./build/examples/entcode/entcode bench "$@"
+exec ./build/apps/entcode/entcode bench "$@"
