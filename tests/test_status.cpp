@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "entcode/status.hpp"
+#include "entcode/version.hpp"
 
 using namespace entcode;
 
@@ -31,4 +32,11 @@ TEST_CASE("Result holds a value or an error", "[status]") {
   CHECK_FALSE(bad.ok());
   CHECK_FALSE(static_cast<bool>(bad));
   CHECK(bad.error() == errc::corrupt);
+}
+
+TEST_CASE("version(): the linked library's version is the header's", "[status]") {
+  const std::string expected = std::to_string(ENTCODE_VERSION_MAJOR) + "." + std::to_string(ENTCODE_VERSION_MINOR) + "." +
+                               std::to_string(ENTCODE_VERSION_PATCH);
+  CHECK(std::string(entcode::version()) == expected);
+  CHECK(ENTCODE_VERSION_NUMBER == ENTCODE_VERSION_MAJOR * 10000 + ENTCODE_VERSION_MINOR * 100 + ENTCODE_VERSION_PATCH);
 }

@@ -1,8 +1,10 @@
 // consumer.cpp — round-trips a small buffer through entcode's rANS reference,
 // as a program that links the installed library would.
 #include <entcode/rans/rans.hpp>
+#include <entcode/version.hpp>
 
 #include <cstdio>
+#include <string>
 #include <vector>
 
 int main() {
@@ -18,6 +20,9 @@ int main() {
   std::vector<std::uint8_t> back(data.size());
   const errc e = rans::decode_bytes(std::span(buf).first(*size), *model, 4, back);
   if (e != errc::ok || back != data) return 1;
-  std::printf("consumer: %zu bytes -> %zu bytes, round trip ok\n", data.size(), *size);
+  const std::string header_version = std::to_string(ENTCODE_VERSION_MAJOR) + "." + std::to_string(ENTCODE_VERSION_MINOR) +
+                                     "." + std::to_string(ENTCODE_VERSION_PATCH);
+  if (header_version != version()) return 1;  // the header and the linked library agree
+  std::printf("consumer: entcode %s, %zu bytes -> %zu bytes, round trip ok\n", version(), data.size(), *size);
   return 0;
 }

@@ -3,7 +3,7 @@
 // Invariants: decoders never throw; every failure is reported as an `errc`.
 // `truncated` (the input ended early) and `corrupt` (the input is inconsistent)
 // are always told apart. `Result<T>` holds either a value or a non-ok code.
-// Reference: DESIGN.md §2 (zstd-style error reporting).
+// Reference: doc/api.md (zstd-style error reporting).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // stream.hpp — the one Encoder/Decoder interface both backends (rANS, CABAC) model.
 //
 // Front-ends (HEVC residual, Gaussian latents) are written once as templates
-// over these concepts and run on either backend (DESIGN.md §3):
+// over these concepts and run on either backend (doc/api.md):
 //   encoder.encode_bin(ctx, bin)          adaptive binary decision, bin in {0,1}
 //   encoder.encode_bypass(bits, n)        n equiprobable bits (0 <= n <= 32), MSB first;
 //                                         decode each group with the same n (the rANS

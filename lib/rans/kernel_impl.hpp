@@ -3,7 +3,7 @@
 //
 // Include this ONLY from a kernels_<isa>.cpp compiled for that ISA: everything
 // here lives in an anonymous namespace so no SIMD-compiled inline function can
-// be merged with a baseline one (ODR, DESIGN.md §8).
+// be merged with a baseline one (one-definition rule).
 //
 // Generic step (per vector of N lanes, byte-identical to rans.hpp's encode_step
 // and interleaved_decode):

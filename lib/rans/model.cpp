@@ -119,16 +119,6 @@ Result<SymbolModel> SymbolModel::from_cdf(std::span<const std::uint32_t> cdf, un
   return m;
 }
 
-Result<std::vector<std::uint32_t>> make_packed_slot_table(const SymbolModel& model) {
-  if (model.precision() > 12 || model.size() > 256) return errc::invalid_argument;
-  std::vector<std::uint32_t> table(std::size_t{1} << model.precision());
-  for (std::uint32_t slot = 0; slot < table.size(); ++slot) {
-    const std::uint32_t s = model.symbol_at(slot);
-    table[slot] = PackedSlot::pack(s, model.freq(s), slot - model.start(s));
-  }
-  return table;
-}
-
 }  // namespace rans
 }  // namespace v0
 }  // namespace entcode

@@ -85,19 +85,6 @@ class SymbolModel {
   std::vector<std::uint16_t> slot_symbol_;  // 2^precision entries
 };
 
-// Packed decoder entry for byte alphabets with precision <= 12, one 32-bit
-// load per decoded symbol: symbol | (freq - 1) << 8 | (slot - start) << 20.
-struct PackedSlot {
-  static constexpr std::uint32_t pack(std::uint32_t symbol, std::uint32_t freq, std::uint32_t bias) noexcept {
-    return symbol | (freq - 1) << 8 | bias << 20;
-  }
-  static constexpr std::uint32_t symbol(std::uint32_t e) noexcept { return e & 0xff; }
-  static constexpr std::uint32_t freq(std::uint32_t e) noexcept { return ((e >> 8) & 0xfff) + 1; }
-  static constexpr std::uint32_t bias(std::uint32_t e) noexcept { return e >> 20; }
-};
-// 2^precision packed entries; invalid_argument unless precision <= 12 and size() <= 256.
-Result<std::vector<std::uint32_t>> make_packed_slot_table(const SymbolModel& model);
-
 }  // namespace rans
 }  // namespace v0
 }  // namespace entcode
