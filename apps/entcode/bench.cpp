@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <random>
 #include <stdexcept>
@@ -29,12 +31,16 @@ namespace bc = entcode::byte_codec;
 
 [[noreturn]] void fail(const std::string& what, const std::string& why) { throw std::runtime_error(what + ": " + why); }
 
+// The whole of `path` ("-": stdin); a directory or a failed read is an error, never an empty sample.
 std::vector<std::uint8_t> read_file(const std::string& path) {
+  if (path == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  if (std::filesystem::is_directory(path)) fail(path, "is a directory");
   std::ifstream f(path, std::ios::binary);
   if (!f) fail(path, "cannot open");
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  std::vector<std::uint8_t> data{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  if (f.bad()) fail(path, "read error");
+  return data;
 }
-
 
 struct Sample {
   std::string name;
