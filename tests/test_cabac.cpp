@@ -348,3 +348,39 @@ TEST_CASE("symbol models binarise a CDF onto fixed-context bins", "[cabac]") {
   bad.encode_symbol(model, 43);
   CHECK(bad.finish().error() == errc::invalid_argument);
 }
+
+TEST_CASE("encoder output: finish(span), finished_size, reserve, reuse", "[cabac]") {
+  const auto code = [](CabacEncoder& enc, unsigned seed, bool terminate) {
+    std::mt19937 rng(seed);
+    std::vector<Context> ctx(8);
+    for (int i = 0; i < 100000; ++i) {  // ~10 KB: several buffer growths
+      if (i % 5 == 0) enc.encode_bypass_bits(rng() & 0xffff, 16);
+      else enc.encode_bin(ctx[rng() % 8], rng() % 3 == 0);
+    }
+    if (terminate) enc.encode_terminate(1);
+  };
+  for (const bool terminate : {false, true}) {
+    CabacEncoder ref;
+    code(ref, 5, terminate);
+    const auto want = ref.finish().value();
+    REQUIRE(want.size() > 8192);
+
+    CabacEncoder enc;
+    enc.reserve(100);
+    code(enc, 5, terminate);
+    const std::size_t n = enc.finished_size();
+    CHECK(n == want.size());
+    std::vector<std::byte> out(n + 3, std::byte{0xaa});
+    CHECK(enc.finish(std::span(out).first(n - 1)).error() == errc::output_too_small);
+    CHECK(enc.finished_size() == n);  // unchanged by the failed call
+    REQUIRE(enc.finish(out).value() == n);
+    CHECK(std::equal(want.begin(), want.end(), out.begin()));
+    CHECK(out[n] == std::byte{0xaa});
+    // The encoder was reset and keeps working (and its buffer).
+    code(enc, 5, terminate);
+    CHECK(enc.finish().value() == want);
+  }
+  CabacEncoder empty;
+  CHECK(empty.finished_size() == 2);  // the terminate codeword alone: 7 + 2 bits, aligned
+  CHECK(empty.finish().value().size() == 2);
+}
