@@ -41,6 +41,17 @@ TEST_CASE("tables and context initialisation", "[cabac]") {
   // initValue 154 -> preCtxState 64 -> state 0, MPS 1 at every QP.
   CHECK(Context(ContextInit{154, 40}) == Context(CabacState{0, 1}));
   CHECK(Context{}.state() == 0);
+  // The three other ways to build a context agree on the packed byte.
+  for (unsigned p = 0; p <= 2 * kMaxState + 1; ++p) {
+    const Context c_packed = Context::from_packed(p);
+    REQUIRE(c_packed.packed() == p);
+    REQUIRE(c_packed == Context(p >> 1, p & 1));
+    REQUIRE(c_packed == Context(CabacState{static_cast<std::uint8_t>(p >> 1), static_cast<std::uint8_t>(p & 1)}));
+  }
+  // The LPS probability model: 0.5 at state 0, 0.01875 at state 63, strictly decreasing.
+  CHECK(lps_probability(0) == 0.5);
+  CHECK(std::abs(lps_probability(63) - 0.01875) < 1e-12);
+  for (unsigned s = 1; s <= kMaxState; ++s) REQUIRE(lps_probability(s) < lps_probability(s - 1));
   for (unsigned r = 256; r < 511; ++r)
     for (std::uint64_t x : {std::uint64_t{0}, std::uint64_t{r} - 1, (std::uint64_t{r} << 20) - 1, std::uint64_t{12345678} % (std::uint64_t{r} << 20)})
       REQUIRE(((x * kBypassReciprocal[r]) >> kBypassReciprocalShift) == x / r);
