@@ -1,5 +1,5 @@
 // test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the kLanes-way
-// interleaved byte coder against the scalar reference of rans.hpp: byte-identical
+// interleaved byte coder against the scalar reference of rans/reference_coder.hpp: byte-identical
 // streams, identical decoded output, cross-decoding, truncation and corruption.
 #include <catch2/catch.hpp>
 
@@ -10,10 +10,12 @@
 
 #include "entcode/isa.hpp"
 #include "entcode/rans/interleaved.hpp"
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
+#include "../lib/rans/reference_coder.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;
+using namespace entcode::rans::reference;
 
 namespace {
 

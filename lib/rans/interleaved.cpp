@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels.hpp"
+#include "step.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -33,7 +34,7 @@ const detail::Kernels* kernels_for(Isa isa) noexcept {
 class Encoder {
  public:
   explicit Encoder(std::span<std::byte> dst) noexcept : dst_(dst) {
-    for (auto& x : c_.x) x = kStateLow;
+    for (auto& x : c_.x) x = step::kStateLow;
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
@@ -45,7 +46,7 @@ class Encoder {
   // One checked reference step on `lane`; false when the output is full.
   bool step(unsigned lane, const EncSymbol& s) noexcept {
     std::uint16_t word;
-    if (!encode_step(c_.x[lane], s, word)) return true;
+    if (!step::encode(c_.x[lane], s, word)) return true;
     if (c_.pos - c_.limit < 2) return false;
     c_.pos -= 2;
     c_.pos[0] = static_cast<std::byte>(word);
@@ -83,7 +84,7 @@ class Decoder {
     for (unsigned lane = 0; lane < kLanes; ++lane) {
       std::uint32_t x = 0;
       for (int b = 0; b < 4; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[4 * lane + b]) << (8 * b);
-      if (x < kStateLow) return errc::corrupt;
+      if (step::needs_word(x)) return errc::corrupt;
       c_.x[lane] = x;
     }
     c_.pos += kStateBytes;
@@ -96,16 +97,16 @@ class Decoder {
     const std::uint32_t e = slots[x & ((1u << precision) - 1)];
     sym = static_cast<std::uint8_t>(SimdSlot::symbol(e));
     x = SimdSlot::freq(e) * (x >> precision) + SimdSlot::bias(e);
-    if (x >= kStateLow) return true;
+    if (!step::needs_word(x)) return true;
     if (c_.end - c_.pos < 2) return false;
-    x = x << 16 | std::to_integer<std::uint32_t>(c_.pos[0]) | std::to_integer<std::uint32_t>(c_.pos[1]) << 8;
+    x = step::shift_in(x, std::to_integer<std::uint32_t>(c_.pos[0]) | std::to_integer<std::uint32_t>(c_.pos[1]) << 8);
     c_.pos += 2;
     return true;
   }
 
   [[nodiscard]] errc finish() const noexcept {
     for (const std::uint32_t x : c_.x)
-      if (x != kStateLow) return errc::corrupt;
+      if (x != step::kStateLow) return errc::corrupt;
     return c_.pos == c_.end ? errc::ok : errc::corrupt;
   }
 

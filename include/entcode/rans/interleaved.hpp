@@ -2,7 +2,7 @@
 // with SIMD kernels (SSE2, AVX2, AVX-512) chosen at run time.
 //
 // Every path writes exactly the stream of the scalar interleaved reference
-// (rans.hpp, `interleaved_encode` with kLanes = 64 lanes, symbol i on lane
+// (rans/reference.hpp with kLanes = 64 lanes, symbol i on lane
 // i % 64): [64 x u32 LE final states][u16 LE words in decoder order].
 // 64 lanes (4 AVX-512 vectors) rather than 32: the decoder's step chain
 // (state -> slot gather -> multiply -> renormalise -> state) is latency-bound
@@ -35,7 +35,7 @@
 
 #include "entcode/isa.hpp"
 #include "entcode/rans/model.hpp"
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 #include "entcode/status.hpp"
 
 namespace entcode {
@@ -107,7 +107,7 @@ class ByteTables {
 };
 
 // Upper bound of an encoded stream (= interleaved_bound(n, kLanes)).
-inline constexpr std::size_t encoded_bound(std::size_t n) noexcept { return interleaved_bound(n, kLanes); }
+inline constexpr std::size_t encoded_bound(std::size_t n) noexcept { return reference::interleaved_bound(n, kLanes); }
 
 // Encoders need tables built with Use::encode or both, decoders Use::decode or both.
 // Order 0 (tables.contexts() == 1). Every byte of data must have freq >= 1
