@@ -61,6 +61,8 @@ using EncodeKernel = std::size_t (*)(const TableView& t, const std::int32_t* sym
 using DecodeKernel = errc (*)(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                               std::size_t n, std::int32_t* out, Escapes& esc) noexcept;
 
+// The lane count the SIMD kernels code (any other count of an ECGL stream,
+// 1..kMaxEcglLanes, takes the reference path; doc/lanes.md).
 inline constexpr unsigned kFastLanes = 32;
 struct Kernels {
   EncodeKernel encode32;

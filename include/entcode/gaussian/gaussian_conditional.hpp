@@ -38,7 +38,7 @@ namespace gaussian {
 
 inline constexpr std::int32_t kSkipIndex = -1;
 inline constexpr unsigned kMaxSubstreams = 255;
-inline constexpr unsigned kMaxLanes = 32;
+inline constexpr unsigned kMaxEcglLanes = 32;  // lanes of an ECGL sub-stream: 1..32 (doc/lanes.md)
 
 struct CodecOptions {
   unsigned substreams = 1;  // K, 1..255
