@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -40,16 +41,26 @@ unsigned thread_count(unsigned requested, unsigned K) noexcept {
 }
 
 // Runs fn(k) for k in [0, K) on up to `threads` threads (the caller is one of them).
+// An exception in any worker (std::bad_alloc) is rethrown here once all have joined.
 template <class Fn>
 void parallel_for(unsigned K, unsigned threads, Fn&& fn) {
   const unsigned T = thread_count(threads, K);
+  std::vector<std::exception_ptr> errors(T);
   auto worker = [&](unsigned w) {
-    for (unsigned k = w; k < K; k += T) fn(k);
+    try {
+      for (unsigned k = w; k < K; k += T) fn(k);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
   };
-  std::vector<std::jthread> pool;
-  pool.reserve(T - 1);
-  for (unsigned w = 1; w < T; ++w) pool.emplace_back(worker, w);
-  worker(0);
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(T - 1);
+    for (unsigned w = 1; w < T; ++w) pool.emplace_back(worker, w);
+    worker(0);
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 // Branch-free, so the compiler vectorises it (a branchy loop costs ~1 cycle per symbol).
@@ -224,7 +235,7 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
 
 std::size_t encode_bound(std::size_t n, const CodecOptions& options) noexcept {
   const std::size_t K = std::clamp(options.substreams, 1u, kMaxSubstreams);
-  return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxLanes) + detail::kEscapeSlack) +
+  return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxEcglLanes) + detail::kEscapeSlack) +
          n * (2 + detail::kMaxEscapeBytes);
 }
 
@@ -232,7 +243,7 @@ Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t
                            std::span<const std::int32_t> indexes, std::span<std::byte> dst,
                            const CodecOptions& options) {
   if (symbols.size() != indexes.size() || options.substreams < 1 || options.substreams > kMaxSubstreams ||
-      options.lanes > kMaxLanes)
+      options.lanes > kMaxEcglLanes)
     return errc::invalid_argument;
   // The kernels check the indexes as they go; the scan runs only when one stopped
   // at an index outside the tables (a skip, or an error).
@@ -280,7 +291,7 @@ Result<Header> parse_header(const CdfTables& t, std::span<const std::byte> src, 
   h.K = static_cast<unsigned>(std::min<std::uint64_t>(r.get_varint(), 256));
   if (!r.ok()) return r.error();
   if (version != kVersion || flags != 0) return errc::unsupported_version;
-  if (h.lanes < 1 || h.lanes > kMaxLanes || h.K < 1 || h.K > kMaxSubstreams) return errc::bad_header;
+  if (h.lanes < 1 || h.lanes > kMaxEcglLanes || h.K < 1 || h.K > kMaxSubstreams) return errc::bad_header;
   if (fingerprint != t.fingerprint() || count != n) return errc::invalid_argument;
   std::vector<std::uint64_t> sizes(h.K);
   for (auto& s : sizes) s = r.get_varint();
