@@ -391,6 +391,14 @@ TEST_CASE("encoder output: finish(span), finished_size, reserve, reuse", "[cabac
     code(enc, 5, terminate);
     CHECK(enc.finish().value() == want);
   }
+  // finished_size() is exact at every register fill (pend 0..31 before the flush).
+  for (int bins = 0; bins < 96; ++bins) {
+    CabacEncoder enc;
+    Context c;
+    for (int i = 0; i < bins; ++i) enc.encode_bin(c, i % 3 == 0);
+    const std::size_t n = enc.finished_size();
+    REQUIRE(enc.finish().value().size() == n);
+  }
   CabacEncoder empty;
   CHECK(empty.finished_size() == 2);  // the terminate codeword alone: 7 + 2 bits, aligned
   CHECK(empty.finish().value().size() == 2);
