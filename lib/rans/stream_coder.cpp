@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "entcode/cabac/state.hpp"
 #include "step.hpp"
 
 namespace entcode {
@@ -17,9 +18,8 @@ constexpr unsigned kBypassChunk = 16;
 }  // namespace
 
 BinContext::BinContext(ContextInit init) noexcept {
-  // HEVC's LPS probability for pStateIdx s is about 0.5 * (0.01875 / 0.5)^(s / 63).
-  const CabacState st = initial_cabac_state(init);
-  const double p_lps = 0.5 * std::pow(0.01875 / 0.5, st.state / 63.0);
+  const cabac::CabacState st = cabac::initial_cabac_state(init);
+  const double p_lps = cabac::lps_probability(st.state);
   const double p0 = st.mps ? p_lps : 1.0 - p_lps;
   const auto q = static_cast<std::uint32_t>(std::lround(p0 * kOne));
   p0_ = std::clamp(q, kProbMin, kOne - kProbMin);
