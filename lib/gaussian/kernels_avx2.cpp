@@ -47,6 +47,7 @@
 #include <array>
 #include <bit>
 
+#include "../simd/prim.hpp"
 #include "kernel_common.hpp"
 
 #define ENTCODE_GAUSS_INLINE __attribute__((always_inline)) inline
@@ -106,12 +107,6 @@ ENTCODE_GAUSS_INLINE unsigned lane_mask(__m256i v) noexcept {
 
 ENTCODE_GAUSS_INLINE __m256i load8(const std::int32_t* p) noexcept {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-}
-
-ENTCODE_GAUSS_INLINE __m256i mulhi_epu32(__m256i a, __m256i b) noexcept {
-  const __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(a, b), 32);
-  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
-  return _mm256_blend_epi32(even, odd, 0xaa);
 }
 
 // Lanes below L (all ones) of 8 states.
@@ -197,7 +192,7 @@ ENTCODE_GAUSS_INLINE __m256i encode_quarter(const TableView& t, __m256i x, const
   _mm_storeu_si128(reinterpret_cast<__m128i*>(words - 16), w16);
   words -= 2 * static_cast<unsigned>(std::popcount(emit));
   x = _mm256_blendv_epi8(_mm256_srli_epi32(x, 16), x, keep);
-  const __m256i th = mulhi_epu32(x, f.f1);
+  const __m256i th = simd::Prim<xsimd::avx2>::mulhi(x, f.f1);
   const __m256i q = _mm256_srlv_epi32(_mm256_add_epi32(th, _mm256_srli_epi32(_mm256_sub_epi32(x, th), 1)),
                                       _mm256_srli_epi32(f.f3, 16));
   const __m256i cmpl = _mm256_and_si256(f.f3, splat(0xffff));

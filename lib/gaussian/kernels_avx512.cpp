@@ -26,6 +26,7 @@
 
 #include <algorithm>
 
+#include "../simd/prim.hpp"
 #include "kernel_common.hpp"
 
 #define ENTCODE_GAUSS_INLINE __attribute__((always_inline)) inline
@@ -168,12 +169,6 @@ ENTCODE_GAUSS_INLINE Fields load_entries(const void* base, const std::uint32_t* 
           _mm512_unpackhi_epi64(t2, t3)};
 }
 
-ENTCODE_GAUSS_INLINE __m512i mulhi_epu32(__m512i a, __m512i b) noexcept {
-  const __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, b), 32);
-  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
-  return _mm512_mask_blend_epi32(0xaaaa, even, odd);
-}
-
 // --- encode -----------------------------------------------------------------------
 
 // Every index of the block in [0, tables).
@@ -200,7 +195,7 @@ ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, _
   words -= count;
   _mm256_mask_storeu_epi16(words, static_cast<__mmask16>((1u << count) - 1), w16);
   x = _mm512_mask_srli_epi32(x, emit, x, 16);
-  const __m512i th = mulhi_epu32(x, f.f1);
+  const __m512i th = simd::Prim<xsimd::avx512bw>::mulhi(x, f.f1);
   const __m512i q = _mm512_srlv_epi32(_mm512_add_epi32(th, _mm512_srli_epi32(_mm512_sub_epi32(x, th), 1)),
                                       _mm512_srli_epi32(f.f3, 16));
   const __m512i cmpl = _mm512_and_si512(f.f3, _mm512_set1_epi32(0xffff));

@@ -92,6 +92,12 @@ struct Prim<xsimd::avx512bw> {
     const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), e.hi);
     return _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
   }
+  // High 32 bits of the 32x32 -> 64-bit products of a and b, lane by lane.
+  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
+    const __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, b), 32);
+    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+    return _mm512_mask_blend_epi32(0xaaaa, even, odd);
+  }
   ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
   ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm512_srlv_epi32(u, shift); }
   // Emits the low words of lanes with (x >> shift) >= freq, i.e. x > x_max_m1.
@@ -180,6 +186,12 @@ struct Prim<xsimd::avx2> {
     const __m256i even = _mm256_mul_epu32(x, e.lo);
     const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), e.hi);
     return _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+  }
+  // High 32 bits of the 32x32 -> 64-bit products of a and b, lane by lane.
+  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
+    const __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(a, b), 32);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+    return _mm256_blend_epi32(even, odd, 0xaa);
   }
   ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
   ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm256_srlv_epi32(u, shift); }
