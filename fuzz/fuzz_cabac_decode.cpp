@@ -1,9 +1,11 @@
 // fuzz_cabac_decode.cpp — hostile input for the CABAC decoder.
-// Byte 0: operation mix seed; bytes 1-2: operation count (capped at 65535).
+// Byte 0: operation mix seed; bytes 1-2: operation count (at most 64 + 16 per
+// stream byte: beyond that every call only repeats the sticky error).
 // The rest is the stream. Every call pattern (context bins over 8 contexts,
 // single / grouped bypass of 0..32 bins, terminate, symbols) must return an
 // error or values, never crash, read out of bounds or loop; after an error every
 // call returns 0; finish() must agree with status() when one was already set.
+#include <algorithm>
 #include <vector>
 
 #include "entcode/cabac/decoder.hpp"
@@ -14,8 +16,8 @@ using namespace entcode;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Params p(data, size);
   unsigned mix = p.byte();
-  const std::size_t n = p.u16();
-  const auto model = cabac::SymbolModel::from_cdf(std::vector<std::uint32_t>{0, 1000, 1001, 40000, 65536}, 16);
+  const std::size_t n = std::min<std::size_t>(p.u16(), 64 + 16 * (size < 3 ? 0 : size - 3));
+  static const auto model = cabac::SymbolModel::from_cdf(std::vector<std::uint32_t>{0, 1000, 1001, 40000, 65536}, 16);
   if (!model) fuzz::fail("model");
   cabac::CabacDecoder dec(std::as_bytes(p.rest()));
   cabac::Context ctx[8];

@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (unsigned c = 0; c < contexts; ++c) inits.push_back({p.byte(), 0});
   const int qp = p.byte() % 52;
   for (auto& i : inits) i.slice_qp = qp;
-  const auto model = cabac::SymbolModel::from_cdf(std::vector<std::uint32_t>{0, 3, 30000, 30001, 65000, 65536}, 16);
+  static const auto model = cabac::SymbolModel::from_cdf(std::vector<std::uint32_t>{0, 3, 30000, 30001, 65000, 65536}, 16);
   if (!model) fuzz::fail("model");
 
   std::vector<Op> ops;

@@ -1,6 +1,6 @@
 // fuzz_gaussian_decode.cpp — hostile streams for the Gaussian decoders.
 // Byte 0: parameter set (% 3: compressai, compressai_f32, dcvc); byte 1: mode
-// (even: ECGL, odd: CompressAI stream mode); byte 2: threads (% 3);
+// (even: ECGL, odd: CompressAI stream mode); byte 2: threads (% 3, on a 1-in-32 sample of the inputs, else 1);
 // bytes 3-4: symbol count (% 4097); byte 5: index seed (indexes come from a
 // fixed generator: mostly valid, sometimes kSkipIndex, rarely out of range).
 // The rest is the stream. Decoders must return an error or symbols, never
@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::Params p(data, size);
   const auto set = static_cast<ParamSet>(p.byte() % 3);
   const bool compressai_mode = p.byte() % 2 == 1;
-  const unsigned threads = p.byte() % 3;
+  const unsigned threads_byte = p.byte();
+  const unsigned threads = fuzz::sampled(p.rest(), 32) ? threads_byte % 3 : 1;
   const std::size_t n = p.u16() % 4097;
   std::uint32_t seed = p.byte() * 2654435761u + 1;
   const auto& gc = GaussianConditional::builtin(set);

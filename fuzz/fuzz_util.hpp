@@ -1,6 +1,11 @@
 // fuzz_util.hpp — small helpers shared by the fuzz targets: a byte-consuming
-// parameter reader (so a target's parameters come from its first input bytes)
-// and a hard failure that libFuzzer and the standalone driver both report.
+// parameter reader (so a target's parameters come from its first input bytes),
+// the input size cap, a deterministic sample of the inputs (for checks too slow
+// to run on every input: other ISAs, worker threads, big tables), and a hard
+// failure that libFuzzer and the standalone driver both report.
+// Speed rule (doc/security.md): every target must run >= 5,000 exec/s under
+// ASan + UBSan, so a target reads at most kMaxInput bytes and builds no table
+// that does not depend on the input more than once per process.
 #pragma once
 
 #include <cstddef>
@@ -11,9 +16,13 @@
 
 namespace entcode::fuzz {
 
+// Bytes of input a target looks at (libFuzzer is run with -max_len=kMaxInput too).
+inline constexpr std::size_t kMaxInput = 4096;
+
 class Params {
  public:
-  Params(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  // Reads at most kMaxInput bytes.
+  Params(const std::uint8_t* data, std::size_t size) : data_(data), size_(size < kMaxInput ? size : kMaxInput) {}
   // Next byte (0 once exhausted).
   std::uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
   std::uint32_t u16() { return byte() | static_cast<std::uint32_t>(byte()) << 8; }
@@ -24,6 +33,18 @@ class Params {
   std::size_t size_;
   std::size_t pos_ = 0;
 };
+
+inline std::span<const std::uint8_t> capped(const std::uint8_t* data, std::size_t size) {
+  return {data, size < kMaxInput ? size : kMaxInput};
+}
+
+// True for about one input in `n` (FNV-1a of the bytes): the same input is
+// always in or out of the sample, so a finding reproduces.
+inline bool sampled(std::span<const std::uint8_t> bytes, std::uint32_t n) {
+  std::uint32_t h = 2166136261u;
+  for (auto b : bytes) h = (h ^ b) * 16777619u;
+  return h % n == 0;
+}
 
 [[noreturn]] inline void fail(const char* what) {
   std::fprintf(stderr, "fuzz target failure: %s\n", what);
