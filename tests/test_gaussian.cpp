@@ -680,6 +680,55 @@ TEST_CASE("CompressAI mode: bytes equal the CompressAI-mirroring backend", "[gau
   }
 }
 
+TEST_CASE("CompressAI mode: segments (BufferedRansEncoder) and incremental decoding", "[gaussian][compressai]") {
+  // Two segments on different table sets are the stream of their concatenation over
+  // the union of the tables (the mirror codes that in one call).
+  const auto& a = GaussianConditional::builtin(ParamSet::compressai);
+  const auto& b = GaussianConditional::builtin(ParamSet::dcvc);
+  const Latent la = make_latent(a, 3000, 5, 0.01);
+  const Latent lb = make_latent(b, 2000, 6, 0.01);
+  const compressai::Segment segs[] = {{&a.tables(), la.symbols, la.indexes}, {&b.tables(), lb.symbols, lb.indexes}};
+  auto stream = compressai::encode_segments(segs);
+  REQUIRE(stream);
+  compressai_mirror::Tables both = mirror_tables(a.tables());
+  const compressai_mirror::Tables mb = mirror_tables(b.tables());
+  both.cdfs.insert(both.cdfs.end(), mb.cdfs.begin(), mb.cdfs.end());
+  both.cdf_sizes.insert(both.cdf_sizes.end(), mb.cdf_sizes.begin(), mb.cdf_sizes.end());
+  both.offsets.insert(both.offsets.end(), mb.offsets.begin(), mb.offsets.end());
+  std::vector<std::int32_t> symbols = la.symbols, indexes = la.indexes;
+  symbols.insert(symbols.end(), lb.symbols.begin(), lb.symbols.end());
+  for (const std::int32_t i : lb.indexes) indexes.push_back(i + static_cast<std::int32_t>(a.tables().size()));
+  CHECK(*stream == to_bytes(compressai_mirror::encode(both, symbols, indexes)));
+  // The span overload writes the same bytes to the front of dst.
+  std::vector<std::byte> dst(compressai::encode_bound(symbols.size()));
+  auto size = compressai::encode_segments(segs, dst);
+  REQUIRE(size);
+  CHECK(std::vector<std::byte>(dst.begin(), dst.begin() + static_cast<std::ptrdiff_t>(*size)) == *stream);
+  // Incremental decoding in three calls (the first segment split in two).
+  compressai::StreamDecoder d;
+  CHECK(d.finish() == errc::invalid_argument);  // not started
+  REQUIRE(d.start(*stream) == errc::ok);
+  std::vector<std::int32_t> out(symbols.size());
+  const std::span<const std::int32_t> ia(la.indexes);
+  REQUIRE(d.decode(a.tables(), ia.first(1000), std::span(out).first(1000)) == errc::ok);
+  CHECK(d.finish() == errc::corrupt);  // not at the end yet
+  REQUIRE(d.decode(a.tables(), ia.subspan(1000), std::span(out).subspan(1000, 2000)) == errc::ok);
+  REQUIRE(d.decode(b.tables(), lb.indexes, std::span(out).subspan(3000)) == errc::ok);
+  CHECK(out == symbols);
+  CHECK(d.finish() == errc::ok);
+  // Reading past the end is truncated, and the error sticks.
+  std::vector<std::int32_t> more(50);
+  CHECK(d.decode(a.tables(), std::span(la.indexes).first(50), more) == errc::truncated);
+  CHECK(d.decode(a.tables(), std::span(la.indexes).first(1), std::span(more).first(1)) == errc::truncated);
+  CHECK(d.finish() == errc::truncated);
+  CHECK(d.start(std::span(*stream).first(6)) == errc::truncated);
+  // A segment without tables or with mismatched sizes is refused.
+  const compressai::Segment bad[] = {{nullptr, la.symbols, la.indexes}};
+  CHECK(compressai::encode_segments(bad).error() == errc::invalid_argument);
+  const compressai::Segment uneven[] = {{&a.tables(), la.symbols, lb.indexes}};
+  CHECK(compressai::encode_segments(uneven).error() == errc::invalid_argument);
+}
+
 TEST_CASE("CompressAI mode: hostile inputs", "[gaussian][compressai][hostile]") {
   const auto& gc = GaussianConditional::builtin(ParamSet::compressai);
   const Latent l = make_latent(gc, 2000, 77, 0.02);
