@@ -632,6 +632,22 @@ TEST_CASE("ECGL: hostile inputs give errors, never crashes", "[gaussian][hostile
   CHECK(encode(gc.tables(), l.symbols, l.indexes, tiny).error() == errc::output_too_small);
 }
 
+TEST_CASE("Enc64Entry: the reciprocal step equals the division for every frequency", "[gaussian][compressai]") {
+  __extension__ using U128 = unsigned __int128;
+  std::mt19937_64 rng(9);
+  for (std::uint32_t freq = 1; freq <= 65536; ++freq) {
+    const std::uint32_t start = 65536 - freq;
+    const Enc64Entry e = make_enc64_entry(start, freq);
+    const std::uint64_t top = std::uint64_t{freq} << 47;  // x < top after renormalisation
+    for (const std::uint64_t x : {std::uint64_t{1} << 31, top - 1, top / 2 + 1, std::uint64_t{1} << 31 | rng() % top}) {
+      if (x >= top) continue;
+      const auto q = static_cast<std::uint64_t>((U128{x} * e.rcp) >> 64) >> e.shift;
+      const std::uint64_t want = ((x / freq) << 16) + x % freq + start;
+      if (x + e.bias + q * e.cmpl != want) FAIL("freq " << freq << " x " << x);
+    }
+  }
+}
+
 TEST_CASE("CompressAI mode: hand-derived vectors", "[gaussian][compressai]") {
   const CdfTables t = small_tables();
   // One symbol 0 (bin 1: start 16384, freq 32768) from x = 2^31:

@@ -53,6 +53,21 @@ bool put(std::uint64_t& x, BackwardWriter& w, std::uint32_t start, std::uint32_t
 }
 
 // Reads 32-bit words forwards from src at pos.
+__extension__ using U128 = unsigned __int128;  // GCC/Clang; __extension__: no -Wpedantic warning
+
+// Rans64EncPut for a 16-bit bin through its reciprocal (no division; the same
+// state as put() with prec 16, cdf_tables.hpp's Enc64Entry).
+bool put_bin(std::uint64_t& x, BackwardWriter& w, const Enc64Entry& e) noexcept {
+  const std::uint64_t x_max = std::uint64_t{(1u << kPrecision) - e.cmpl} << (63 - kPrecision);
+  if (x >= x_max) {
+    if (!w.put(static_cast<std::uint32_t>(x))) return false;
+    x >>= 32;
+  }
+  const auto q = static_cast<std::uint64_t>((U128{x} * e.rcp) >> 64) >> e.shift;
+  x += e.bias + q * e.cmpl;
+  return true;
+}
+
 class Reader {
  public:
   Reader(std::span<const std::byte> src, std::size_t pos) noexcept : src_(src), pos_(pos) {}
@@ -96,6 +111,7 @@ bool put_escape(std::uint64_t& x, BackwardWriter& w, std::int64_t v, std::uint32
 // The symbols of one segment, last to first.
 bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
   const CdfTables& tables = *seg.tables;
+  const Enc64Entry* enc64 = tables.enc64_data().data();
   for (std::size_t i = seg.symbols.size(); i-- > 0;) {
     const auto t = static_cast<std::size_t>(seg.indexes[i]);
     const std::uint32_t max = tables.max_value(t);
@@ -105,8 +121,7 @@ bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexce
       if (!put_escape(x, w, v, max)) return false;
       bin = max;
     }
-    const auto cdf = tables.cdf(t);
-    if (!put(x, w, cdf[bin], cdf[bin + 1] - cdf[bin], kPrecision)) return false;
+    if (!put_bin(x, w, enc64[tables.info()[t].base + bin])) return false;
   }
   return true;
 }
