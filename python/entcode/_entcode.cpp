@@ -122,7 +122,9 @@ void from_sequence(py::handle seq, const char* name, Int32Arg& arg) {
   const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
   arg.owned.resize(n);
+  constexpr std::size_t kAhead = 16;  // the int objects are scattered: fetch their headers early
   for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(items[i + kAhead]);
     PyObject* item = items[i];
     int overflow = 0;
     long long x = 0;
