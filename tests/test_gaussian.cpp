@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <thread>
 #include <string>
 
 #include "../lib/gaussian/escapes.hpp"
@@ -743,6 +744,43 @@ TEST_CASE("CompressAI mode: segments (BufferedRansEncoder) and incremental decod
   CHECK(compressai::encode_segments(bad).error() == errc::invalid_argument);
   const compressai::Segment uneven[] = {{&a.tables(), la.symbols, lb.indexes}};
   CHECK(compressai::encode_segments(uneven).error() == errc::invalid_argument);
+}
+
+TEST_CASE("shared immutable tables: 8 threads code with the same CdfTables objects", "[gaussian][compressai][threads]") {
+  // What the Python objects do with their shared tables (python/entcode/_entcode.cpp);
+  // run under TSan/ASan in CI (suite 'threads'). Every result must equal the one-thread one.
+  const auto& a = GaussianConditional::builtin(ParamSet::compressai);
+  const CdfTables own = CdfTables::create(a.tables().padded_cdfs(), a.tables().max_cdf_length(),
+                                          a.tables().cdf_lengths(), a.tables().offsets()).value();
+  const CdfTables* sets[] = {&own, &GaussianConditional::builtin(ParamSet::dcvc).tables()};
+  struct Job {
+    Latent l;
+    const CdfTables* t;
+    std::vector<std::byte> cai, ecgl;
+  };
+  std::vector<Job> jobs;
+  for (std::uint64_t k = 0; k < 8; ++k) {
+    const CdfTables* t = sets[k % 2];
+    Latent l = make_latent(k % 2 ? GaussianConditional::builtin(ParamSet::dcvc) : a, 5000 + 300 * k, 40 + k, 0.01);
+    auto cai = compressai::encode_with_indexes(*t, l.symbols, l.indexes).value();
+    auto ecgl = encode(*t, l.symbols, l.indexes, {2, 1, 0}).value();
+    jobs.push_back({std::move(l), t, std::move(cai), std::move(ecgl)});
+  }
+  std::vector<int> bad(jobs.size(), 0);
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+      pool.emplace_back([&, k] {
+        const Job& j = jobs[k];
+        for (int rep = 0; rep < 5; ++rep) {
+          bad[k] += compressai::encode_with_indexes(*j.t, j.l.symbols, j.l.indexes).value() != j.cai;
+          bad[k] += compressai::decode_with_indexes(*j.t, j.cai, j.l.indexes).value() != j.l.symbols;
+          bad[k] += encode(*j.t, j.l.symbols, j.l.indexes, {2, 1, 0}).value() != j.ecgl;
+          bad[k] += decode(*j.t, j.ecgl, j.l.indexes, 1).value() != j.l.symbols;
+        }
+      });
+  }
+  CHECK(bad == std::vector<int>(jobs.size(), 0));
 }
 
 TEST_CASE("CompressAI mode: hostile inputs", "[gaussian][compressai][hostile]") {
