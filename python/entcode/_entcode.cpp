@@ -27,6 +27,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -292,21 +293,46 @@ py::bytes to_bytes(std::span<const std::byte> b) {
   return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-// list for list indexes (CompressAI returns a list), int32 array for NumPy indexes.
-py::object decoded(std::vector<std::int32_t>&& values, bool numpy) {
-  if (numpy) {
-    py::array_t<std::int32_t> a(static_cast<py::ssize_t>(values.size()));
-    std::memcpy(a.mutable_data(), values.data(), values.size() * sizeof(std::int32_t));
-    return a;
+// Decoder output: written in place (the GIL released), then returned as an int32
+// NumPy array for NumPy indexes, as a list otherwise (CompressAI returns a list).
+class Decoded {
+ public:
+  Decoded(std::size_t n, bool numpy) : numpy_(numpy) {
+    if (numpy) array_ = py::array_t<std::int32_t>(static_cast<py::ssize_t>(n));
+    else values_.resize(n);
+    span_ = numpy ? std::span(array_.mutable_data(), n) : std::span(values_);
   }
-  auto list = py::reinterpret_steal<py::list>(PyList_New(static_cast<py::ssize_t>(values.size())));
-  if (!list) throw py::error_already_set();
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    PyObject* v = PyLong_FromLong(values[i]);
-    if (v == nullptr) throw py::error_already_set();
-    PyList_SET_ITEM(list.ptr(), static_cast<py::ssize_t>(i), v);
+  [[nodiscard]] std::span<std::int32_t> span() const noexcept { return span_; }
+  py::object result() const {
+    if (numpy_) return array_;
+    auto list = py::reinterpret_steal<py::list>(PyList_New(static_cast<py::ssize_t>(values_.size())));
+    if (!list) throw py::error_already_set();
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      PyObject* v = PyLong_FromLong(values_[i]);
+      if (v == nullptr) throw py::error_already_set();
+      PyList_SET_ITEM(list.ptr(), static_cast<py::ssize_t>(i), v);
+    }
+    return list;
   }
-  return list;
+
+ private:
+  bool numpy_;
+  py::array_t<std::int32_t> array_;
+  std::vector<std::int32_t> values_;
+  std::span<std::int32_t> span_;
+};
+
+// Runs decode(span) -> errc with the GIL released into a fresh Decoded; raises on errors.
+template <class Fn>
+py::object decode_into(std::size_t n, bool numpy, Fn&& decode) {
+  const Decoded out(n, numpy);
+  errc e;
+  {
+    py::gil_scoped_release release;
+    e = decode(out.span());
+  }
+  if (e != errc::ok) raise(e);
+  return out.result();
 }
 
 // --- entcode.compressai -----------------------------------------------------------------
@@ -381,6 +407,7 @@ struct CaiDecoder {
   TableCache cache;
   std::mutex mutex;
   std::vector<std::byte> stream;  // set_stream's copy
+  std::atomic<bool> started{false};
   compressai::StreamDecoder state;
 
   py::object decode_with_indexes(py::handle encoded, py::handle indexes, py::handle cdfs, py::handle sizes,
@@ -389,14 +416,9 @@ struct CaiDecoder {
     const Int32Arg idx = int32_arg(indexes, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
     check_indexes(*t->tables, idx.values);
-    std::vector<std::int32_t> out(idx.values.size());
-    errc e;
-    {
-      py::gil_scoped_release release;
-      e = compressai::decode_with_indexes(*t->tables, src.bytes, idx.values, out);
-    }
-    if (e != errc::ok) raise(e);
-    return decoded(std::move(out), idx.numpy);
+    return decode_into(idx.values.size(), idx.numpy, [&](std::span<std::int32_t> out) {
+      return compressai::decode_with_indexes(*t->tables, src.bytes, idx.values, out);
+    });
   }
 
   void set_stream(py::handle encoded) {
@@ -408,6 +430,7 @@ struct CaiDecoder {
       const std::lock_guard lock(mutex);
       stream = std::move(copy);
       e = state.start(stream);
+      started = true;
     }
     if (e != errc::ok) raise(e);
   }
@@ -416,16 +439,12 @@ struct CaiDecoder {
     const Int32Arg idx = int32_arg(indexes, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
     check_indexes(*t->tables, idx.values);
-    std::vector<std::int32_t> out(idx.values.size());
-    errc e;
-    {
-      py::gil_scoped_release release;
-      const std::lock_guard lock(mutex);
-      e = state.decode(*t->tables, idx.values, out);
-    }
-    if (e == errc::invalid_argument) throw py::value_error("entcode: decode_stream before set_stream");
-    if (e != errc::ok) raise(e);
-    return decoded(std::move(out), idx.numpy);
+    std::unique_lock lock(mutex, std::defer_lock);
+    if (!started) throw py::value_error("entcode: decode_stream before set_stream");
+    return decode_into(idx.values.size(), idx.numpy, [&](std::span<std::int32_t> out) {
+      lock.lock();  // with the GIL released
+      return state.decode(*t->tables, idx.values, out);
+    });
   }
 };
 
@@ -446,27 +465,16 @@ py::bytes ecgl_encode(const CdfTables& t, const Int32Arg& sym, const Int32Arg& i
 
 py::object ecgl_decode(const CdfTables& t, py::handle encoded, const Int32Arg& idx, unsigned threads) {
   const StreamArg src = stream_arg(encoded, "encoded");
-  std::vector<std::int32_t> out(idx.values.size());
-  errc e;
-  {
-    py::gil_scoped_release release;
-    e = decode(t, src.bytes, idx.values, out, threads);
-  }
-  if (e != errc::ok) raise(e);
-  return decoded(std::move(out), true);
+  return decode_into(idx.values.size(), true,
+                     [&](std::span<std::int32_t> out) { return decode(t, src.bytes, idx.values, out, threads); });
 }
 
 py::object compressai_decode(const CdfTables& t, py::handle encoded, const Int32Arg& idx) {
   const StreamArg src = stream_arg(encoded, "encoded");
   check_indexes(t, idx.values);
-  std::vector<std::int32_t> out(idx.values.size());
-  errc e;
-  {
-    py::gil_scoped_release release;
-    e = compressai::decode_with_indexes(t, src.bytes, idx.values, out);
-  }
-  if (e != errc::ok) raise(e);
-  return decoded(std::move(out), true);
+  return decode_into(idx.values.size(), true, [&](std::span<std::int32_t> out) {
+    return compressai::decode_with_indexes(t, src.bytes, idx.values, out);
+  });
 }
 
 CodecOptions codec_options(unsigned substreams, unsigned threads) {
