@@ -1,30 +1,71 @@
-"""bench_gaussian_python.py - times entcode's Python calls on the frame of
-bench/bench_gaussian.cpp (1.1 M symbols, CompressAI tables, indexes uniform over
-all tables (dist 0) or 0..20 (dist 1), one sub-stream, one thread), best of 15,
-to compare with the C++ figures (doc/perf.md). Also times list inputs (CompressAI
-passes lists), which pay Python's int conversion.
+"""bench_gaussian_python.py - Python timings the way CompressAI users call the coder.
 
-    taskset -c 1 /usr/bin/python3 bench/bench_gaussian_python.py <build>/python
+Frame of bench/bench_gaussian.cpp: 1.1 M symbols, CompressAI's float32 tables
+(compressai_f32), indexes uniform over all 64 tables (dist 0) or 0..20 (dist 1),
+symbols round(N(0, scale)). Same run, interleaved, median of --reps:
+  mirror  compressai_mirror (bench/compressai_mirror_module.cpp): CompressAI's
+          backend model behind CompressAI's binding shape (std::vector arguments)
+  cai     entcode.compressai drop-in: lists (as CompressAI's entropy_models.py
+          passes them) and NumPy int32 arrays
+  ecgl    entcode.RansEncoder/RansDecoder (ECGL format, K = 1, one thread), NumPy
+The .tolist() conversions happen outside the timings (both sides get lists).
+Bytes of cai equal mirror's (checked).
+
+    taskset -c 1 /usr/bin/python3 bench/bench_gaussian_python.py build/python [--reps 7]
 """
-import sys, time, numpy as np
-sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else 'python')
-import entcode
-gc = entcode.GaussianConditional("compressai")
-n = 1100000
-cdfs, lens, offs = gc.quantized_cdf, gc.cdf_length, gc.offset
-scales = np.array(gc.scale_table)
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+ap = argparse.ArgumentParser()
+ap.add_argument("path", nargs="?", default="build/python")
+ap.add_argument("--reps", type=int, default=7)
+ap.add_argument("--n", type=int, default=1100000)
+opt = ap.parse_args()
+sys.path.insert(0, opt.path)
+import compressai_mirror  # noqa: E402
+import entcode  # noqa: E402
+import entcode.compressai  # noqa: E402
+
+gc = entcode.GaussianConditional("compressai_f32")
+cdf_lists = [row[:n].tolist() for row, n in zip(gc.quantized_cdf, gc.cdf_length)]
+size_list, off_list = gc.cdf_length.tolist(), gc.offset.tolist()
+np_tables = (gc.quantized_cdf, gc.cdf_length, gc.offset)
+print(f"entcode {entcode.__version__}, {opt.n} symbols, median of {opt.reps} (ms); ratio = mirror / path")
 for dist in (0, 1):
     rng = np.random.default_rng(42)
-    idx = rng.integers(0, 64 if dist == 0 else 21, n).astype(np.int32)
-    sym = np.rint(rng.normal(size=n) * scales[idx]).astype(np.int32)
-    enc = entcode.RansEncoder(substreams=1, threads=1); dec = entcode.RansDecoder(threads=1)
-    def best(f, reps=15):
-        b = 1e9
-        for _ in range(reps):
-            t0 = time.perf_counter(); r = f(); b = min(b, time.perf_counter() - t0)
-        return b, r
-    te, s = best(lambda: enc.encode_with_indexes(sym, idx, cdfs, lens, offs))
-    td, out = best(lambda: dec.decode_with_indexes(s, idx, cdfs, lens, offs))
-    assert (out == sym).all()
-    tl, _ = best(lambda: enc.encode_with_indexes(sym.tolist(), idx.tolist(), cdfs.tolist(), lens.tolist(), offs.tolist()), reps=3)
-    print(f"dist {dist}: python numpy encode {te*1e3:.3f} ms ({n/te/1e6:.0f} M/s)  decode {td*1e3:.3f} ms ({n/td/1e6:.0f} M/s); encode from lists {tl*1e3:.1f} ms")
+    idx = rng.integers(0, 64 if dist == 0 else 21, opt.n).astype(np.int32)
+    sym = np.rint(rng.normal(size=opt.n) * gc.scale_table[idx]).astype(np.int32)
+    sym_l, idx_l = sym.tolist(), idx.tolist()
+    me, md = compressai_mirror.RansEncoder(), compressai_mirror.RansDecoder()
+    ce, cd = entcode.compressai.RansEncoder(), entcode.compressai.RansDecoder()
+    ee, ed = entcode.RansEncoder(substreams=1, threads=1), entcode.RansDecoder(threads=1)
+    stream = me.encode_with_indexes(sym_l, idx_l, cdf_lists, size_list, off_list)
+    ecgl = ee.encode_with_indexes(sym, idx, *np_tables)
+    assert ce.encode_with_indexes(sym, idx, *np_tables) == stream
+    paths = {
+        "mirror encode lists": lambda: me.encode_with_indexes(sym_l, idx_l, cdf_lists, size_list, off_list),
+        "cai encode lists": lambda: ce.encode_with_indexes(sym_l, idx_l, cdf_lists, size_list, off_list),
+        "cai encode numpy": lambda: ce.encode_with_indexes(sym, idx, *np_tables),
+        "ecgl encode numpy": lambda: ee.encode_with_indexes(sym, idx, *np_tables),
+        "mirror decode lists": lambda: md.decode_with_indexes(stream, idx_l, cdf_lists, size_list, off_list),
+        "cai decode lists": lambda: cd.decode_with_indexes(stream, idx_l, cdf_lists, size_list, off_list),
+        "cai decode numpy": lambda: cd.decode_with_indexes(stream, idx, *np_tables),
+        "ecgl decode numpy": lambda: ed.decode_with_indexes(ecgl, idx, *np_tables),
+    }
+    assert paths["cai decode lists"]() == sym_l
+    assert (paths["ecgl decode numpy"]() == sym).all()
+    times = {k: [] for k in paths}
+    for _ in range(opt.reps):
+        for k, f in paths.items():
+            t0 = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t0)
+    med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+    print(f"dist {dist} (indexes 0..{63 if dist == 0 else 20}), {8 * len(stream) / opt.n:.2f} bits/symbol")
+    for k, ms in med.items():
+        base = med["mirror " + k.split(" ")[1] + " lists"]
+        print(f"  {k:22s} {ms:9.2f} ms  {base / ms:6.2f}x")

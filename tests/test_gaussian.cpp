@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <thread>
 #include <string>
 
 #include "../lib/gaussian/escapes.hpp"
@@ -632,6 +633,22 @@ TEST_CASE("ECGL: hostile inputs give errors, never crashes", "[gaussian][hostile
   CHECK(encode(gc.tables(), l.symbols, l.indexes, tiny).error() == errc::output_too_small);
 }
 
+TEST_CASE("Enc64Entry: the reciprocal step equals the division for every frequency", "[gaussian][compressai]") {
+  __extension__ using U128 = unsigned __int128;
+  std::mt19937_64 rng(9);
+  for (std::uint32_t freq = 1; freq <= 65536; ++freq) {
+    const std::uint32_t start = 65536 - freq;
+    const Enc64Entry e = make_enc64_entry(start, freq);
+    const std::uint64_t top = std::uint64_t{freq} << 47;  // x < top after renormalisation
+    for (const std::uint64_t x : {std::uint64_t{1} << 31, top - 1, top / 2 + 1, std::uint64_t{1} << 31 | rng() % top}) {
+      if (x >= top) continue;
+      const auto q = static_cast<std::uint64_t>((U128{x} * e.rcp) >> 64) >> e.shift;
+      const std::uint64_t want = ((x / freq) << 16) + x % freq + start;
+      if (x + e.bias + q * e.cmpl != want) FAIL("freq " << freq << " x " << x);
+    }
+  }
+}
+
 TEST_CASE("CompressAI mode: hand-derived vectors", "[gaussian][compressai]") {
   const CdfTables t = small_tables();
   // One symbol 0 (bin 1: start 16384, freq 32768) from x = 2^31:
@@ -678,6 +695,92 @@ TEST_CASE("CompressAI mode: bytes equal the CompressAI-mirroring backend", "[gau
       CHECK(compressai_mirror::decode(mirror, theirs, l.indexes) == l.symbols);
     }
   }
+}
+
+TEST_CASE("CompressAI mode: segments (BufferedRansEncoder) and incremental decoding", "[gaussian][compressai]") {
+  // Two segments on different table sets are the stream of their concatenation over
+  // the union of the tables (the mirror codes that in one call).
+  const auto& a = GaussianConditional::builtin(ParamSet::compressai);
+  const auto& b = GaussianConditional::builtin(ParamSet::dcvc);
+  const Latent la = make_latent(a, 3000, 5, 0.01);
+  const Latent lb = make_latent(b, 2000, 6, 0.01);
+  const compressai::Segment segs[] = {{&a.tables(), la.symbols, la.indexes}, {&b.tables(), lb.symbols, lb.indexes}};
+  auto stream = compressai::encode_segments(segs);
+  REQUIRE(stream);
+  compressai_mirror::Tables both = mirror_tables(a.tables());
+  const compressai_mirror::Tables mb = mirror_tables(b.tables());
+  both.cdfs.insert(both.cdfs.end(), mb.cdfs.begin(), mb.cdfs.end());
+  both.cdf_sizes.insert(both.cdf_sizes.end(), mb.cdf_sizes.begin(), mb.cdf_sizes.end());
+  both.offsets.insert(both.offsets.end(), mb.offsets.begin(), mb.offsets.end());
+  std::vector<std::int32_t> symbols = la.symbols, indexes = la.indexes;
+  symbols.insert(symbols.end(), lb.symbols.begin(), lb.symbols.end());
+  for (const std::int32_t i : lb.indexes) indexes.push_back(i + static_cast<std::int32_t>(a.tables().size()));
+  CHECK(*stream == to_bytes(compressai_mirror::encode(both, symbols, indexes)));
+  // The span overload writes the same bytes to the front of dst.
+  std::vector<std::byte> dst(compressai::encode_bound(symbols.size()));
+  auto size = compressai::encode_segments(segs, dst);
+  REQUIRE(size);
+  CHECK(std::vector<std::byte>(dst.begin(), dst.begin() + static_cast<std::ptrdiff_t>(*size)) == *stream);
+  // Incremental decoding in three calls (the first segment split in two).
+  compressai::StreamDecoder d;
+  CHECK(d.finish() == errc::invalid_argument);  // not started
+  REQUIRE(d.start(*stream) == errc::ok);
+  std::vector<std::int32_t> out(symbols.size());
+  const std::span<const std::int32_t> ia(la.indexes);
+  REQUIRE(d.decode(a.tables(), ia.first(1000), std::span(out).first(1000)) == errc::ok);
+  CHECK(d.finish() == errc::corrupt);  // not at the end yet
+  REQUIRE(d.decode(a.tables(), ia.subspan(1000), std::span(out).subspan(1000, 2000)) == errc::ok);
+  REQUIRE(d.decode(b.tables(), lb.indexes, std::span(out).subspan(3000)) == errc::ok);
+  CHECK(out == symbols);
+  CHECK(d.finish() == errc::ok);
+  // Reading past the end is truncated, and the error sticks.
+  std::vector<std::int32_t> more(50);
+  CHECK(d.decode(a.tables(), std::span(la.indexes).first(50), more) == errc::truncated);
+  CHECK(d.decode(a.tables(), std::span(la.indexes).first(1), std::span(more).first(1)) == errc::truncated);
+  CHECK(d.finish() == errc::truncated);
+  CHECK(d.start(std::span(*stream).first(6)) == errc::truncated);
+  // A segment without tables or with mismatched sizes is refused.
+  const compressai::Segment bad[] = {{nullptr, la.symbols, la.indexes}};
+  CHECK(compressai::encode_segments(bad).error() == errc::invalid_argument);
+  const compressai::Segment uneven[] = {{&a.tables(), la.symbols, lb.indexes}};
+  CHECK(compressai::encode_segments(uneven).error() == errc::invalid_argument);
+}
+
+TEST_CASE("shared immutable tables: 8 threads code with the same CdfTables objects", "[gaussian][compressai][threads]") {
+  // What the Python objects do with their shared tables (python/entcode/_entcode.cpp);
+  // run under TSan/ASan in CI (suite 'threads'). Every result must equal the one-thread one.
+  const auto& a = GaussianConditional::builtin(ParamSet::compressai);
+  const CdfTables own = CdfTables::create(a.tables().padded_cdfs(), a.tables().max_cdf_length(),
+                                          a.tables().cdf_lengths(), a.tables().offsets()).value();
+  const CdfTables* sets[] = {&own, &GaussianConditional::builtin(ParamSet::dcvc).tables()};
+  struct Job {
+    Latent l;
+    const CdfTables* t;
+    std::vector<std::byte> cai, ecgl;
+  };
+  std::vector<Job> jobs;
+  for (std::uint64_t k = 0; k < 8; ++k) {
+    const CdfTables* t = sets[k % 2];
+    Latent l = make_latent(k % 2 ? GaussianConditional::builtin(ParamSet::dcvc) : a, 5000 + 300 * k, 40 + k, 0.01);
+    auto cai = compressai::encode_with_indexes(*t, l.symbols, l.indexes).value();
+    auto ecgl = encode(*t, l.symbols, l.indexes, {2, 1, 0}).value();
+    jobs.push_back({std::move(l), t, std::move(cai), std::move(ecgl)});
+  }
+  std::vector<int> bad(jobs.size(), 0);
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+      pool.emplace_back([&, k] {
+        const Job& j = jobs[k];
+        for (int rep = 0; rep < 5; ++rep) {
+          bad[k] += compressai::encode_with_indexes(*j.t, j.l.symbols, j.l.indexes).value() != j.cai;
+          bad[k] += compressai::decode_with_indexes(*j.t, j.cai, j.l.indexes).value() != j.l.symbols;
+          bad[k] += encode(*j.t, j.l.symbols, j.l.indexes, {2, 1, 0}).value() != j.ecgl;
+          bad[k] += decode(*j.t, j.ecgl, j.l.indexes, 1).value() != j.l.symbols;
+        }
+      });
+  }
+  CHECK(bad == std::vector<int>(jobs.size(), 0));
 }
 
 TEST_CASE("CompressAI mode: hostile inputs", "[gaussian][compressai][hostile]") {

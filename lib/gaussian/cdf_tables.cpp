@@ -3,6 +3,7 @@
 #include "entcode/gaussian/cdf_tables.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -62,6 +63,17 @@ double std_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 }  // namespace
 
+__extension__ using U128 = unsigned __int128;  // GCC/Clang; __extension__: no -Wpedantic warning
+
+Enc64Entry make_enc64_entry(std::uint32_t start, std::uint32_t freq) noexcept {
+  constexpr std::uint32_t kOneBin = 1u << kPrecision;
+  const auto cmpl = static_cast<std::uint16_t>(kOneBin - freq);
+  if (freq <= 1) return {~std::uint64_t{0}, start + kOneBin - 1, cmpl, 0, 0};
+  const auto l = static_cast<unsigned>(std::bit_width(freq - 1));  // ceil(log2 freq)
+  const auto rcp = static_cast<std::uint64_t>((U128{1} << (63 + l)) / freq + 1);
+  return {rcp, start, cmpl, static_cast<std::uint8_t>(l - 1), 0};
+}
+
 Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::size_t row_stride,
                                     std::span<const std::int32_t> cdf_lengths,
                                     std::span<const std::int32_t> offsets) {
@@ -94,6 +106,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
   t.fingerprint_ = h;
   t.enc_.resize(t.cdf_.size());
   t.dec_.resize(t.cdf_.size());
+  t.enc64_.resize(t.cdf_.size());
   t.guide_.resize(guide_total + 3);  // + 3: SIMD decoders read entries with 16-byte loads
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
@@ -101,6 +114,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
     for (std::uint32_t s = 0; s < bins; ++s) {
       const std::uint32_t freq = c[s + 1] - c[s];
       t.enc_[info.base + s] = rans::make_enc_symbol(c[s], freq, kPrecision);
+      t.enc64_[info.base + s] = make_enc64_entry(c[s], freq);
       t.dec_[info.base + s] = DecEntry{c[s], freq, static_cast<std::int32_t>(static_cast<std::uint32_t>(info.offset) + s),
                                        s == info.max_value ? 1u : 0u};
     }

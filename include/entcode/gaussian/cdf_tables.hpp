@@ -11,6 +11,7 @@
 // Derived lookup data (shared by every coder and kernel), indexed globally:
 //   enc[base + s]  rANS encoder entry (rans/model.hpp) of bin s of the table
 //   dec[base + s]  decoder entry of bin s: start, freq, value (offset + s), escape flag
+//   enc64[base + s]  the bin's entry for 64-bit states (CompressAI stream encoder)
 //   cdf[base + s]  the CDF value itself (s = 0 .. cdf_length - 1)
 //   guide[guide_base + (slot >> guide_shift)]  a per-table slot table at reduced
 //   resolution (2^g buckets, 4 <= g <= 12, the smallest g whose buckets with two or
@@ -61,6 +62,21 @@ struct DecEntry {
 };
 static_assert(sizeof(DecEntry) == 16);
 
+// Encoder entry of one bin for a 64-bit rANS state (the CompressAI stream,
+// compressai_stream.hpp), 16 bytes: x -> x + bias + q * cmpl with
+// q = floor(x / freq) = mulhi64(x, rcp) >> shift, exact for x < 2^63
+// (Granlund-Montgomery: l = ceil(log2 freq), rcp = floor(2^(63+l) / freq) + 1,
+// shift = l - 1); freq == 1 uses rcp = 2^64 - 1 (q = x - 1), shift 0, bias start + 2^16 - 1.
+struct Enc64Entry {
+  std::uint64_t rcp;
+  std::uint32_t bias;
+  std::uint16_t cmpl;  // 2^16 - freq (freq = 2^16 - cmpl)
+  std::uint8_t shift;
+  std::uint8_t reserved;
+};
+static_assert(sizeof(Enc64Entry) == 16);
+Enc64Entry make_enc64_entry(std::uint32_t start, std::uint32_t freq) noexcept;
+
 // One bucket of a table's guide (see above; 4 bytes, so the guides stay cache-sized).
 struct GuideEntry {
   std::uint16_t bin;   // the table's bin owning the bucket's first slot
@@ -103,6 +119,7 @@ class CdfTables {
   [[nodiscard]] std::span<const std::uint32_t> cdf_data() const noexcept { return cdf_; }
   [[nodiscard]] std::span<const rans::EncSymbol> enc_data() const noexcept { return enc_; }
   [[nodiscard]] std::span<const DecEntry> dec_data() const noexcept { return dec_; }
+  [[nodiscard]] std::span<const Enc64Entry> enc64_data() const noexcept { return enc64_; }
   [[nodiscard]] std::span<const GuideEntry> guide_data() const noexcept { return guide_; }
   // FNV-1a over lengths, offsets and CDF values: streams record it so a
   // decoder given other tables fails cleanly instead of producing garbage.
@@ -119,6 +136,7 @@ class CdfTables {
   std::vector<std::uint32_t> cdf_;
   std::vector<rans::EncSymbol> enc_;
   std::vector<DecEntry> dec_;
+  std::vector<Enc64Entry> enc64_;
   std::vector<GuideEntry> guide_;
   std::uint32_t fingerprint_ = 0;
 };
