@@ -17,7 +17,7 @@
 
 #include "picture.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 inline constexpr int kPlanar = 0;
 inline constexpr int kDc = 1;
@@ -45,4 +45,4 @@ class ZScan {
 void predict_intra(const Plane& recon, const ZScan& z, int c_idx, int x0, int y0, int log2_size, int mode,
                    std::uint8_t* pred);
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

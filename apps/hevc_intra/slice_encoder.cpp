@@ -10,7 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 namespace {
 
@@ -104,4 +104,4 @@ CuPlan plan_lossless_cu(const Picture& src, const ZScan& z, int x0, int y0, int 
   return plan;
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

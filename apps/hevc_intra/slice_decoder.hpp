@@ -23,7 +23,7 @@
 #include "parameter_sets.hpp"
 #include "picture.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 template <entcode::Decoder D>
 class SliceDecoder {
@@ -132,4 +132,4 @@ class SliceDecoder {
   int chroma_mode_ = kDc;
 };
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

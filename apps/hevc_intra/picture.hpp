@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 struct Plane {
   int width = 0;
@@ -51,4 +51,4 @@ Picture make_pattern(Pattern p, int w, int h, int frame);
 bool read_yuv_frame(std::FILE* f, int w, int h, Picture& out);
 bool write_yuv_frame(std::FILE* f, const Picture& pic);
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

@@ -1,4 +1,4 @@
-// hevc/quant.hpp — HEVC flat quantisation: the decoder's scaling process
+// apps/hevc_intra/quant.hpp — HEVC flat quantisation: the decoder's scaling process
 // (H.265 §8.6.3, scaling_list_enabled_flag = 0 so m = 16), a matching
 // dead-zone quantiser for encoders, and the chroma QP mapping (§8.6.1,
 // Table 8-10, ChromaArrayType = 1).

@@ -1,4 +1,4 @@
-// hevc/transform.hpp — the HEVC integer transforms (H.265 §8.6.4.2, §8.6.2).
+// apps/hevc_intra/transform.hpp — the HEVC integer transforms (H.265 §8.6.4.2, §8.6.2).
 //
 // Inverse (the decoder's, bit-exact with the standard): the 4/8/16/32-point
 // DCT-like transform and the 4x4 DST of intra luma, columns first, the

@@ -26,7 +26,7 @@
 #include "parameter_sets.hpp"
 #include "picture.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 // The lossless plan of the CU at (x0, y0) of `src` (the coded-size picture).
 CuPlan plan_lossless_cu(const Picture& src, const ZScan& z, int x0, int y0, int left_mode, bool fast);
@@ -148,4 +148,4 @@ class SliceEncoder {
   std::size_t next_chroma_ = 0;
 };
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

@@ -1,5 +1,5 @@
 // quant.cpp — HEVC flat scaling (dequantisation) and quantisation (see hevc/quant.hpp).
-#include "entcode/hevc/quant.hpp"
+#include "quant.hpp"
 
 #include <algorithm>
 #include <cstdlib>

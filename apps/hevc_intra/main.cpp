@@ -1,8 +1,8 @@
-// main.cpp — hevc_lossless: a real HEVC (Annex-B, Main profile) lossless (or,
+// main.cpp — hevc_intra: a real HEVC (Annex-B, Main profile) lossless (or,
 // with --qp, lossy) intra encoder built on entcode's CABAC engine, HEVC
 // residual front-end and transforms, and a decoder for its own streams.
 //
-//   hevc_lossless [options] -o out.hevc            encode
+//   hevc_intra [options] -o out.hevc            encode
 //     -i in.yuv --size WxH                         raw 8-bit yuv420p input (all frames)
 //     --pattern flat|noise|gradient|natural        built-in picture (default natural, 64x48)
 //     --size WxH --frames N                        size / frame count of the built-in picture
@@ -12,7 +12,7 @@
 //     --sign-hiding                                lossy: sign data hiding on
 //     --recon-out rec.yuv                          also write the reconstruction (= any decoder's output)
 //     --stats                                      print sizes (+ PSNR when lossy), incl. the same bins on rANS
-//   hevc_lossless --decode in.hevc -o out.yuv      decode (lossless or lossy streams of this encoder)
+//   hevc_intra --decode in.hevc -o out.yuv      decode (lossless or lossy streams of this encoder)
 // Exit status 0 on success, 1 on any error (message on stderr).
 #include <cmath>
 #include <cstdio>
@@ -27,7 +27,7 @@
 
 namespace {
 
-using namespace hevc_lossless;
+using namespace hevc_intra;
 
 struct Args {
   bool decode = false;
@@ -44,7 +44,7 @@ struct Args {
 };
 
 int fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "hevc_lossless: %s%s%s\n", what, detail.empty() ? "" : ": ", detail.c_str());
+  std::fprintf(stderr, "hevc_intra: %s%s%s\n", what, detail.empty() ? "" : ": ", detail.c_str());
   return 1;
 }
 
@@ -174,10 +174,10 @@ int main(int argc, char** argv) {
   Args a;
   if (!parse_args(argc, argv, a)) {
     std::fprintf(stderr,
-                 "usage: hevc_lossless [-i in.yuv] [--pattern flat|noise|gradient|natural] [--size WxH]\n"
+                 "usage: hevc_intra [-i in.yuv] [--pattern flat|noise|gradient|natural] [--size WxH]\n"
                  "                     [--frames N] [--source-out src.yuv] [--fast] [--stats]\n"
                  "                     [--qp N [--sign-hiding]] [--recon-out rec.yuv] -o out.hevc\n"
-                 "       hevc_lossless --decode in.hevc -o out.yuv\n");
+                 "       hevc_intra --decode in.hevc -o out.yuv\n");
     return 1;
   }
   return a.decode ? run_decode(a) : run_encode(a);

@@ -3,7 +3,7 @@
 // Both are separable matrix products with the generated matrix; a 1-D pass
 // computes out[i] = Σ_j M[j][i]·in[j] (inverse: coefficient j weights basis
 // row j) or out[k] = Σ_n M[k][n]·in[n] (forward).
-#include "entcode/hevc/transform.hpp"
+#include "transform.hpp"
 
 #include <algorithm>
 

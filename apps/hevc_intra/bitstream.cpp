@@ -1,7 +1,7 @@
 // bitstream.cpp — Annex-B NAL framing and emulation prevention (see bitstream.hpp).
 #include "bitstream.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 void append_nal(std::vector<std::uint8_t>& out, NalType type, std::span<const std::uint8_t> rbsp) {
   out.insert(out.end(), {0, 0, 0, 1});
@@ -53,4 +53,4 @@ entcode::Result<std::vector<NalUnit>> split_nal_units(std::span<const std::uint8
   return units;
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

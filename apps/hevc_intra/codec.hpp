@@ -17,7 +17,7 @@
 #include "entcode/status.hpp"
 #include "picture.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 struct EncodeOptions {
   bool fast = false;         // try planar/DC/H/V only instead of all 35 modes
@@ -38,4 +38,4 @@ struct PayloadSizes {
 };
 entcode::Result<PayloadSizes> slice_payload_sizes(const Picture& picture, const EncodeOptions& options);
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

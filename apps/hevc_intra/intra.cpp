@@ -11,7 +11,7 @@
 
 #include "parameter_sets.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 long ZScan::address(int x, int y) const noexcept {
   const int ctbs_per_row = (width_ + kCtbSize - 1) >> kCtbLog2;
@@ -153,4 +153,4 @@ void predict_intra(const Plane& recon, const ZScan& z, int c_idx, int x0, int y0
   else angular(r, log2_size, mode, edge_filters, pred);
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

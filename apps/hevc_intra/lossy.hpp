@@ -19,7 +19,7 @@
 #include "intra.hpp"
 #include "picture.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 struct LossyOptions {
   int qp = 32;               // SliceQpY
@@ -40,4 +40,4 @@ void reconstruct_tb(Plane& rec, int c_idx, int x, int y, int log2, int qp, const
 CuPlan plan_lossy_cu(const Picture& src, Picture& rec, const ZScan& z, int x0, int y0, int left_mode,
                      const LossyOptions& options);
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

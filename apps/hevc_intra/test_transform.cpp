@@ -1,9 +1,9 @@
-// test_hevc_transform.cpp — HEVC integer transforms and flat quantisation
-// (hevc/transform.hpp, hevc/quant.hpp): the standard's matrix entries,
+// apps/hevc_intra/test_transform.cpp — HEVC integer transforms and flat quantisation
+// (apps/hevc_intra/transform.hpp, quant.hpp): the standard's matrix entries,
 // hand-computed inverse transforms (DC, DST, intermediate clipping),
 // dequantisation values, the chroma QP table, and forward → quantise →
 // dequantise → inverse round trips. The bit-exactness against real decoders
-// is checked by the hevc_lossy_* conformance tests (examples/hevc_lossless).
+// is checked by the hevc_lossy_* conformance tests (tests/conformance/).
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -12,8 +12,8 @@
 #include <random>
 #include <vector>
 
-#include "entcode/hevc/quant.hpp"
-#include "entcode/hevc/transform.hpp"
+#include "quant.hpp"
+#include "transform.hpp"
 
 using namespace entcode;
 using namespace entcode::hevc;

@@ -16,11 +16,11 @@
 #include <span>
 #include <vector>
 
-#include "entcode/hevc/quant.hpp"
+#include "quant.hpp"
 #include "entcode/hevc/scan.hpp"
-#include "entcode/hevc/transform.hpp"
+#include "transform.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 namespace {
 
@@ -34,7 +34,7 @@ constexpr int kCandidates = 4;
 // an error code from them is a bug in this program, never a property of the input.
 void must(entcode::errc e) {
   if (e == entcode::errc::ok) return;
-  std::fprintf(stderr, "hevc_lossless: internal error: %s\n", entcode::to_string(e));
+  std::fprintf(stderr, "hevc_intra: internal error: %s\n", entcode::to_string(e));
   std::abort();
 }
 // ~3 bits of a level that becomes (in)significant, in squared quantisation steps:
@@ -292,4 +292,4 @@ CuPlan plan_lossy_cu(const Picture& src, Picture& rec, const ZScan& z, int x0, i
   return plan;
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

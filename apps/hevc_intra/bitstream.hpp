@@ -17,7 +17,7 @@
 
 #include "entcode/status.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 class BitWriter {
  public:
@@ -121,4 +121,4 @@ struct NalUnit {
 // forbidden_zero_bit set, a header cut short).
 entcode::Result<std::vector<NalUnit>> split_nal_units(std::span<const std::uint8_t> stream);
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

@@ -10,7 +10,7 @@
 
 #include "bitstream.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 namespace {
 
@@ -266,4 +266,4 @@ entcode::Result<SliceHeader> parse_slice_header(std::span<const std::uint8_t> rb
   return SliceHeader{io.r.byte_position(), qp};
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

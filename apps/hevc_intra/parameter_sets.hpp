@@ -22,7 +22,7 @@
 
 #include "entcode/status.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 inline constexpr int kCtbLog2 = 4;
 inline constexpr int kCtbSize = 1 << kCtbLog2;
@@ -61,4 +61,4 @@ struct SliceHeader {
 };
 entcode::Result<SliceHeader> parse_slice_header(std::span<const std::uint8_t> rbsp, const CodingParams& pps);
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

@@ -19,7 +19,7 @@
 #include "intra.hpp"
 #include "parameter_sets.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 namespace cu_init {
 // [initType][ctxIdx]
@@ -152,4 +152,4 @@ inline entcode::hevc::TransformBlock residual_tb(int c_idx, int log2, int mode, 
   return tb;
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

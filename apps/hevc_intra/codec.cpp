@@ -2,13 +2,13 @@
 #include "codec.hpp"
 
 #include "bitstream.hpp"
-#include "entcode/hevc/quant.hpp"
+#include "quant.hpp"
 #include "entcode/hevc/residual_backends.hpp"
 #include "parameter_sets.hpp"
 #include "slice_decoder.hpp"
 #include "slice_encoder.hpp"
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 namespace {
 
@@ -118,4 +118,4 @@ entcode::Result<PayloadSizes> slice_payload_sizes(const Picture& picture, const 
   return PayloadSizes{cabac.value().size(), rans.value().size()};
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra

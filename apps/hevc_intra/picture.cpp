@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace hevc_lossless {
+namespace hevc_intra {
 
 namespace {
 
@@ -103,4 +103,4 @@ bool write_yuv_frame(std::FILE* f, const Picture& pic) {
   return true;
 }
 
-}  // namespace hevc_lossless
+}  // namespace hevc_intra
