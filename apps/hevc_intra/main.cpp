@@ -3,7 +3,7 @@
 // residual front-end and transforms, and a decoder for its own streams.
 //
 //   hevc_intra [options] -o out.hevc            encode
-//     -i in.yuv --size WxH                         raw 8-bit yuv420p input (all frames)
+//     -i in.yuv --size WxH | -i in.y4m | -i -      raw 8-bit yuv420p (whole frames) or y4m input
 //     --pattern flat|noise|gradient|natural        built-in picture (default natural, 64x48)
 //     --size WxH --frames N                        size / frame count of the built-in picture
 //     --source-out src.yuv                         also write the encoded source frames
@@ -14,6 +14,8 @@
 //     --stats                                      print sizes (+ PSNR when lossy), incl. the same bins on rANS
 //   hevc_intra --decode in.hevc -o out.yuv      decode (lossless or lossy streams of this encoder)
 // Exit status 0 on success, 1 on any error (message on stderr).
+#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "codec.hpp"
+#include "video_io.hpp"
 #include "entcode/status.hpp"
 #include "picture.hpp"
 
@@ -41,71 +44,73 @@ struct Args {
   int width = 64;
   int height = 48;
   int frames = 1;
+  int frames_given = 0;  // with -i: at most this many frames (0: all)
 };
 
-int fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "hevc_intra: %s%s%s\n", what, detail.empty() ? "" : ": ", detail.c_str());
+int fail(const std::string& what, const std::string& detail = {}) {
+  std::fprintf(stderr, "hevc_intra: %s%s%s\n", what.c_str(), detail.empty() ? "" : ": ", detail.c_str());
   return 1;
 }
 
-bool parse_size(const char* s, int& w, int& h) { return std::sscanf(s, "%dx%d", &w, &h) == 2 && w > 0 && h > 0; }
+constexpr const char* kUsage =
+    "usage: hevc_intra [-i in.yuv|in.y4m|-] [--pattern flat|noise|gradient|natural] [--size WxH]\n"
+    "                  [--frames N] [--source-out src.yuv] [--fast] [--stats]\n"
+    "                  [--qp N [--sign-hiding]] [--recon-out rec.yuv] -o out.hevc|-\n"
+    "       hevc_intra --decode in.hevc|- -o out.yuv|out.y4m|-\n"
+    "Raw .yuv input needs --size; .y4m input carries its size. Outputs ending in .y4m are y4m.\n";
 
+// A usage error, worded for the user.
+struct BadArgs {
+  std::string message;
+};
+
+int to_int(const std::string& opt, const std::string& v, int lo, int hi) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || end != v.data() + v.size() || n < lo || n > hi)
+    throw BadArgs{opt + " expects a number in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'"};
+  return n;
+}
+
+void parse_size(const std::string& v, int& w, int& h) {
+  const auto x = v.find('x');
+  if (x == std::string::npos) throw BadArgs{"--size expects WxH, got '" + v + "'"};
+  w = to_int("--size (width)", v.substr(0, x), 1, 16384);
+  h = to_int("--size (height)", v.substr(x + 1), 1, 16384);
+}
+
+// Parses argv into a; false after --help (answered on stdout). Throws BadArgs.
 bool parse_args(int argc, char** argv, Args& a) {
+  bool size_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string opt = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (opt == "--decode" && has_value) {
-      a.decode = true;
-      a.input = argv[++i];
-    } else if (opt == "-i" && has_value) {
-      a.input = argv[++i];
-    } else if (opt == "-o" && has_value) {
-      a.output = argv[++i];
-    } else if (opt == "--source-out" && has_value) {
-      a.source_out = argv[++i];
-    } else if (opt == "--pattern" && has_value) {
-      if (!parse_pattern(argv[++i], a.pattern)) return false;
-    } else if (opt == "--size" && has_value) {
-      if (!parse_size(argv[++i], a.width, a.height)) return false;
-    } else if (opt == "--frames" && has_value) {
-      a.frames = std::atoi(argv[++i]);
-      if (a.frames <= 0) return false;
-    } else if (opt == "--recon-out" && has_value) {
-      a.recon_out = argv[++i];
-    } else if (opt == "--qp" && has_value) {
-      a.options.qp = std::atoi(argv[++i]);
-      if (a.options.qp < 0 || a.options.qp > 51) return false;
-    } else if (opt == "--sign-hiding") {
-      a.options.sign_hiding = true;
-    } else if (opt == "--fast") {
-      a.options.fast = true;
-    } else if (opt == "--stats") {
-      a.stats = true;
-    } else {
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw BadArgs{opt + " needs a value"};
+      return argv[++i];
+    };
+    if (opt == "--help" || opt == "-h") {
+      std::fputs(kUsage, stdout);
       return false;
     }
+    if (opt == "--decode") a.decode = true, a.input = value();
+    else if (opt == "-i") a.input = value();
+    else if (opt == "-o") a.output = value();
+    else if (opt == "--source-out") a.source_out = value();
+    else if (opt == "--recon-out") a.recon_out = value();
+    else if (opt == "--pattern") {
+      const std::string v = value();
+      if (!parse_pattern(v, a.pattern)) throw BadArgs{"--pattern expects flat, noise, gradient or natural, got '" + v + "'"};
+    } else if (opt == "--size") parse_size(value(), a.width, a.height), size_given = true;
+    else if (opt == "--frames") a.frames = a.frames_given = to_int(opt, value(), 1, 100000);
+    else if (opt == "--qp") a.options.qp = to_int(opt, value(), 0, 51);
+    else if (opt == "--sign-hiding") a.options.sign_hiding = true;
+    else if (opt == "--fast") a.options.fast = true;
+    else if (opt == "--stats") a.stats = true;
+    else throw BadArgs{"unknown option '" + opt + "'"};
   }
-  return !a.output.empty();
-}
-
-std::vector<std::uint8_t> read_file(const std::string& path, bool& ok) {
-  std::vector<std::uint8_t> bytes;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  ok = f != nullptr;
-  if (!f) return bytes;
-  std::uint8_t buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
-  std::fclose(f);
-  return bytes;
-}
-
-bool write_frames(const std::string& path, const std::vector<Picture>& pictures) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return false;
-  bool ok = true;
-  for (const Picture& p : pictures) ok = ok && write_yuv_frame(f, p);
-  return std::fclose(f) == 0 && ok;
+  if (a.output.empty()) throw BadArgs{"no output (-o FILE, or -o - for stdout)"};
+  if (!a.input.empty() && !size_given) a.width = a.height = 0;  // raw input then fails with a reason
+  return true;
 }
 
 // PSNR of plane c over all frames (99 dB when identical).
@@ -122,37 +127,40 @@ double psnr(const std::vector<Picture>& a, const std::vector<Picture>& b, int c)
 }
 
 int run_decode(const Args& a) {
-  bool ok = false;
-  const auto stream = read_file(a.input, ok);
-  if (!ok) return fail("cannot read", a.input);
+  std::FILE* f = a.input == "-" ? stdin : std::fopen(a.input.c_str(), "rb");
+  if (!f) return fail(a.input, std::strerror(errno));
+  std::vector<std::uint8_t> stream;
+  std::uint8_t buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) stream.insert(stream.end(), buf, buf + n);
+  const bool read_error = std::ferror(f) != 0;
+  if (f != stdin) std::fclose(f);
+  if (read_error) return fail(a.input, "read error");
   auto pictures = decode_sequence(stream);
   if (!pictures) return fail("decode failed", entcode::to_string(pictures.error()));
-  if (!write_frames(a.output, pictures.value())) return fail("cannot write", a.output);
+  if (std::string e = write_video(a.output, pictures.value()); !e.empty()) return fail(e);
   return 0;
 }
 
 int run_encode(const Args& a) {
   std::vector<Picture> pictures;
   if (!a.input.empty()) {
-    std::FILE* f = std::fopen(a.input.c_str(), "rb");
-    if (!f) return fail("cannot read", a.input);
-    Picture p;
-    while (read_yuv_frame(f, a.width, a.height, p)) pictures.push_back(p);
-    std::fclose(f);
+    if (std::string e = read_video({a.input, a.width, a.height, a.frames_given}, pictures); !e.empty()) return fail(e);
   } else {
     for (int i = 0; i < a.frames; ++i) pictures.push_back(make_pattern(a.pattern, a.width, a.height, i));
   }
-  if (pictures.empty()) return fail("no input frames");
-  if (a.width % 2 || a.height % 2) return fail("4:2:0 needs an even width and height");
+  if (pictures[0].width() % 2 || pictures[0].height() % 2) return fail("4:2:0 needs an even width and height");
   std::vector<Picture> recon;
   auto stream = encode_sequence(pictures, a.options, &recon);
   if (!stream) return fail("encode failed", entcode::to_string(stream.error()));
-  std::FILE* f = std::fopen(a.output.c_str(), "wb");
-  if (!f || std::fwrite(stream.value().data(), 1, stream.value().size(), f) != stream.value().size())
-    return fail("cannot write", a.output);
-  std::fclose(f);
-  if (!a.source_out.empty() && !write_frames(a.source_out, pictures)) return fail("cannot write", a.source_out);
-  if (!a.recon_out.empty() && !write_frames(a.recon_out, recon)) return fail("cannot write", a.recon_out);
+  std::FILE* f = a.output == "-" ? stdout : std::fopen(a.output.c_str(), "wb");
+  if (!f) return fail(a.output, std::strerror(errno));
+  bool ok = std::fwrite(stream.value().data(), 1, stream.value().size(), f) == stream.value().size();
+  ok = (f == stdout ? std::fflush(f) : std::fclose(f)) == 0 && ok;
+  if (!ok) return fail(a.output, std::strerror(errno));
+  if (!a.source_out.empty())
+    if (std::string e = write_video(a.source_out, pictures); !e.empty()) return fail(e);
+  if (!a.recon_out.empty())
+    if (std::string e = write_video(a.recon_out, recon); !e.empty()) return fail(e);
   if (a.stats) {
     const double raw = static_cast<double>(pictures.size()) * a.width * a.height * 1.5;
     std::printf("%zu frames %dx%d: %zu bytes (%.3f bits/pixel, raw %.0f bytes)\n", pictures.size(), a.width, a.height,
@@ -172,13 +180,10 @@ int run_encode(const Args& a) {
 
 int main(int argc, char** argv) {
   Args a;
-  if (!parse_args(argc, argv, a)) {
-    std::fprintf(stderr,
-                 "usage: hevc_intra [-i in.yuv] [--pattern flat|noise|gradient|natural] [--size WxH]\n"
-                 "                     [--frames N] [--source-out src.yuv] [--fast] [--stats]\n"
-                 "                     [--qp N [--sign-hiding]] [--recon-out rec.yuv] -o out.hevc\n"
-                 "       hevc_intra --decode in.hevc -o out.yuv\n");
-    return 1;
+  try {
+    if (!parse_args(argc, argv, a)) return 0;
+  } catch (const BadArgs& e) {
+    return fail(e.message + " (see hevc_intra --help)");
   }
   return a.decode ? run_decode(a) : run_encode(a);
 }

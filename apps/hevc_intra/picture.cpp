@@ -90,13 +90,6 @@ Picture make_pattern(Pattern p, int w, int h, int frame) {
   return pic;
 }
 
-bool read_yuv_frame(std::FILE* f, int w, int h, Picture& out) {
-  out = Picture(w, h);
-  for (Plane& pl : out.planes)
-    if (std::fread(pl.samples.data(), 1, pl.samples.size(), f) != pl.samples.size()) return false;
-  return true;
-}
-
 bool write_yuv_frame(std::FILE* f, const Picture& pic) {
   for (const Plane& pl : pic.planes)
     if (std::fwrite(pl.samples.data(), 1, pl.samples.size(), f) != pl.samples.size()) return false;

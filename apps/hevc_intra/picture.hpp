@@ -48,7 +48,6 @@ bool parse_pattern(const std::string& name, Pattern& out);
 Picture make_pattern(Pattern p, int w, int h, int frame);
 
 // Raw yuv420p: read one frame (false at a clean end of file), append one frame.
-bool read_yuv_frame(std::FILE* f, int w, int h, Picture& out);
 bool write_yuv_frame(std::FILE* f, const Picture& pic);
 
 }  // namespace hevc_intra

@@ -3,7 +3,7 @@
 // hand-computed inverse transforms (DC, DST, intermediate clipping),
 // dequantisation values, the chroma QP table, and forward → quantise →
 // dequantise → inverse round trips. The bit-exactness against real decoders
-// is checked by the hevc_lossy_* conformance tests (tests/conformance/).
+// is checked by the hevc_intra_lossy_* conformance tests (tests/conformance/).
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
