@@ -5,9 +5,17 @@
 // Workloads (4 Mi bins each, fixed seeds): context-coded bins with p(MPS) ~ 0.8
 // over 64 contexts in a pseudo-random context order; single bypass bins; bypass
 // in groups of 8 bins per call; terminate bins (0, one per call).
+// Loop-shaped workloads ("loop/..."): the shape of a real syntax decoder and of the
+// bin-script harness FFmpeg and x265 are compared in (scripts/bench_cabac_workloads.sh):
+// one 32-bit op word per operation read from memory (context-coded bin with its
+// context index, a run of 1..16 bypass bins, or a terminate), a switch on its type,
+// and every decoded value checked. Scripts: context-coded over 64 contexts with each
+// context's bin equal to its preferred value with p = 0.8, 0.6, 0.95; bypass runs of
+// 1 and of 8; mixed (p = 0.8, 60 % of bins bypass in runs of 1..16, 1 % terminates).
 // Run pinned: taskset -c 1 ./bench_cabac --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <span>
@@ -54,13 +62,17 @@ struct Fast {
     void bypass8(std::uint32_t v) { e.encode_bypass_bits(v, 8); }
     void terminate(int b) { e.encode_terminate(b); }
     std::vector<std::byte> finish() { return *e.finish(); }
+    void bypass_n(std::uint32_t v, int n) { e.encode_bypass_bits(v, n); }
+    std::vector<std::byte> finish_terminated() { return finish(); }  // the script ends with terminate(1)
   };
+  static Ctx make_ctx(unsigned state, unsigned mps) { return Ctx(state, mps); }
   struct Dec {
     cabac::CabacDecoder d;
     explicit Dec(std::span<const std::byte> s) : d(s) {}
     int bin(Ctx& c) { return d.decode_bin(c); }
     int bypass() { return d.decode_bypass(); }
     std::uint32_t bypass8() { return d.decode_bypass_bits(8); }
+    std::uint32_t bypass_n(int n) { return d.decode_bypass_bits(n); }
     int terminate() { return d.decode_terminate(); }
   };
 };
@@ -72,23 +84,27 @@ struct Textbook {
     textbook::Encoder e;
     void bin(Ctx& c, int b) { e.bin(c, b); }
     void bypass(int b) { e.bypass(b); }
-    void bypass8(std::uint32_t v) {
-      for (int i = 7; i >= 0; --i) e.bypass(static_cast<int>((v >> i) & 1));
-    }
+    void bypass8(std::uint32_t v) { bypass_n(v, 8); }
     void terminate(int b) { e.terminate(b); }
     std::vector<std::byte> finish() {
       e.terminate(1);
       return e.bytes();
     }
+    void bypass_n(std::uint32_t v, int n) {
+      for (int i = n - 1; i >= 0; --i) e.bypass(static_cast<int>((v >> i) & 1));
+    }
+    std::vector<std::byte> finish_terminated() { return e.bytes(); }
   };
+  static Ctx make_ctx(unsigned state, unsigned mps) { return Ctx{static_cast<int>(state), static_cast<int>(mps)}; }
   struct Dec {
     textbook::Decoder d;
     explicit Dec(std::span<const std::byte> s) : d(s) {}
     int bin(Ctx& c) { return d.bin(c); }
     int bypass() { return d.bypass(); }
-    std::uint32_t bypass8() {
+    std::uint32_t bypass8() { return bypass_n(8); }
+    std::uint32_t bypass_n(int n) {
       std::uint32_t v = 0;
-      for (int i = 0; i < 8; ++i) v = v << 1 | static_cast<std::uint32_t>(d.bypass());
+      for (int i = 0; i < n; ++i) v = v << 1 | static_cast<std::uint32_t>(d.bypass());
       return v;
     }
     int terminate() { return d.terminate(); }
@@ -163,7 +179,145 @@ void BM_Decode(benchmark::State& state, Work w) {
   report(state);
 }
 
+// ---- loop-shaped workloads: op words as in a bin script ----
+enum : std::uint32_t { kOpCtx = 0, kOpBypass = 1, kOpTerm = 2 };
+
+struct Script {
+  std::vector<std::uint8_t> state, mps;  // per context: initial pStateIdx, valMps
+  std::vector<std::uint32_t> ops;        // ctx << 8 | bin << 2 | 0; value << 16 | n << 8 | 1; bin << 2 | 2
+  std::size_t bins = 0;
+};
+
+struct ScriptSpec {
+  double p;            // P(context-coded bin == the context's preferred value)
+  double bypass;       // fraction of bins that are bypass
+  unsigned run_min, run_max;  // bypass run lengths
+  double term;         // fraction of ops that are terminate 0
+};
+
+Script make_script(const ScriptSpec& sp, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uni(0.0, 1.0);
+  Script s;
+  std::vector<std::uint32_t> preferred(kContexts);
+  for (int c = 0; c < kContexts; ++c) {
+    s.state.push_back(static_cast<std::uint8_t>(rng() % 63));
+    s.mps.push_back(static_cast<std::uint8_t>(rng() & 1));
+    preferred[static_cast<std::size_t>(c)] = static_cast<std::uint32_t>(rng() & 1);
+  }
+  const double mean_run = 0.5 * (sp.run_min + sp.run_max);
+  const double bypass_ops = sp.bypass / mean_run, ctx_ops = 1.0 - sp.bypass;  // relative op rates
+  const double p_bypass_op = bypass_ops / (bypass_ops + ctx_ops);
+  while (s.bins < kBins) {
+    if (uni(rng) < sp.term) {
+      s.ops.push_back(kOpTerm);
+      s.bins += 1;
+    } else if (uni(rng) < p_bypass_op) {
+      const auto n = static_cast<std::uint32_t>(sp.run_min + rng() % (sp.run_max - sp.run_min + 1));
+      const auto v = static_cast<std::uint32_t>(rng() & ((1u << n) - 1));
+      s.ops.push_back(v << 16 | n << 8 | kOpBypass);
+      s.bins += n;
+    } else {
+      const auto c = static_cast<std::uint32_t>(rng() % kContexts);
+      const std::uint32_t bin = uni(rng) < sp.p ? preferred[c] : 1 - preferred[c];
+      s.ops.push_back(c << 8 | bin << 2 | kOpCtx);
+      s.bins += 1;
+    }
+  }
+  s.ops.push_back(1u << 2 | kOpTerm);  // end of the slice
+  s.bins += 1;
+  return s;
+}
+
+template <class K>
+std::vector<typename K::Ctx> script_contexts(const Script& s) {
+  std::vector<typename K::Ctx> ctx;
+  for (std::size_t c = 0; c < s.state.size(); ++c) ctx.push_back(K::make_ctx(s.state[c], s.mps[c]));
+  return ctx;
+}
+
+template <class K>
+std::vector<std::byte> loop_encode(const Script& s, std::vector<typename K::Ctx>& ctx) {
+  typename K::Enc enc;
+  for (const std::uint32_t w : s.ops) {
+    switch (w & 3u) {
+      case kOpCtx: enc.bin(ctx[w >> 8], static_cast<int>((w >> 2) & 1)); break;
+      case kOpBypass: enc.bypass_n(w >> 16, static_cast<int>((w >> 8) & 31)); break;
+      default: enc.terminate(static_cast<int>((w >> 2) & 1)); break;
+    }
+  }
+  return enc.finish_terminated();
+}
+
+template <class K>
+std::uint32_t loop_decode(const Script& s, std::vector<typename K::Ctx>& ctx, std::span<const std::byte> in) {
+  typename K::Dec dec(in);
+  std::uint32_t err = 0;
+  for (const std::uint32_t w : s.ops) {
+    switch (w & 3u) {
+      case kOpCtx: err |= static_cast<std::uint32_t>(dec.bin(ctx[w >> 8])) ^ ((w >> 2) & 1); break;
+      case kOpBypass: err |= dec.bypass_n(static_cast<int>((w >> 8) & 31)) ^ (w >> 16); break;
+      default: err |= static_cast<std::uint32_t>(dec.terminate()) ^ ((w >> 2) & 1); break;
+    }
+  }
+  return err;
+}
+
+void report_bins(benchmark::State& state, std::size_t bins) {
+  state.counters["Mbins/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(bins) / 1e6,
+                                                 benchmark::Counter::kIsRate);
+}
+
+// Contexts are reset outside the clock; the stream is checked against the textbook's once.
+template <class K>
+void BM_LoopEncode(benchmark::State& state, const Script* s) {
+  const auto init = script_contexts<K>(*s);
+  const auto want = [&] { auto c = script_contexts<Textbook>(*s); return loop_encode<Textbook>(*s, c); }();
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto ctx = init;
+    state.ResumeTiming();
+    const auto out = loop_encode<K>(*s, ctx);
+    if (out != want) state.SkipWithError("stream differs from the textbook's");
+  }
+  report_bins(state, s->bins);
+}
+
+template <class K>
+void BM_LoopDecode(benchmark::State& state, const Script* s) {
+  const auto init = script_contexts<K>(*s);
+  auto c = script_contexts<Textbook>(*s);
+  const auto stream = loop_encode<Textbook>(*s, c);
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto ctx = init;
+    state.ResumeTiming();
+    if (loop_decode<K>(*s, ctx, stream) != 0) state.SkipWithError("decoded bins differ from the script");
+  }
+  report_bins(state, s->bins);
+}
+
+void register_loops() {
+  static const std::pair<const char*, ScriptSpec> specs[] = {
+      {"context_p0.8", {0.8, 0, 1, 1, 0}},   {"context_p0.6", {0.6, 0, 1, 1, 0}},
+      {"context_p0.95", {0.95, 0, 1, 1, 0}}, {"bypass_run1", {0.8, 1, 1, 1, 0}},
+      {"bypass_run8", {0.8, 1, 8, 8, 0}},    {"mixed", {0.8, 0.6, 1, 16, 0.01}},
+  };
+  static std::vector<Script> scripts;
+  scripts.reserve(std::size(specs));
+  for (const auto& [name, spec] : specs) {
+    scripts.push_back(make_script(spec, 2024 + scripts.size()));
+    const Script* s = &scripts.back();
+    const std::string n = std::string("loop/") + name;
+    benchmark::RegisterBenchmark((n + "/decode/entcode").c_str(), BM_LoopDecode<Fast>, s)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((n + "/decode/textbook").c_str(), BM_LoopDecode<Textbook>, s)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((n + "/encode/entcode").c_str(), BM_LoopEncode<Fast>, s)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((n + "/encode/textbook").c_str(), BM_LoopEncode<Textbook>, s)->Unit(benchmark::kMillisecond);
+  }
+}
+
 void register_all() {
+  register_loops();
   const std::pair<Work, const char*> works[] = {
       {Work::context, "context"}, {Work::bypass, "bypass"}, {Work::bypass8, "bypass8"}, {Work::terminate, "terminate"}};
   for (const auto& [w, name] : works) {

@@ -24,7 +24,7 @@
 
 #include "entcode/isa.hpp"
 #include "entcode/rans/byte_codec.hpp"
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 
 #if defined(ENTCODE_HAVE_HTSCODECS)
 #include <htscodecs/rANS_static4x16.h>
@@ -58,10 +58,10 @@ const Corpus& corpus() {
 void BM_ReferenceEncode(benchmark::State& state) {
   const auto lanes = static_cast<unsigned>(state.range(0));
   const Corpus& c = corpus();
-  std::vector<std::byte> out(rans::interleaved_bound(c.data.size(), lanes));
+  std::vector<std::byte> out(rans::reference::interleaved_bound(c.data.size(), lanes));
   std::size_t size = 0;
   for (auto _ : state) {
-    size = *rans::encode_bytes(c.data, c.model, lanes, out);
+    size = *rans::reference::encode_bytes(c.data, c.model, lanes, out);
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.data.size()));
@@ -71,11 +71,11 @@ void BM_ReferenceEncode(benchmark::State& state) {
 void BM_ReferenceDecode(benchmark::State& state) {
   const auto lanes = static_cast<unsigned>(state.range(0));
   const Corpus& c = corpus();
-  std::vector<std::byte> enc(rans::interleaved_bound(c.data.size(), lanes));
-  enc.resize(*rans::encode_bytes(c.data, c.model, lanes, enc));
+  std::vector<std::byte> enc(rans::reference::interleaved_bound(c.data.size(), lanes));
+  enc.resize(*rans::reference::encode_bytes(c.data, c.model, lanes, enc));
   std::vector<std::uint8_t> out(c.data.size());
   for (auto _ : state) {
-    if (rans::decode_bytes(enc, c.model, lanes, out) != errc::ok) state.SkipWithError("decode failed");
+    if (rans::reference::decode_bytes(enc, c.model, lanes, out) != errc::ok) state.SkipWithError("decode failed");
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.data.size()));

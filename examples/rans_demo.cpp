@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 
 namespace {
 
 using namespace entcode;
 using Clock = std::chrono::steady_clock;
+constexpr unsigned kDemoLanes = 32;  // any count in [1, rans::reference::kMaxReferenceLanes]
 
 struct Input {
   std::string name;
@@ -53,14 +54,14 @@ bool run(const Input& in) {
   for (auto c : counts)
     if (c) h -= static_cast<double>(c) * std::log2(static_cast<double>(c) / static_cast<double>(in.data.size()));
   const auto model = rans::SymbolModel::from_counts(counts, 14);
-  std::vector<std::byte> enc(rans::interleaved_bound(in.data.size(), rans::kDefaultLanes));
+  std::vector<std::byte> enc(rans::reference::interleaved_bound(in.data.size(), kDemoLanes));
   auto t0 = Clock::now();
-  const auto size = rans::encode_bytes(in.data, *model, rans::kDefaultLanes, enc);
+  const auto size = rans::reference::encode_bytes(in.data, *model, kDemoLanes, enc);
   const double t_enc = seconds_since(t0);
   if (!size) return false;
   std::vector<std::uint8_t> dec(in.data.size());
   t0 = Clock::now();
-  const errc e = rans::decode_bytes(std::span(enc).first(*size), *model, rans::kDefaultLanes, dec);
+  const errc e = rans::reference::decode_bytes(std::span(enc).first(*size), *model, kDemoLanes, dec);
   const double t_dec = seconds_since(t0);
   const bool ok = e == errc::ok && dec == in.data;
   const double mb = static_cast<double>(in.data.size()) / 1e6;
@@ -74,7 +75,7 @@ bool run(const Input& in) {
 }  // namespace
 
 int main() {
-  std::printf("entcode scalar reference rANS (order-0, %u lanes, 14-bit model), single thread\n", rans::kDefaultLanes);
+  std::printf("entcode scalar reference rANS (order-0, %u lanes, 14-bit model), single thread\n", kDemoLanes);
   bool ok = true;
   for (const auto& in : make_corpus()) ok = run(in) && ok;
   return ok ? 0 : 1;

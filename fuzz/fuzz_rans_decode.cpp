@@ -5,7 +5,7 @@
 // Decoders must return an error or data, never crash or read out of bounds.
 #include <vector>
 
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 #include "entcode/rans/stream_coder.hpp"
 #include "fuzz_util.hpp"
 
@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto stream = std::as_bytes(p.rest());
   if (mode % 2 == 0) {
     std::vector<std::uint8_t> out(n);
-    const errc e = rans::decode_bytes(stream, *model, lanes, out);
+    const errc e = rans::reference::decode_bytes(stream, *model, lanes, out);
     if (e == errc::ok)
       for (auto b : out)
         if (b >= 8) fuzz::fail("symbol outside the model");

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 #include "entcode/rans/stream_coder.hpp"
 #include "fuzz_util.hpp"
 
@@ -20,11 +20,11 @@ void interleaved_roundtrip(std::span<const std::uint8_t> data, unsigned lanes, u
   if (data.empty()) counts[0] = 1;
   auto model = rans::SymbolModel::from_counts(counts, precision);
   if (!model) fuzz::fail("model");
-  std::vector<std::byte> buf(rans::interleaved_bound(data.size(), lanes));
-  auto size = rans::encode_bytes(data, *model, lanes, buf);
+  std::vector<std::byte> buf(rans::reference::interleaved_bound(data.size(), lanes));
+  auto size = rans::reference::encode_bytes(data, *model, lanes, buf);
   if (!size) fuzz::fail("encode");
   std::vector<std::uint8_t> back(data.size());
-  if (rans::decode_bytes(std::span(buf).first(*size), *model, lanes, back) != errc::ok) fuzz::fail("decode");
+  if (rans::reference::decode_bytes(std::span(buf).first(*size), *model, lanes, back) != errc::ok) fuzz::fail("decode");
   if (!std::equal(back.begin(), back.end(), data.begin())) fuzz::fail("mismatch");
 }
 

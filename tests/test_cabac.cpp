@@ -41,6 +41,17 @@ TEST_CASE("tables and context initialisation", "[cabac]") {
   // initValue 154 -> preCtxState 64 -> state 0, MPS 1 at every QP.
   CHECK(Context(ContextInit{154, 40}) == Context(CabacState{0, 1}));
   CHECK(Context{}.state() == 0);
+  // The three other ways to build a context agree on the packed byte.
+  for (unsigned p = 0; p <= 2 * kMaxState + 1; ++p) {
+    const Context c_packed = Context::from_packed(p);
+    REQUIRE(c_packed.packed() == p);
+    REQUIRE(c_packed == Context(p >> 1, p & 1));
+    REQUIRE(c_packed == Context(CabacState{static_cast<std::uint8_t>(p >> 1), static_cast<std::uint8_t>(p & 1)}));
+  }
+  // The LPS probability model: 0.5 at state 0, 0.01875 at state 63, strictly decreasing.
+  CHECK(lps_probability(0) == 0.5);
+  CHECK(std::abs(lps_probability(63) - 0.01875) < 1e-12);
+  for (unsigned s = 1; s <= kMaxState; ++s) REQUIRE(lps_probability(s) < lps_probability(s - 1));
   for (unsigned r = 256; r < 511; ++r)
     for (std::uint64_t x : {std::uint64_t{0}, std::uint64_t{r} - 1, (std::uint64_t{r} << 20) - 1, std::uint64_t{12345678} % (std::uint64_t{r} << 20)})
       REQUIRE(((x * kBypassReciprocal[r]) >> kBypassReciprocalShift) == x / r);
@@ -347,4 +358,40 @@ TEST_CASE("symbol models binarise a CDF onto fixed-context bins", "[cabac]") {
   CabacEncoder bad;
   bad.encode_symbol(model, 43);
   CHECK(bad.finish().error() == errc::invalid_argument);
+}
+
+TEST_CASE("encoder output: finish(span), finished_size, reserve, reuse", "[cabac]") {
+  const auto code = [](CabacEncoder& enc, unsigned seed, bool terminate) {
+    std::mt19937 rng(seed);
+    std::vector<Context> ctx(8);
+    for (int i = 0; i < 100000; ++i) {  // ~10 KB: several buffer growths
+      if (i % 5 == 0) enc.encode_bypass_bits(rng() & 0xffff, 16);
+      else enc.encode_bin(ctx[rng() % 8], rng() % 3 == 0);
+    }
+    if (terminate) enc.encode_terminate(1);
+  };
+  for (const bool terminate : {false, true}) {
+    CabacEncoder ref;
+    code(ref, 5, terminate);
+    const auto want = ref.finish().value();
+    REQUIRE(want.size() > 8192);
+
+    CabacEncoder enc;
+    enc.reserve(100);
+    code(enc, 5, terminate);
+    const std::size_t n = enc.finished_size();
+    CHECK(n == want.size());
+    std::vector<std::byte> out(n + 3, std::byte{0xaa});
+    CHECK(enc.finish(std::span(out).first(n - 1)).error() == errc::output_too_small);
+    CHECK(enc.finished_size() == n);  // unchanged by the failed call
+    REQUIRE(enc.finish(out).value() == n);
+    CHECK(std::equal(want.begin(), want.end(), out.begin()));
+    CHECK(out[n] == std::byte{0xaa});
+    // The encoder was reset and keeps working (and its buffer).
+    code(enc, 5, terminate);
+    CHECK(enc.finish().value() == want);
+  }
+  CabacEncoder empty;
+  CHECK(empty.finished_size() == 2);  // the terminate codeword alone: 7 + 2 bits, aligned
+  CHECK(empty.finish().value().size() == 2);
 }

@@ -3,11 +3,12 @@
 
 #include <random>
 
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 #include "rans_test_util.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;
+using namespace entcode::rans::reference;
 
 namespace {
 

@@ -1,5 +1,5 @@
-// test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the kLanes-way
-// interleaved byte coder against the scalar reference of rans.hpp: byte-identical
+// test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the kByteCoderLanes-way
+// interleaved byte coder against the scalar reference of rans/reference_coder.hpp: byte-identical
 // streams, identical decoded output, cross-decoding, truncation and corruption.
 #include <catch2/catch.hpp>
 
@@ -10,10 +10,12 @@
 
 #include "entcode/isa.hpp"
 #include "entcode/rans/interleaved.hpp"
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
+#include "../lib/rans/reference_coder.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;
+using namespace entcode::rans::reference;
 
 namespace {
 
@@ -73,15 +75,15 @@ ByteTables order0_tables(const Bytes& data, unsigned precision) {
 // Reference order-1 mapping, written independently of the library (interleaved.hpp).
 struct O1Ref {
   std::size_t n, m;
-  std::size_t index(std::size_t i) const { return i < kLanes * m ? (i % kLanes) * m + i / kLanes : i; }
+  std::size_t index(std::size_t i) const { return i < kByteCoderLanes * m ? (i % kByteCoderLanes) * m + i / kByteCoderLanes : i; }
   int context(const Bytes& d, std::size_t i) const {
-    if (i < kLanes * m) return i / kLanes == 0 ? 0 : d[(i % kLanes) * m + i / kLanes - 1];
+    if (i < kByteCoderLanes * m) return i / kByteCoderLanes == 0 ? 0 : d[(i % kByteCoderLanes) * m + i / kByteCoderLanes - 1];
     return i == 0 ? 0 : d[i - 1];
   }
 };
 
 ByteTables order1_tables(const Bytes& data, unsigned precision) {
-  const O1Ref ref{data.size(), data.size() / kLanes};
+  const O1Ref ref{data.size(), data.size() / kByteCoderLanes};
   std::vector<std::uint64_t> counts(256 * 256, 0);
   for (std::size_t i = 0; i < data.size(); ++i) ++counts[static_cast<std::size_t>(ref.context(data, i)) * 256 + data[ref.index(i)]];
   std::vector<std::uint32_t> freqs(256 * 256, 0);
@@ -109,10 +111,10 @@ std::vector<std::byte> reference_order1(const Bytes& data, const ByteTables& t) 
     REQUIRE(m.ok());
     models.push_back(std::move(*m));
   }
-  const O1Ref ref{data.size(), data.size() / kLanes};
-  std::vector<std::byte> dst(interleaved_bound(data.size(), kLanes));
+  const O1Ref ref{data.size(), data.size() / kByteCoderLanes};
+  std::vector<std::byte> dst(interleaved_bound(data.size(), kByteCoderLanes));
   const auto size = interleaved_encode(
-      data.size(), kLanes,
+      data.size(), kByteCoderLanes,
       [&](std::size_t i) -> const EncSymbol& {
         return models[static_cast<std::size_t>(ref.context(data, i))].enc(data[ref.index(i)]);
       },
@@ -179,7 +181,7 @@ TEST_CASE("order 0: every ISA writes the reference stream and decodes it", "[int
         auto model = SymbolModel::from_frequencies(f, precision);
         REQUIRE(model.ok());
         std::vector<std::byte> want(encoded_bound(n));
-        const auto want_size = encode_bytes(data, *model, kLanes, want);
+        const auto want_size = encode_bytes(data, *model, kByteCoderLanes, want);
         REQUIRE(want_size.ok());
         want.resize(*want_size);
         for (Isa isa : isas) {

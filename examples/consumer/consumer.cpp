@@ -14,11 +14,11 @@ int main() {
   for (auto b : data) ++counts[b];
   auto model = rans::SymbolModel::from_counts(counts, 12);
   if (!model) return 1;
-  std::vector<std::byte> buf(rans::interleaved_bound(data.size(), 4));
-  auto size = rans::encode_bytes(data, *model, 4, buf);
+  std::vector<std::byte> buf(rans::reference::interleaved_bound(data.size(), 4));
+  auto size = rans::reference::encode_bytes(data, *model, 4, buf);
   if (!size) return 1;
   std::vector<std::uint8_t> back(data.size());
-  const errc e = rans::decode_bytes(std::span(buf).first(*size), *model, 4, back);
+  const errc e = rans::reference::decode_bytes(std::span(buf).first(*size), *model, 4, back);
   if (e != errc::ok || back != data) return 1;
   const std::string header_version = std::to_string(ENTCODE_VERSION_MAJOR) + "." + std::to_string(ENTCODE_VERSION_MINOR) +
                                      "." + std::to_string(ENTCODE_VERSION_PATCH);

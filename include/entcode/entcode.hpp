@@ -22,7 +22,7 @@
 #include "entcode/rans/byte_codec.hpp"
 #include "entcode/rans/interleaved.hpp"
 #include "entcode/rans/model.hpp"
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 #include "entcode/rans/stream_coder.hpp"
 #include "entcode/status.hpp"
 #include "entcode/stream.hpp"

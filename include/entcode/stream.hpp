@@ -37,21 +37,6 @@ struct ContextInit {
   int slice_qp = 26;
 };
 
-// HEVC §9.3.2.2: initValue + SliceQpY -> (pStateIdx, valMps).
-struct CabacState {
-  std::uint8_t state;  // pStateIdx, 0..62
-  std::uint8_t mps;    // valMps, 0 or 1
-};
-constexpr CabacState initial_cabac_state(ContextInit init) noexcept {
-  const int slope = (init.init_value >> 4) * 5 - 45;
-  const int offset = ((init.init_value & 15) << 3) - 16;
-  const int qp = init.slice_qp < 0 ? 0 : (init.slice_qp > 51 ? 51 : init.slice_qp);
-  int pre = ((slope * qp) >> 4) + offset;
-  pre = pre < 1 ? 1 : (pre > 126 ? 126 : pre);
-  const bool mps = pre > 63;
-  return {static_cast<std::uint8_t>(mps ? pre - 64 : 63 - pre), static_cast<std::uint8_t>(mps)};
-}
-
 template <class E>
 concept Encoder = requires(E e, typename E::Context& ctx, const typename E::SymbolModel& model,
                            std::span<const std::uint32_t> cdf, int bin, std::uint32_t bits, int n) {

@@ -10,11 +10,6 @@ namespace cabac {
 
 namespace {
 
-// HEVC's state machine approximates p_LPS(s) = 0.5 * alpha^s, alpha = (0.01875 / 0.5)^(1/63).
-double lps_probability(unsigned state) noexcept {
-  return 0.5 * std::pow(0.01875 / 0.5, static_cast<double>(state) / 63.0);
-}
-
 bool valid_cdf(std::span<const std::uint32_t> cdf, unsigned precision) noexcept {
   if (precision < 1 || precision > 16 || cdf.size() < 2) return false;
   if (cdf.front() != 0 || cdf.back() != (std::uint32_t{1} << precision)) return false;

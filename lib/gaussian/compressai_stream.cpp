@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "entcode/gaussian/escape.hpp"
+
 namespace entcode {
 inline namespace v0 {
 namespace gaussian {
@@ -11,10 +13,9 @@ namespace compressai {
 
 namespace {
 
-constexpr unsigned kBypassBits = 4;
-constexpr std::uint32_t kBypassMax = (1u << kBypassBits) - 1;
-constexpr unsigned kMaxChunks = 9;  // raw < 2^34 for any int32 symbol and offset
-constexpr std::size_t kMaxStepsPerSymbol = 1 + 1 + kMaxChunks;
+constexpr unsigned kBypassBits = escape::kChunkBits;  // escape nibbles are bypass steps of 4 bits
+constexpr std::uint32_t kBypassMax = escape::kChunkMask;
+constexpr std::size_t kMaxStepsPerSymbol = 1 + 1 + escape::kMaxChunks;
 
 bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx) noexcept {
   for (const std::int32_t i : idx)
@@ -77,17 +78,12 @@ class Reader {
   std::size_t pos_ = 8;
 };
 
-// The escape of symbol value v (64-bit) against `max`, steps pushed in encoder order.
+// The escape of symbol value v (64-bit) against `max` (entcode/gaussian/escape.hpp):
+// its nibbles pushed as bypass steps in encoder order (the reverse of decoder order).
 bool put_escape(std::uint64_t& x, BackwardWriter& w, std::int64_t v, std::uint32_t max) noexcept {
-  const auto raw = static_cast<std::uint64_t>(v < 0 ? -2 * v - 1 : 2 * (v - max));
-  unsigned chunks = 0;
-  while ((raw >> (kBypassBits * chunks)) != 0) ++chunks;
-  for (unsigned j = chunks; j-- > 0;)
-    if (!put(x, w, static_cast<std::uint32_t>(raw >> (kBypassBits * j)) & kBypassMax, 1, kBypassBits)) return false;
-  // Decoder order is 15, 15, ..., remainder: push the remainder first.
-  if (!put(x, w, chunks % kBypassMax, 1, kBypassBits)) return false;
-  for (unsigned c = chunks / kBypassMax; c > 0; --c)
-    if (!put(x, w, kBypassMax, 1, kBypassBits)) return false;
+  const escape::Nibbles nib = escape::nibbles_of(escape::raw_of(v, max));
+  for (unsigned k = nib.n; k-- > 0;)
+    if (!put(x, w, nib.v[k], 1, kBypassBits)) return false;
   return true;
 }
 
@@ -148,22 +144,8 @@ errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src
     if (!r.advance(x, cdf[s], cdf[s + 1] - cdf[s], kPrecision)) return errc::truncated;
     std::int64_t v = s;
     if (s == ti.max_value) {
-      std::uint32_t val = kBypassMax;
-      unsigned chunks = 0;
-      while (val == kBypassMax) {
-        if (!r.get_bits(x, val)) return errc::truncated;
-        chunks += val;
-        if (chunks > kMaxChunks) return errc::corrupt;
-      }
-      std::uint64_t raw = 0;
-      for (unsigned j = 0; j < chunks; ++j) {
-        if (!r.get_bits(x, val)) return errc::truncated;
-        raw |= std::uint64_t{val} << (kBypassBits * j);
-      }
-      // The encoder writes the fewest chunks (a zero top chunk is never written).
-      if (chunks > 0 && val == 0) return errc::corrupt;
-      const auto half = static_cast<std::int64_t>(raw >> 1);
-      v = (raw & 1) ? -half - 1 : half + ti.max_value;
+      auto next = [&](std::uint32_t& nibble) { return r.get_bits(x, nibble); };
+      if (const errc e = escape::read(next, ti.max_value, v); e != errc::ok) return e;
     }
     const std::int64_t value = v + ti.offset;
     if (value < INT32_MIN || value > INT32_MAX) return errc::corrupt;

@@ -13,17 +13,6 @@ namespace {
 
 std::int64_t range_value(const TableInfo& ti, std::int32_t sym) noexcept { return std::int64_t{sym} - ti.offset; }
 
-// raw = -2v - 1 / 2(v - max) of an out-of-range v.
-std::uint64_t raw_of(const TableInfo& ti, std::int64_t v) noexcept {
-  return static_cast<std::uint64_t>(v < 0 ? -2 * v - 1 : 2 * (v - ti.max_value));
-}
-
-std::uint64_t load_u64(const std::uint8_t* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;  // little-endian hosts only (x86-64, aarch64)
-}
-
 }  // namespace
 
 std::vector<std::size_t> flagged_positions(const std::uint16_t* masks, std::size_t n) {
@@ -63,21 +52,18 @@ std::vector<std::size_t> find_decoded_escapes(const CdfTables& t, const std::int
   return pos;
 }
 
-// Each escape is one count nibble (chunks <= 9 < 15) and its chunks: the 4(1 + chunks)
-// bits `chunks | raw << 4`, appended to a bit buffer flushed 8 bytes at a time.
+// Each escape's nibbles (escape::nibbles_of: at most 1 + 9 = 40 bits) are appended
+// to a bit buffer flushed 8 bytes at a time.
 std::size_t encode_escapes(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx,
                            std::span<const std::size_t> positions, std::uint8_t* dst) noexcept {
-  static_assert(kMaxEscapeChunks < 15);
   const TableInfo* info = t.info().data();
   std::uint8_t* p = dst;
   std::uint64_t acc = 0;
   unsigned bits = 0;  // < 8 between escapes; an escape adds <= 40, so acc never overflows
   for (const std::size_t i : positions) {
     const TableInfo& ti = info[idx[i]];
-    const std::uint64_t raw = raw_of(ti, range_value(ti, sym[i]));
-    const auto chunks = static_cast<unsigned>((std::bit_width(raw) + 3) / 4);
-    acc |= (chunks | raw << 4) << bits;
-    bits += 4 * (1 + chunks);
+    const escape::Nibbles nib = escape::nibbles_of(escape::raw_of(range_value(ti, sym[i]), ti.max_value));
+    for (unsigned k = 0; k < nib.n; ++k, bits += escape::kChunkBits) acc |= std::uint64_t{nib.v[k]} << bits;
     std::memcpy(p, &acc, 8);
     p += bits / 8;
     acc >>= bits & ~7u;
@@ -90,36 +76,28 @@ std::size_t encode_escapes(const CdfTables& t, const std::int32_t* sym, const st
 errc decode_escapes(const CdfTables& t, std::span<const std::byte> src, const std::int32_t* idx,
                     std::span<const std::size_t> positions, std::int32_t* out) noexcept {
   const TableInfo* info = t.info().data();
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(src.data());
   const std::size_t nibbles = 2 * src.size();
   std::size_t pos = 0;  // in nibbles
+  auto next = [&](std::uint32_t& nibble) {
+    if (pos == nibbles) return false;
+    nibble = std::to_integer<std::uint32_t>(src[pos / 2] >> (4 * (pos & 1))) & escape::kChunkMask;
+    ++pos;
+    return true;
+  };
   for (const std::size_t i : positions) {
-    // The next 15+ nibbles (zeros past the end).
-    std::uint64_t v = 0;
-    const std::size_t at = pos / 2;
-    if (src.size() - at >= 8) {
-      v = load_u64(bytes + at);
-    } else {
-      std::uint8_t tail[8] = {};
-      std::memcpy(tail, bytes + at, src.size() - at);
-      v = load_u64(tail);
-    }
-    v >>= 4 * (pos & 1);
-    const auto chunks = static_cast<unsigned>(v & 15);
-    if (chunks > kMaxEscapeChunks) return errc::corrupt;
-    if (nibbles - pos < 1 + chunks) return errc::truncated;
-    const std::uint64_t raw = (v >> 4) & ((std::uint64_t{1} << (4 * chunks)) - 1);
-    if (chunks != 0 && (raw >> (4 * (chunks - 1))) == 0) return errc::corrupt;  // non-canonical: a leading zero chunk
-    pos += 1 + chunks;
     const TableInfo& ti = info[idx[i]];
-    const auto half = static_cast<std::int64_t>(raw >> 1);
-    const std::int64_t value = ((raw & 1) ? -half - 1 : half + ti.max_value) + ti.offset;
+    std::int64_t v = 0;
+    if (const errc e = escape::read(next, ti.max_value, v); e != errc::ok) return e;
+    const std::int64_t value = v + ti.offset;
     if (value < INT32_MIN || value > INT32_MAX) return errc::corrupt;
     out[i] = static_cast<std::int32_t>(value);
   }
   // Every byte used, and the padding nibble (if any) zero.
   if ((pos + 1) / 2 != src.size()) return errc::corrupt;
-  return (pos & 1) == 0 || (bytes[src.size() - 1] >> 4) == 0 ? errc::ok : errc::corrupt;
+  if ((pos & 1) == 0) return errc::ok;
+  std::uint32_t pad = 0;
+  next(pad);
+  return pad == 0 ? errc::ok : errc::corrupt;
 }
 
 }  // namespace detail

@@ -1,12 +1,9 @@
 // gaussian/escapes.hpp — private: the escape nibble section of a Gaussian sub-stream.
 //
-// For every coded symbol outside its table's range (in symbol order):
-//   raw = -2v - 1 if v < 0, else 2(v - max_value)     (v = symbol - offset, 64-bit)
-//   chunks = number of 4-bit chunks of raw (0 for raw = 0, at most 9)
-//   count nibbles: 15 while count >= 15 (subtracting 15), then the remainder
-//   raw nibbles, least significant first (the last one non-zero)
+// For every coded symbol outside its table's range (in symbol order), the
+// nibbles of its escape (entcode/gaussian/escape.hpp: count, then raw's chunks).
 // Nibbles are packed two per byte, low nibble first; an odd count ends with a
-// zero high nibble. Same mapping and chunking as CompressAI's bypass mode.
+// zero high nibble.
 // The kernels flag the escapes while coding (kernels.hpp); the scans below serve
 // the reference path.
 #pragma once
@@ -17,6 +14,7 @@
 #include <vector>
 
 #include "entcode/gaussian/cdf_tables.hpp"
+#include "entcode/gaussian/escape.hpp"
 #include "entcode/status.hpp"
 
 namespace entcode {
@@ -24,8 +22,7 @@ inline namespace v0 {
 namespace gaussian {
 namespace detail {
 
-inline constexpr unsigned kMaxEscapeChunks = 9;        // raw < 2^34 for any int32 symbol and offset
-inline constexpr std::size_t kMaxEscapeBytes = 5;      // per escape: (1 + 9) nibbles
+inline constexpr std::size_t kMaxEscapeBytes = (1 + escape::kMaxChunks + 1) / 2;  // per escape: its nibbles
 inline constexpr std::size_t kEscapeSlack = 8;
 
 // Positions of the flags set in masks[0, (n + 15) / 16) (bit i % 16 of word i / 16), ascending.

@@ -235,7 +235,7 @@ Result<std::size_t> encode_coded(const CdfTables& t, std::span<const std::int32_
 
 std::size_t encode_bound(std::size_t n, const CodecOptions& options) noexcept {
   const std::size_t K = std::clamp(options.substreams, 1u, kMaxSubstreams);
-  return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxLanes) + detail::kEscapeSlack) +
+  return kHeaderBound + K * (2 * kMaxVarint + detail::rans_bound(0, kMaxEcglLanes) + detail::kEscapeSlack) +
          n * (2 + detail::kMaxEscapeBytes);
 }
 
@@ -243,7 +243,7 @@ Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t
                            std::span<const std::int32_t> indexes, std::span<std::byte> dst,
                            const CodecOptions& options) {
   if (symbols.size() != indexes.size() || options.substreams < 1 || options.substreams > kMaxSubstreams ||
-      options.lanes > kMaxLanes)
+      options.lanes > kMaxEcglLanes)
     return errc::invalid_argument;
   // The kernels check the indexes as they go; the scan runs only when one stopped
   // at an index outside the tables (a skip, or an error).
@@ -291,7 +291,7 @@ Result<Header> parse_header(const CdfTables& t, std::span<const std::byte> src, 
   h.K = static_cast<unsigned>(std::min<std::uint64_t>(r.get_varint(), 256));
   if (!r.ok()) return r.error();
   if (version != kVersion || flags != 0) return errc::unsupported_version;
-  if (h.lanes < 1 || h.lanes > kMaxLanes || h.K < 1 || h.K > kMaxSubstreams) return errc::bad_header;
+  if (h.lanes < 1 || h.lanes > kMaxEcglLanes || h.K < 1 || h.K > kMaxSubstreams) return errc::bad_header;
   if (fingerprint != t.fingerprint() || count != n) return errc::invalid_argument;
   std::vector<std::uint64_t> sizes(h.K);
   for (auto& s : sizes) s = r.get_varint();

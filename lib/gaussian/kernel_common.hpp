@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "../rans/step.hpp"
 #include "kernels.hpp"
 
 namespace entcode {
@@ -16,7 +17,7 @@ namespace gaussian {
 namespace detail {
 namespace {
 
-constexpr std::uint32_t kStateLow = 1u << 16;  // L of rans/rans.hpp
+using rans::step::kStateLow;
 constexpr std::uint32_t kSlotMask = (1u << kPrecision) - 1;
 
 // Sets the escape flag of symbol i to `escape` (the word must have been cleared).
@@ -29,17 +30,6 @@ inline std::uint32_t enc_index(const TableInfo& ti, std::int32_t sym, bool& esca
   const std::uint32_t b = static_cast<std::uint32_t>(sym) - static_cast<std::uint32_t>(ti.offset);
   escape = b >= ti.max_value;
   return ti.base + (escape ? ti.max_value : b);
-}
-
-// rans.hpp's encode_step at precision 16; true when `word` was emitted.
-inline bool encode_one(std::uint32_t& x, const rans::EncSymbol& e, std::uint16_t& word) noexcept {
-  const bool emit = x > e.x_max_m1;
-  word = static_cast<std::uint16_t>(x);
-  if (emit) x >>= 16;
-  const auto t = static_cast<std::uint32_t>((std::uint64_t{x} * e.rcp_freq) >> 32);
-  const std::uint32_t q = (t + ((x - t) >> 1)) >> e.rcp_shift;
-  x = x + e.bias + q * e.cmpl_freq;
-  return emit;
 }
 
 // Bin searched forward from `bin` (global) for a bucket with 2+ boundaries.
@@ -72,7 +62,7 @@ inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32
   const std::uint32_t e = enc_index(t.info[idx[i]], sym[i], escape);
   flag_escape(esc, i, escape);
   std::uint16_t w;
-  const bool emit = encode_one(x, t.enc[e], w);
+  const bool emit = rans::step::encode(x, t.enc[e], w);
   std::memcpy(words - 2, &w, 2);
   words -= emit ? 2 : 0;
   return true;
@@ -87,15 +77,15 @@ inline errc decode_symbol(const TableView& t, std::uint32_t& x, const std::int32
     return errc::invalid_argument;
   const std::uint32_t slot = x & kSlotMask;
   const DecEntry& d = t.dec[find_bin(t, t.info[idx[i]], slot)];
-  x = d.freq * (x >> kPrecision) + slot - d.start;
+  x = rans::step::decode_advance(x, d.start, d.freq, kPrecision);
   out[i] = d.value;
   flag_escape(esc, i, d.escape != 0);
-  const bool need = x < kStateLow;
+  const bool need = rans::step::needs_word(x);
   if (need && size - pos < 2) [[unlikely]]
     return errc::truncated;
   std::uint16_t w;
   std::memcpy(&w, src + (pos <= size - 2 ? pos : size - 2), 2);
-  x = need ? x << 16 | w : x;
+  x = need ? rans::step::shift_in(x, w) : x;
   pos += need ? 2 : 0;
   return errc::ok;
 }

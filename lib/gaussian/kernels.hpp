@@ -1,6 +1,6 @@
 // gaussian/kernels.hpp — private: the rANS part of one Gaussian sub-stream.
 //
-// Layout (identical for every implementation, = rans::interleaved_encode with
+// Layout (identical for every implementation, = rans::reference::interleaved_encode with
 // per-symbol tables): [lanes x u32 LE final states][u16 LE words, decoder order].
 // Symbol j is on lane j % lanes and is coded with bin
 //   b = min((u32)sym - (u32)offset, max_value)   (max_value = escape bin)
@@ -61,6 +61,8 @@ using EncodeKernel = std::size_t (*)(const TableView& t, const std::int32_t* sym
 using DecodeKernel = errc (*)(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                               std::size_t n, std::int32_t* out, Escapes& esc) noexcept;
 
+// The lane count the SIMD kernels code (any other count of an ECGL stream,
+// 1..kMaxEcglLanes, takes the reference path; doc/lanes.md).
 inline constexpr unsigned kFastLanes = 32;
 struct Kernels {
   EncodeKernel encode32;
@@ -73,7 +75,7 @@ const Kernels* kernels_avx512() noexcept;  // nullptr when not built
 // The kernels for `isa` (the highest built level not above it).
 const Kernels& kernels_for(Isa isa) noexcept;
 
-// Reference (rans::interleaved_encode / interleaved_decode with a plain binary
+// Reference (rans::reference::interleaved_encode / interleaved_decode with a plain binary
 // search over the CDF), any lane count; the stream is written at dst[0, size).
 // No escape list: callers scan.
 std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <span>
 
-#include "entcode/rans/rans.hpp"
+#include "../rans/reference_coder.hpp"
 #include "kernel_common.hpp"
 
 namespace entcode {
@@ -67,7 +67,7 @@ std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, c
                                   unsigned lanes, std::byte* dst, std::size_t cap) {
   const TableInfo* info = t.info().data();
   const rans::EncSymbol* enc = t.enc_data().data();
-  auto r = rans::interleaved_encode(
+  auto r = rans::reference::interleaved_encode(
       n, lanes,
       [&](std::size_t i) -> const rans::EncSymbol& {
         const TableInfo& ti = info[idx[i]];
@@ -79,14 +79,14 @@ std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, c
 
 errc rans_decode_reference(const CdfTables& t, const std::byte* src, std::size_t size, const std::int32_t* idx,
                            std::size_t n, unsigned lanes, std::int32_t* out) {
-  return rans::interleaved_decode(std::span<const std::byte>(src, size), n, lanes, [&](std::size_t i, std::uint32_t x) {
+  return rans::reference::interleaved_decode(std::span<const std::byte>(src, size), n, lanes, [&](std::size_t i, std::uint32_t x) {
     const auto table = static_cast<std::size_t>(idx[i]);
     const auto cdf = t.cdf(table);
     const std::uint32_t slot = x & 0xffffu;
     // The bin whose [cdf[s], cdf[s + 1]) holds the slot: plain binary search (independent of the guide).
     const auto s = static_cast<std::uint32_t>(std::upper_bound(cdf.begin(), cdf.end(), slot) - cdf.begin() - 1);
     out[i] = static_cast<std::int32_t>(s + static_cast<std::uint32_t>(t.offset(table)));
-    return rans::decode_advance(x, cdf[s], cdf[s + 1] - cdf[s], kPrecision);
+    return rans::step::decode_advance(x, cdf[s], cdf[s + 1] - cdf[s], kPrecision);
   });
 }
 

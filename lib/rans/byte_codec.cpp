@@ -169,9 +169,9 @@ std::array<std::uint64_t, 256> widen(const std::uint32_t* counts) noexcept {
 // of one counter, and two independent chains overlap.
 void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
                   std::vector<std::uint32_t>& spare) {
-  const std::size_t n = src.size(), m = n / rans::kLanes;
+  const std::size_t n = src.size(), m = n / rans::kByteCoderLanes;
   spare.assign(counts.size(), 0);
-  for (unsigned k = 0; k < rans::kLanes && m > 0; k += 2) {
+  for (unsigned k = 0; k < rans::kByteCoderLanes && m > 0; k += 2) {
     const std::uint8_t* a = src.data() + k * m;
     const std::uint8_t* b = a + m;
     ++counts[a[0]];
@@ -181,7 +181,7 @@ void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>&
       ++spare[std::size_t{b[j - 1]} * 256 + b[j]];
     }
   }
-  for (std::size_t i = rans::kLanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
+  for (std::size_t i = rans::kByteCoderLanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
   for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += spare[i];
 }
 

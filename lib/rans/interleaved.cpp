@@ -1,5 +1,5 @@
 // rans/interleaved.cpp — tables, ISA dispatch and the checked scalar edges of the
-// 64-way interleaved byte coder (see rans/interleaved.hpp, kernels.hpp).
+// interleaved byte coder, kByteCoderLanes lanes (see rans/interleaved.hpp, kernels.hpp).
 // Compiled for the baseline ISA; SIMD lives in kernels_<isa>.cpp.
 #include "entcode/rans/interleaved.hpp"
 
@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels.hpp"
+#include "step.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -14,7 +15,7 @@ namespace rans {
 
 namespace {
 
-constexpr std::size_t kStateBytes = 4 * kLanes;
+constexpr std::size_t kStateBytes = 4 * kByteCoderLanes;
 
 const detail::Kernels* kernels_for(Isa isa) noexcept {
 #if defined(__x86_64__)
@@ -33,7 +34,7 @@ const detail::Kernels* kernels_for(Isa isa) noexcept {
 class Encoder {
  public:
   explicit Encoder(std::span<std::byte> dst) noexcept : dst_(dst) {
-    for (auto& x : c_.x) x = kStateLow;
+    for (auto& x : c_.x) x = step::kStateLow;
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
@@ -45,7 +46,7 @@ class Encoder {
   // One checked reference step on `lane`; false when the output is full.
   bool step(unsigned lane, const EncSymbol& s) noexcept {
     std::uint16_t word;
-    if (!encode_step(c_.x[lane], s, word)) return true;
+    if (!step::encode(c_.x[lane], s, word)) return true;
     if (c_.pos - c_.limit < 2) return false;
     c_.pos -= 2;
     c_.pos[0] = static_cast<std::byte>(word);
@@ -56,7 +57,7 @@ class Encoder {
   // Writes the states in front of the words and moves the stream to dst[0].
   std::size_t finish() noexcept {
     std::byte* p = c_.pos - kStateBytes;
-    for (unsigned lane = 0; lane < kLanes; ++lane)
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
       for (int b = 0; b < 4; ++b) p[4 * lane + b] = static_cast<std::byte>(c_.x[lane] >> (8 * b));
     const std::size_t size = static_cast<std::size_t>(dst_.data() + dst_.size() - p);
     std::memmove(dst_.data(), p, size);
@@ -80,10 +81,10 @@ class Decoder {
 
   errc start() noexcept {
     if (static_cast<std::size_t>(c_.end - c_.pos) < kStateBytes) return errc::truncated;
-    for (unsigned lane = 0; lane < kLanes; ++lane) {
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
       std::uint32_t x = 0;
       for (int b = 0; b < 4; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[4 * lane + b]) << (8 * b);
-      if (x < kStateLow) return errc::corrupt;
+      if (step::needs_word(x)) return errc::corrupt;
       c_.x[lane] = x;
     }
     c_.pos += kStateBytes;
@@ -96,16 +97,16 @@ class Decoder {
     const std::uint32_t e = slots[x & ((1u << precision) - 1)];
     sym = static_cast<std::uint8_t>(SimdSlot::symbol(e));
     x = SimdSlot::freq(e) * (x >> precision) + SimdSlot::bias(e);
-    if (x >= kStateLow) return true;
+    if (!step::needs_word(x)) return true;
     if (c_.end - c_.pos < 2) return false;
-    x = x << 16 | std::to_integer<std::uint32_t>(c_.pos[0]) | std::to_integer<std::uint32_t>(c_.pos[1]) << 8;
+    x = step::shift_in(x, std::to_integer<std::uint32_t>(c_.pos[0]) | std::to_integer<std::uint32_t>(c_.pos[1]) << 8);
     c_.pos += 2;
     return true;
   }
 
   [[nodiscard]] errc finish() const noexcept {
     for (const std::uint32_t x : c_.x)
-      if (x != kStateLow) return errc::corrupt;
+      if (x != step::kStateLow) return errc::corrupt;
     return c_.pos == c_.end ? errc::ok : errc::corrupt;
   }
 
@@ -125,10 +126,10 @@ bool o0_codable(std::span<const std::uint8_t> data, const ByteTables& t) noexcep
 struct O1Map {
   std::size_t n, m;
   [[nodiscard]] std::size_t index(std::size_t i) const noexcept {
-    return i < kLanes * m ? (i % kLanes) * m + i / kLanes : i;
+    return i < kByteCoderLanes * m ? (i % kByteCoderLanes) * m + i / kByteCoderLanes : i;
   }
   [[nodiscard]] std::size_t context_index(std::size_t i) const noexcept {  // n when the context is 0
-    if (i < kLanes * m) return i / kLanes == 0 ? n : index(i) - 1;
+    if (i < kByteCoderLanes * m) return i / kByteCoderLanes == 0 ? n : index(i) - 1;
     return i == 0 ? n : i - 1;
   }
 };
@@ -247,13 +248,13 @@ Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   const std::size_t n = data.size();
-  const std::size_t rows = n / kLanes;
-  for (std::size_t i = n; i-- > rows * kLanes;)
-    if (!enc.step(static_cast<unsigned>(i % kLanes), ref[data[i]])) return errc::output_too_small;
+  const std::size_t rows = n / kByteCoderLanes;
+  for (std::size_t i = n; i-- > rows * kByteCoderLanes;)
+    if (!enc.step(static_cast<unsigned>(i % kByteCoderLanes), ref[data[i]])) return errc::output_too_small;
   std::size_t left = rows;
   if (const auto* k = kernels_for(isa)) left = k->enc_o0(data.data(), rows, tables.enc().data(), tables.precision(), enc.cursor());
-  for (std::size_t i = left * kLanes; i-- > 0;)
-    if (!enc.step(static_cast<unsigned>(i % kLanes), ref[data[i]])) return errc::output_too_small;
+  for (std::size_t i = left * kByteCoderLanes; i-- > 0;)
+    if (!enc.step(static_cast<unsigned>(i % kByteCoderLanes), ref[data[i]])) return errc::output_too_small;
   return enc.finish();
 }
 
@@ -262,11 +263,11 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
   Decoder dec(src);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
-  const std::size_t rows = n / kLanes;
+  const std::size_t rows = n / kByteCoderLanes;
   std::size_t done = 0;
   if (const auto* k = kernels_for(isa)) done = k->dec_o0(out.data(), rows, tables.slots(), tables.precision(), dec.cursor());
-  for (std::size_t i = done * kLanes; i < n; ++i)
-    if (!dec.step(static_cast<unsigned>(i % kLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
+  for (std::size_t i = done * kByteCoderLanes; i < n; ++i)
+    if (!dec.step(static_cast<unsigned>(i % kByteCoderLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
   return dec.finish();
 }
 
@@ -274,7 +275,7 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
 
 Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
-  const O1Map map{data.size(), data.size() / kLanes};
+  const O1Map map{data.size(), data.size() / kByteCoderLanes};
   if (tables.contexts() != 256 || !tables.can_encode() || !o1_codable(data, tables, map)) return errc::invalid_argument;
   return detail::encode_order1_unchecked(data, tables, dst, isa);
 }
@@ -282,23 +283,23 @@ Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const Byte
 Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
                                                     std::span<std::byte> dst, Isa isa) {
   const std::size_t n = data.size();
-  const O1Map map{n, n / kLanes};
+  const O1Map map{n, n / kByteCoderLanes};
   Encoder enc(dst);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
     const unsigned ctx = c == n ? 0 : data[c];
-    return enc.step(static_cast<unsigned>(i % kLanes), ref[ctx * 256 + data[map.index(i)]]);
+    return enc.step(static_cast<unsigned>(i % kByteCoderLanes), ref[ctx * 256 + data[map.index(i)]]);
   };
   const std::size_t m = map.m;
   std::size_t i = n;
   // Tail and the last rows (whose 4-byte loads could pass the end) by the reference.
   const std::size_t j_hi = m >= 3 ? m - 2 : 1;
-  for (; i > j_hi * kLanes; --i)
+  for (; i > j_hi * kByteCoderLanes; --i)
     if (!ref_step(i - 1)) return errc::output_too_small;
   if (const auto* k = kernels_for(isa); k != nullptr && j_hi > 1)
-    i = k->enc_o1(data.data(), m, 1, j_hi, tables.enc().data(), tables.precision(), enc.cursor()) * kLanes;
+    i = k->enc_o1(data.data(), m, 1, j_hi, tables.enc().data(), tables.precision(), enc.cursor()) * kByteCoderLanes;
   for (; i > 0; --i)
     if (!ref_step(i - 1)) return errc::output_too_small;
   return enc.finish();
@@ -309,19 +310,19 @@ errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std
   Decoder dec(src);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
-  const O1Map map{n, n / kLanes};
+  const O1Map map{n, n / kByteCoderLanes};
   const unsigned p = tables.precision();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
     const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << p);
-    return dec.step(static_cast<unsigned>(i % kLanes), slots, p, out[map.index(i)]);
+    return dec.step(static_cast<unsigned>(i % kByteCoderLanes), slots, p, out[map.index(i)]);
   };
   std::size_t i = 0;
-  const std::size_t first_rows = map.m > 0 ? kLanes : 0;  // row 0 (context 0) by the reference
+  const std::size_t first_rows = map.m > 0 ? kByteCoderLanes : 0;  // row 0 (context 0) by the reference
   for (; i < first_rows; ++i)
     if (!ref_step(i)) return errc::truncated;
   if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1)
-    i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kLanes;
+    i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kByteCoderLanes;
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;
   return dec.finish();

@@ -5,7 +5,7 @@
 // here lives in an anonymous namespace so no SIMD-compiled inline function can
 // be merged with a baseline one (one-definition rule).
 //
-// Generic step (per vector of N lanes, byte-identical to rans.hpp's encode_step
+// Generic step (per vector of N lanes, byte-identical to lib/rans/step.hpp's encode
 // and interleaved_decode):
 //   encode: xmax = ((M - cmpl) << (32 - p)) - 1 (wraps to 2^32 - 1 when freq = M);
 //           emit words of lanes with x > xmax, x >>= 16 there;

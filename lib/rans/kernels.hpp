@@ -1,7 +1,8 @@
 // rans/kernels.hpp — private interface between the interleaved driver
 // (interleaved.cpp, baseline ISA) and the per-ISA kernel TUs (kernels_<isa>.cpp).
 //
-// A kernel codes whole rows of 32 lanes (one symbol per lane) and stops early
+// A kernel codes whole rows of kLanes = kByteCoderLanes symbols (one per lane;
+// doc/lanes.md) and stops early
 // when the remaining output (encoder) or input (decoder) is closer than
 // kRowSlack bytes to its limit, leaving the rest to the driver's checked
 // scalar code; so kernels need no bounds checks of their own and never touch
@@ -20,6 +21,9 @@ inline namespace v0 {
 namespace rans {
 namespace detail {
 
+// Symbols per kernel row: one per lane of the byte coder.
+inline constexpr unsigned kLanes = kByteCoderLanes;
+
 inline constexpr std::size_t kRowSlack = 2 * kLanes + 64;  // one row of words + one vector of garbage
 
 struct EncCursor {
@@ -35,7 +39,7 @@ struct DecCursor {
 };
 
 struct Kernels {
-  // Order 0: encodes rows rows-1 down to 0 (row r = data[32r, 32r + 32)).
+  // Order 0: encodes rows rows-1 down to 0 (row r = data[kLanes r, kLanes (r + 1))).
   // Returns the number of rows not yet encoded (rows [0, result) remain).
   std::size_t (*enc_o0)(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc, unsigned precision,
                         EncCursor& c);

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "entcode/cabac/state.hpp"
+#include "step.hpp"
+
 namespace entcode {
 inline namespace v0 {
 namespace rans {
@@ -15,9 +18,8 @@ constexpr unsigned kBypassChunk = 16;
 }  // namespace
 
 BinContext::BinContext(ContextInit init) noexcept {
-  // HEVC's LPS probability for pStateIdx s is about 0.5 * (0.01875 / 0.5)^(s / 63).
-  const CabacState st = initial_cabac_state(init);
-  const double p_lps = 0.5 * std::pow(0.01875 / 0.5, st.state / 63.0);
+  const cabac::CabacState st = cabac::initial_cabac_state(init);
+  const double p_lps = cabac::lps_probability(st.state);
   const double p0 = st.mps ? p_lps : 1.0 - p_lps;
   const auto q = static_cast<std::uint32_t>(std::lround(p0 * kOne));
   p0_ = std::clamp(q, kProbMin, kOne - kProbMin);
@@ -59,10 +61,10 @@ void StreamEncoder::encode_terminate(int bin) {
 Result<std::vector<std::byte>> StreamEncoder::finish() {
   if (error_ != errc::ok) return error_;
   std::vector<std::uint16_t> words;  // emitted in reverse decoder order
-  std::uint32_t x = kStateLow;
+  std::uint32_t x = step::kStateLow;
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
     std::uint16_t word;
-    if (encode_step(x, make_enc_symbol(it->start, it->freq, it->precision), word)) words.push_back(word);
+    if (step::encode(x, make_enc_symbol(it->start, it->freq, it->precision), word)) words.push_back(word);
   }
   std::vector<std::byte> out;
   out.reserve(4 + 2 * words.size());
@@ -75,7 +77,7 @@ Result<std::vector<std::byte>> StreamEncoder::finish() {
   return out;
 }
 
-StreamDecoder::StreamDecoder(std::span<const std::byte> src) noexcept : src_(src) {
+StreamDecoder::StreamDecoder(std::span<const std::byte> src) noexcept : src_(src), x_(step::kStateLow) {
   if (src.size() < 4) {
     fail(errc::truncated);
     return;
@@ -83,17 +85,17 @@ StreamDecoder::StreamDecoder(std::span<const std::byte> src) noexcept : src_(src
   x_ = 0;
   for (int b = 0; b < 4; ++b) x_ |= std::uint32_t{std::to_integer<std::uint8_t>(src[b])} << (8 * b);
   pos_ = 4;
-  if (x_ < kStateLow) fail(errc::corrupt);
+  if (step::needs_word(x_)) fail(errc::corrupt);
 }
 
 void StreamDecoder::renormalize() noexcept {
-  if (x_ >= kStateLow) return;
+  if (!step::needs_word(x_)) return;
   if (src_.size() - pos_ < 2) {
     fail(errc::truncated);
-    x_ = kStateLow;  // keep decoding well-defined; the error is sticky
+    x_ = step::kStateLow;  // keep decoding well-defined; the error is sticky
     return;
   }
-  x_ = x_ << 16 | std::to_integer<std::uint32_t>(src_[pos_]) | std::to_integer<std::uint32_t>(src_[pos_ + 1]) << 8;
+  x_ = step::shift_in(x_, std::to_integer<std::uint32_t>(src_[pos_]) | std::to_integer<std::uint32_t>(src_[pos_ + 1]) << 8);
   pos_ += 2;
 }
 
@@ -101,8 +103,8 @@ int StreamDecoder::decode_bin(Context& ctx) noexcept {
   const std::uint32_t p0 = ctx.p0();
   const std::uint32_t slot = x_ & (BinContext::kOne - 1);
   const int bin = slot >= p0;
-  x_ = bin ? decode_advance(x_, p0, BinContext::kOne - p0, BinContext::kPrecision)
-           : decode_advance(x_, 0, p0, BinContext::kPrecision);
+  x_ = bin ? step::decode_advance(x_, p0, BinContext::kOne - p0, BinContext::kPrecision)
+           : step::decode_advance(x_, 0, p0, BinContext::kPrecision);
   renormalize();
   ctx.update(bin);
   return error_ == errc::ok ? bin : 0;
@@ -118,7 +120,7 @@ std::uint32_t StreamDecoder::decode_bypass(int n) noexcept {
     const int k = std::min<int>(left, kBypassChunk);
     left -= k;
     const std::uint32_t chunk = x_ & ((1u << k) - 1);
-    x_ = decode_advance(x_, chunk, 1, static_cast<unsigned>(k));
+    x_ = step::decode_advance(x_, chunk, 1, static_cast<unsigned>(k));
     renormalize();
     bits = (bits << k) | chunk;  // k <= 16, so no shift by 32
   }
@@ -128,7 +130,7 @@ std::uint32_t StreamDecoder::decode_bypass(int n) noexcept {
 int StreamDecoder::decode_symbol(const SymbolModel& model) noexcept {
   const unsigned p = model.precision();
   const std::uint32_t s = model.symbol_at(x_ & ((1u << p) - 1));
-  x_ = decode_advance(x_, model.start(s), model.freq(s), p);
+  x_ = step::decode_advance(x_, model.start(s), model.freq(s), p);
   renormalize();
   return error_ == errc::ok ? static_cast<int>(s) : 0;
 }
@@ -137,14 +139,14 @@ int StreamDecoder::decode_terminate() noexcept {
   const std::uint32_t slot = x_ & (BinContext::kOne - 1);
   const std::uint32_t p0 = BinContext::kOne - kTerminateP1;
   const int bin = slot >= p0;
-  x_ = bin ? decode_advance(x_, p0, kTerminateP1, BinContext::kPrecision)
-           : decode_advance(x_, 0, p0, BinContext::kPrecision);
+  x_ = bin ? step::decode_advance(x_, p0, kTerminateP1, BinContext::kPrecision)
+           : step::decode_advance(x_, 0, p0, BinContext::kPrecision);
   renormalize();
   return error_ == errc::ok ? bin : 0;
 }
 
 errc StreamDecoder::finish() noexcept {
-  if (error_ == errc::ok && (x_ != kStateLow || pos_ != src_.size())) fail(errc::corrupt);
+  if (error_ == errc::ok && (x_ != step::kStateLow || pos_ != src_.size())) fail(errc::corrupt);
   return error_;
 }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# conformance_test.sh — encode a built-in picture with hevc_lossless, decode it with
-# DECODER (self = hevc_lossless --decode, ffmpeg, libde265 = libde265-dec265) and
+# hevc_intra_test.sh — encode a built-in picture with hevc_intra, decode it with
+# DECODER (self = hevc_intra --decode, ffmpeg, libde265 = libde265-dec265) and
 # require the output to be byte-identical to the source frames (lossless) or, with
 # LOSSY = "QP MIN_PSNR [encoder options]", to the encoder's own reconstruction, whose
 # luma+chroma PSNR against the source must reach MIN_PSNR dB.
 # DECODER = corrupt: truncated and bit-flipped copies must make `--decode` fail cleanly (exit 1).
-# Usage: conformance_test.sh HEVC_LOSSLESS DECODER PATTERN WxH FRAMES [LOSSY]
+# Usage: conformance_test.sh HEVC_INTRA DECODER PATTERN WxH FRAMES [LOSSY]
 # Exit 77 (meson: skipped) when the decoder program is not installed.
 set -euo pipefail
 enc=$1 decoder=$2 pattern=$3 size=$4 frames=$5

@@ -1,9 +1,12 @@
 // cabac/context.hpp — CABAC context variables and the multi-symbol binarisation model.
 //
 // Context: HEVC's context variable (pStateIdx 0..62, valMps), stored packed as
-// one byte p = pStateIdx << 1 | valMps (the index of kStateTable). Default =
-// equiprobable (state 0, MPS 0); from ContextInit by initial_cabac_state()
-// (H.265 9.3.2.2, in stream.hpp).
+// one byte p = pStateIdx << 1 | valMps (the index of kStateTable; the layout
+// FFmpeg and x265 use too). Default = equiprobable (state 0, MPS 0); built from
+// ContextInit by initial_cabac_state() (H.265 9.3.2.2, cabac/state.hpp), from
+// (pStateIdx, valMps) or from the packed byte. Precondition pStateIdx <= 62
+// (packed <= 125): checked by assert in debug builds; release builds clamp the
+// state to 62 (and keep the low bit of valMps), so no out-of-table index exists.
 //
 // SymbolModel::from_cdf(cdf, precision) binarises a static multi-symbol CDF
 // onto bins: a binary tree over the symbol range, each node split at the CDF
@@ -20,11 +23,13 @@
 // at a high cost); anything else is invalid_argument.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "entcode/cabac/state.hpp"
 #include "entcode/cabac/tables.hpp"
 #include "entcode/status.hpp"
 #include "entcode/stream.hpp"
@@ -36,9 +41,14 @@ namespace cabac {
 class Context {
  public:
   constexpr Context() noexcept = default;
-  constexpr explicit Context(CabacState s) noexcept
-      : packed_(static_cast<Packed>((s.state > kMaxState ? kMaxState : s.state) << 1 | (s.mps & 1))) {}
+  constexpr Context(unsigned state, unsigned mps) noexcept
+      : packed_(static_cast<Packed>((state > kMaxState ? kMaxState : state) << 1 | (mps & 1))) {
+    assert(state <= kMaxState && mps <= 1);
+  }
+  constexpr explicit Context(CabacState s) noexcept : Context(s.state, s.mps) {}
   constexpr explicit Context(ContextInit init) noexcept : Context(initial_cabac_state(init)) {}
+  // From the packed byte p = pStateIdx << 1 | valMps (<= 125).
+  static constexpr Context from_packed(unsigned p) noexcept { return Context(p >> 1, p & 1); }
 
   [[nodiscard]] constexpr unsigned state() const noexcept { return packed() >> 1; }
   [[nodiscard]] constexpr unsigned mps() const noexcept { return packed() & 1u; }

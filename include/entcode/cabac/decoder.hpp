@@ -3,9 +3,11 @@
 // Representation: range_ = ivlCurrRange << 54 and value_ = ivlOffset << 54 | the
 // next `bits_` stream bits below it (one bit of headroom above bit 62 lets bypass
 // shift before comparing). A decision is one kDecodeTable row, a compare,
-// mask selects (no branch), and a renormalisation shift taken from the row
-// (LPS) or from rMPS's top bit (MPS), so no count-leading-zeros on the
-// critical path.
+// conditional moves (no branch; Decision::select_lps, cmp + cmov on x86-64,
+// masks elsewhere), and a renormalisation shift taken from the row (LPS) or
+// from rMPS's top bit (MPS), so no count-leading-zeros on the critical path.
+// Every member function is inline (cold paths too): no call takes the
+// decoder's address, so a caller's loop keeps its registers in registers.
 // Refill: when fewer than 7 buffered bits remain (7 = the largest single-bin
 // shift), one unaligned 8-byte big-endian load tops value_ up to 47..54 bits;
 // within 8 bytes of the end, bytes are taken one at a time and zeros are
@@ -63,13 +65,11 @@ class CabacDecoder {
     const auto q = static_cast<unsigned>(range_ >> 60) - 4;  // (range >> 6) & 3
     const std::uint64_t rlps = row.rlps[q];
     const std::uint64_t rmps = range_ - rlps;
-    const std::uint64_t mask = 0 - static_cast<std::uint64_t>(value_ >= rmps);  // LPS: all ones
-    const unsigned mps_shift = static_cast<unsigned>(rmps >> 62) ^ 1;             // rMPS < 256
-    const unsigned n = mps_shift ^ ((mps_shift ^ row.lps_shift[q]) & static_cast<unsigned>(mask));
-    value_ = (value_ - (rmps & mask)) << n;
-    range_ = (rmps ^ ((rmps ^ rlps) & mask)) << n;
-    bits_ -= static_cast<int>(n);
-    const auto lps = static_cast<unsigned>(mask & 1);
+    Decision d{value_, rmps, static_cast<unsigned>(rmps >> 62) ^ 1};  // the MPS path; shift 1 iff rMPS < 256
+    const unsigned lps = d.select_lps(rlps, row.lps_shift[q]);
+    value_ = d.value << d.shift;
+    range_ = d.range << d.shift;
+    bits_ -= static_cast<int>(d.shift);
     ctx.set_packed(row.next[lps]);
     if (bits_ < kMinBits) [[unlikely]] refill();
     return static_cast<int>(((p & 1) ^ lps) & ok_mask_);
@@ -122,6 +122,37 @@ class CabacDecoder {
   errc finish() noexcept;
 
  private:
+  // One decision's outcome before renormalisation, initialised to the MPS path;
+  // select_lps switches it to the LPS path iff value >= rMPS, without a branch
+  // (a data-dependent branch here mispredicts on every LPS).
+  struct Decision {
+    std::uint64_t value, range;
+    unsigned shift;
+    unsigned select_lps(std::uint64_t rlps, unsigned lps_shift) noexcept {
+      const std::uint64_t rmps = range;
+#if defined(__x86_64__) && defined(__GNUC__)
+      // cmp + three cmov: the compare is the only op between rMPS and the new registers.
+      const std::uint64_t value_lps = value - rmps;
+      std::uint8_t lps;
+      asm("cmp %[rmps], %[value]\n\t"
+          "cmovae %[value_lps], %[value]\n\t"
+          "cmovae %[rlps], %[range]\n\t"
+          "cmovae %[lps_shift], %[shift]\n\t"
+          "setae %[lps]"
+          : [value] "+r"(value), [range] "+r"(range), [shift] "+r"(shift), [lps] "=r"(lps)
+          : [rmps] "r"(rmps), [value_lps] "r"(value_lps), [rlps] "r"(rlps), [lps_shift] "r"(lps_shift)
+          : "cc");
+      return lps;
+#else
+      const std::uint64_t mask = 0 - static_cast<std::uint64_t>(value >= rmps);  // LPS: all ones
+      value -= rmps & mask;
+      range ^= (rmps ^ rlps) & mask;
+      shift ^= (shift ^ lps_shift) & static_cast<unsigned>(mask);
+      return static_cast<unsigned>(mask & 1);
+#endif
+    }
+  };
+
   static constexpr int kShift = 54;          // ivlOffset / ivlCurrRange live at bits 62..54
   static constexpr int kMinBits = 7;         // buffered bits guaranteed between calls
   static constexpr int kMaxBypassGroup = 20;  // reciprocal division exact for offset:20 bits
@@ -195,6 +226,63 @@ class CabacDecoder {
   errc error_ = errc::ok;
   bool ended_ = false;       // a terminate of 1 consumed the whole span
 };
+
+// Cold paths (inline: see the top of this file).
+inline CabacDecoder::CabacDecoder(std::span<const std::byte> src) noexcept
+    : ptr_(src.data()), end_(src.data() + src.size()), begin_(src.data()) {
+  init_codeword();
+}
+
+inline void CabacDecoder::init_codeword() noexcept {
+  value_ = 0;
+  range_ = std::uint64_t{kInitRange} << kShift;
+  bits_ = -9;  // the 9 bits of ivlOffset are still to be read
+  refill();
+  if (error_ == errc::ok && (value_ >> kShift) >= kInitRange) fail(errc::corrupt);
+}
+
+inline std::size_t CabacDecoder::codeword_end() noexcept {
+  const std::uint64_t c = consumed_bits();  // through the stop bit
+  const auto size = static_cast<std::size_t>(end_ - begin_);
+  if (c > 8 * static_cast<std::uint64_t>(size)) {
+    fail(errc::truncated);
+    return size;
+  }
+  const auto last = static_cast<std::size_t>((c - 1) / 8);
+  const unsigned bit = 7 - static_cast<unsigned>((c - 1) % 8);
+  const unsigned byte = std::to_integer<unsigned>(begin_[last]);
+  if (((byte >> bit) & 1) == 0 || (byte & ((1u << bit) - 1)) != 0) fail(errc::corrupt);
+  return last + 1;
+}
+
+inline int CabacDecoder::end_codeword() noexcept {
+  const std::size_t next = codeword_end();
+  if (error_ != errc::ok) return 0;
+  ptr_ = begin_ + next;
+  phantom_ = 0;
+  if (ptr_ == end_) {
+    ended_ = true;  // any further call needs the 9 bits of a next codeword: truncated
+    value_ = 0;
+    range_ = std::uint64_t{kInitRange} << kShift;
+    bits_ = -9;
+    return 1;
+  }
+  init_codeword();
+  return static_cast<int>(1 & ok_mask_);
+}
+
+inline errc CabacDecoder::finish() noexcept {
+  if (error_ != errc::ok || ended_) return error_;
+  const auto size = static_cast<std::size_t>(end_ - begin_);
+  if (consumed_bits() > 8 * static_cast<std::uint64_t>(size)) {
+    fail(errc::truncated);
+  } else if (value_ < range_ - (std::uint64_t{2} << kShift)) {
+    fail(errc::corrupt);  // the stream does not end here
+  } else if (codeword_end() != size && error_ == errc::ok) {
+    fail(errc::corrupt);  // trailing bytes
+  }
+  return error_;
+}
 
 }  // namespace cabac
 }  // namespace v0

@@ -12,7 +12,7 @@
 // Stream ("ECGL" container, every byte in doc/format.md):
 //   "ECGL" | version 1 | flags 0 | lanes (1..32) | u32 LE table fingerprint |
 //   varint n (symbols incl. skipped) | varint K | K x varint sub-stream size |
-//   K sub-streams: varint rans_size | interleaved rANS (rans/rans.hpp layout,
+//   K sub-streams: varint rans_size | interleaved rANS (rans/reference.hpp layout,
 //   32-bit states, L = 2^16, 16-bit words, precision 16, symbol j of the
 //   sub-stream on lane j % lanes) | escape nibbles (2 per byte, low first, zero pad)
 // Sub-stream k holds coded symbols [k*m/K, (k+1)*m/K) of the m coded ones, so
@@ -38,7 +38,7 @@ namespace gaussian {
 
 inline constexpr std::int32_t kSkipIndex = -1;
 inline constexpr unsigned kMaxSubstreams = 255;
-inline constexpr unsigned kMaxLanes = 32;
+inline constexpr unsigned kMaxEcglLanes = 32;  // lanes of an ECGL sub-stream: 1..32 (doc/lanes.md)
 
 struct CodecOptions {
   unsigned substreams = 1;  // K, 1..255

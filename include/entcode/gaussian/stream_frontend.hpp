@@ -3,11 +3,9 @@
 // (rANS, CABAC binarised) for comparison with the bulk ECGL path.
 //
 // Per symbol: encode_symbol(model of its table, bin); for the escape bin, the
-// chunk count (4-bit bypass values, 15 = add 15 and continue) and the raw
-// value's 4-bit chunks, least significant first — the same escape mapping as
-// gaussian_conditional.hpp / CompressAI. Decoding mirrors it and reports the
-// backend's status, corrupt for impossible escapes, invalid_argument for bad
-// indexes.
+// escape's nibbles (gaussian/escape.hpp) as 4-bit bypass values. Decoding
+// mirrors it and reports the backend's status, corrupt for impossible escapes,
+// invalid_argument for bad indexes.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "entcode/gaussian/cdf_tables.hpp"
+#include "entcode/gaussian/escape.hpp"
 #include "entcode/status.hpp"
 #include "entcode/stream.hpp"
 
@@ -50,12 +49,8 @@ errc encode_latents(E& enc, std::span<const typename E::SymbolModel> models, con
       continue;
     }
     enc.encode_symbol(models[t], static_cast<int>(max));
-    const auto raw = static_cast<std::uint64_t>(v < 0 ? -2 * v - 1 : 2 * (v - max));
-    unsigned chunks = 0;
-    while ((raw >> (4 * chunks)) != 0) ++chunks;
-    for (unsigned c = chunks; c >= 15; c -= 15) enc.encode_bypass(15, 4);
-    enc.encode_bypass(chunks % 15, 4);
-    for (unsigned j = 0; j < chunks; ++j) enc.encode_bypass(static_cast<std::uint32_t>(raw >> (4 * j)) & 15u, 4);
+    const escape::Nibbles nib = escape::nibbles_of(escape::raw_of(v, static_cast<std::uint32_t>(max)));
+    for (unsigned k = 0; k < nib.n; ++k) enc.encode_bypass(nib.v[k], static_cast<int>(escape::kChunkBits));
   }
   return errc::ok;
 }
@@ -70,13 +65,12 @@ errc decode_latents(D& dec, std::span<const typename D::SymbolModel> models, con
     const std::int64_t max = tables.max_value(t);
     std::int64_t v = dec.decode_symbol(models[t]);
     if (v == max) {
-      unsigned chunks = 0;
-      for (std::uint32_t c = 15; c == 15 && chunks <= 9;) chunks += (c = dec.decode_bypass(4));
-      if (chunks > 9) return errc::corrupt;
-      std::uint64_t raw = 0;
-      for (unsigned j = 0; j < chunks; ++j) raw |= std::uint64_t{dec.decode_bypass(4)} << (4 * j);
-      const auto half = static_cast<std::int64_t>(raw >> 1);
-      v = (raw & 1) ? -half - 1 : half + max;
+      auto next = [&](std::uint32_t& nibble) {  // the backend's status is checked below
+        nibble = dec.decode_bypass(static_cast<int>(escape::kChunkBits));
+        return true;
+      };
+      if (const errc e = escape::read(next, static_cast<std::uint32_t>(max), v); e != errc::ok)
+        return dec.status() != errc::ok ? dec.status() : e;
     }
     const std::int64_t value = v + tables.offset(t);
     if (dec.status() != errc::ok) return dec.status();

@@ -11,6 +11,7 @@
 // exact only for x < 2^31; with L = 2^16 the state reaches 2^32 - 1 and that
 // formula is wrong for some freq > 2^(precision-1) — see tests/test_rans_model.cpp.)
 // freq == 1 uses ryg's trick: rcp = 2^32 - 1, shift 0, bias = start + M - 1.
+// (The step that uses them: lib/rans/step.hpp, reciprocal_quotient.)
 // Then x' = x + bias + q * (M - freq) == (x / freq) * M + x % freq + start.
 // Decoder table: CDF-slot lookup, slot = x & (M - 1) -> symbol (one entry per slot).
 // References: Duda 2013 (arXiv:1311.2540); F. Giesen, ryg_rans notes (2014);
@@ -42,12 +43,6 @@ static_assert(sizeof(EncSymbol) == 16);
 
 // Table entry for (start, freq) in a model of 2^precision (1 <= freq <= 2^precision).
 EncSymbol make_enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned precision) noexcept;
-
-// x / freq by the entry's reciprocal (exact for all x).
-inline std::uint32_t reciprocal_quotient(std::uint32_t x, const EncSymbol& s) noexcept {
-  const auto t = static_cast<std::uint32_t>((std::uint64_t{x} * s.rcp_freq) >> 32);
-  return (t + ((x - t) >> 1)) >> s.rcp_shift;
-}
 
 // Scales counts to frequencies summing to 2^precision (10 <= precision <= 16):
 // every symbol with a non-zero count gets freq >= 1; the rounding is then

@@ -1,6 +1,6 @@
 // rans/stream_coder.hpp — rANS backend of the common Encoder/Decoder interface (stream.hpp).
 //
-// One 32-bit state (the reference of rans.hpp, L = 2^16, 16-bit words).
+// One 32-bit state (the step of the reference, rans/reference.hpp: L = 2^16, 16-bit words).
 // rANS is LIFO: the encoder records every coding step (start, freq, precision)
 // and codes them in reverse at finish(); the decoder decodes directly.
 // Binary contexts are adaptive 15-bit probabilities of a 0 bin, updated by a
@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "entcode/rans/model.hpp"
-#include "entcode/rans/rans.hpp"
 #include "entcode/status.hpp"
 #include "entcode/stream.hpp"
 
@@ -89,7 +88,7 @@ class StreamDecoder {
 
   std::span<const std::byte> src_;
   std::size_t pos_ = 0;
-  std::uint32_t x_ = kStateLow;
+  std::uint32_t x_ = 0;  // set by the constructor
   errc error_ = errc::ok;
 };
 

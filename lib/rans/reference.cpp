@@ -1,9 +1,13 @@
-// rans/rans.cpp — order-0 byte wrappers over the interleaved reference (see rans/rans.hpp).
-#include "entcode/rans/rans.hpp"
+// rans/reference.cpp — order-0 byte coding by the interleaved reference (see
+// entcode/rans/reference.hpp, reference_coder.hpp).
+#include "entcode/rans/reference.hpp"
+
+#include "reference_coder.hpp"
 
 namespace entcode {
 inline namespace v0 {
 namespace rans {
+namespace reference {
 
 Result<std::size_t> encode_bytes(std::span<const std::uint8_t> data, const SymbolModel& model, unsigned lanes,
                                  std::span<std::byte> dst) {
@@ -22,10 +26,11 @@ errc decode_bytes(std::span<const std::byte> src, const SymbolModel& model, unsi
   return interleaved_decode(src, out.size(), lanes, [&](std::size_t i, std::uint32_t x) {
     const std::uint32_t s = model.symbol_at(x & mask);
     out[i] = static_cast<std::uint8_t>(s);
-    return decode_advance(x, model.start(s), model.freq(s), p);
+    return step::decode_advance(x, model.start(s), model.freq(s), p);
   });
 }
 
+}  // namespace reference
 }  // namespace rans
 }  // namespace v0
 }  // namespace entcode
