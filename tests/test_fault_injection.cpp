@@ -28,7 +28,7 @@
 #include "entcode/gaussian/gaussian_conditional.hpp"
 #include "entcode/hevc/residual.hpp"
 #include "entcode/rans/byte_codec.hpp"
-#include "entcode/rans/rans.hpp"
+#include "entcode/rans/reference.hpp"
 #include "entcode/rans/stream_coder.hpp"
 #include "rans_test_util.hpp"
 
@@ -165,20 +165,20 @@ TEST_CASE("reference rANS entry points survive allocation failure", "[fault][ran
   const auto counts = test::byte_counts(data);
   const auto model = rans::SymbolModel::from_counts(counts, 12);
   REQUIRE(model);
-  std::vector<std::byte> buf(rans::interleaved_bound(data.size(), 8));
-  const auto size = rans::encode_bytes(data, *model, 8, buf);
+  std::vector<std::byte> buf(rans::reference::interleaved_bound(data.size(), 8));
+  const auto size = rans::reference::encode_bytes(data, *model, 8, buf);
   REQUIRE(size);
   const auto stream = std::span(buf).first(*size);
   fail_each_allocation("SymbolModel::from_counts", [&] {
     const auto m = rans::SymbolModel::from_counts(counts, 12);
     if (!m) return Outcome{m.error(), {}};
-    std::vector<std::byte> b(rans::interleaved_bound(data.size(), 8));
-    const auto n = rans::encode_bytes(data, *m, 8, b);
+    std::vector<std::byte> b(rans::reference::interleaved_bound(data.size(), 8));
+    const auto n = rans::reference::encode_bytes(data, *m, 8, b);
     return n ? bytes_of<std::byte>(errc::ok, std::span(b).first(*n)) : Outcome{n.error(), {}};
   });
   fail_each_allocation("decode_bytes", [&] {
     std::vector<std::uint8_t> out(data.size());
-    return bytes_of<std::uint8_t>(rans::decode_bytes(stream, *model, 8, out), out);
+    return bytes_of<std::uint8_t>(rans::reference::decode_bytes(stream, *model, 8, out), out);
   });
 }
 
