@@ -5,7 +5,7 @@
 //  - lossless: residuals of a natural-looking synthetic 256x256 4:2:0 picture
 //    (smooth shading + texture + edges + mild noise) against the HEVC DC
 //    predictor of each TB from its source neighbours, luma TBs 4..32 and
-//    chroma half size, cu_transquant_bypass (what examples/hevc_lossless codes);
+//    chroma half size, cu_transquant_bypass (what apps/hevc_intra codes);
 //  - sparse: lossy-like quantised blocks (few small levels decaying from DC).
 // Bins are counted once by a counting wrapper around the encoder.
 // Run pinned: taskset -c 1 ./bench_hevc_residual --benchmark_repetitions=5 --benchmark_report_aggregates_only=true

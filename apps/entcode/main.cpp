@@ -1,330 +1,321 @@
-// entcode — command-line front end of the rANS byte codec (rans/byte_codec.hpp).
-// The `bench` subcommand lives in bench.cpp.
+// apps/entcode/main.cpp — the entcode CLI: zstd-like front end of the rANS byte codec
+// (rans/byte_codec.hpp). Options: args.hpp; file rules: files.hpp; manual: doc/cli.md;
+// `entcode bench`: bench.cpp.
 //
-//   entcode compress   [-o out] [--order 0|1 | -1] [--check] [--block-log2 N] [in]
-//   entcode decompress [-o out] [in]
-//   entcode info       in
-//   entcode bench      [files...]   (default: a built-in corpus)
-// Input defaults to stdin, output to stdout. Streams block by block, so memory
-// stays bounded (about three blocks) whatever the input size. With -o the output
-// goes to a temporary file in the same directory, renamed over `out` only on
-// success. Errors: one line on stderr, exit status 1. A progress bar is drawn
-// on stderr when it is a terminal and the input is larger than 64 MiB.
-// ENTCODE_ISA=scalar|sse2|avx2|avx512 forces the kernels (entcode/isa.hpp).
+// Streams block by block: memory stays bounded (about three blocks per thread)
+// whatever the input size. With -T# the blocks of a batch are compressed on
+// several threads and written in order, so the output is identical for every #.
+// Decompression accepts concatenated frames. Each file is processed on its own:
+// a failure is reported (one line on stderr), the file skipped, exit status 1.
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <memory>
+#include <cstring>
+#include <exception>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "args.hpp"
+#include "bench.hpp"
 #include "entcode/crc32c.hpp"
 #include "entcode/isa.hpp"
 #include "entcode/rans/byte_codec.hpp"
-
-#include "bench.hpp"
+#include "files.hpp"
 
 namespace {
 
 using namespace entcode;
+using namespace entcode::cli;
 namespace bc = entcode::byte_codec;
-namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
-// A failure already described to the user: exit 1.
-struct Failure {
-  std::string message;
-};
-[[noreturn]] void fail(const std::string& what, const std::string& why) { throw Failure{what + ": " + why}; }
+constexpr const char* kSuffix = ".ec";
 
-// --- files ------------------------------------------------------------------------
+// --- progress and summary (stderr) ----------------------------------------------------
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
-
-class Input {
+class Meter {
  public:
-  explicit Input(const std::string& path) : name_(path.empty() || path == "-" ? "<stdin>" : path) {
-    if (path.empty() || path == "-") {
-      f_ = stdin;
-    } else {
-      owned_.reset(std::fopen(path.c_str(), "rb"));
-      if (!owned_) fail(name_, std::strerror(errno));
-      f_ = owned_.get();
-      std::error_code ec;
-      const auto size = fs::file_size(path, ec);
-      if (!ec) size_ = size;
-    }
+  Meter(const std::string& name, std::optional<std::size_t> total, int verbosity)
+      : name_(name), total_(total), on_(verbosity >= 2 && ::isatty(2) != 0) {}
+  ~Meter() {
+    if (drawn_) std::fprintf(stderr, "\r%*s\r", 72, "");
   }
-  // Reads up to n bytes; fewer only at end of input.
-  std::size_t read(std::byte* dst, std::size_t n) {
-    std::size_t got = 0;
-    while (got < n) {
-      const std::size_t r = std::fread(dst + got, 1, n - got, f_);
-      if (r == 0) {
-        if (std::ferror(f_)) fail(name_, "read error");
-        break;
-      }
-      got += r;
-    }
-    return got;
+  Meter(const Meter&) = delete;
+  Meter& operator=(const Meter&) = delete;
+
+  void add(std::size_t in, std::size_t out) {
+    in_ += in;
+    out_ += out;
+    if (!on_ || Clock::now() - last_ < std::chrono::milliseconds(200)) return;
+    last_ = Clock::now();
+    drawn_ = true;
+    std::fprintf(stderr, "\r%-40.40s %8.1f MB", name_.c_str(), static_cast<double>(in_) / 1e6);
+    if (total_ && *total_ > 0) std::fprintf(stderr, " %3.0f%%", 100.0 * static_cast<double>(in_) / static_cast<double>(*total_));
+    std::fprintf(stderr, " %7.1f MB/s ", mb_per_s());
   }
-  [[nodiscard]] const std::string& name() const { return name_; }
-  [[nodiscard]] std::optional<std::uintmax_t> size() const { return size_; }
+  [[nodiscard]] std::size_t in() const { return in_; }
+  [[nodiscard]] std::size_t out() const { return out_; }
+  [[nodiscard]] double mb_per_s() const {
+    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    return s > 0 ? static_cast<double>(std::max(in_, out_)) / 1e6 / s : 0.0;
+  }
 
  private:
   std::string name_;
-  File owned_;
-  std::FILE* f_ = nullptr;
-  std::optional<std::uintmax_t> size_;
-};
-
-// Writes to stdout, or to a temporary next to `path` that commit() renames into place.
-class Output {
- public:
-  explicit Output(const std::string& path) : path_(path) {
-    if (path.empty() || path == "-") {
-      f_ = stdout;
-      return;
-    }
-    const fs::path target(path);
-    tmp_ = (target.parent_path().empty() ? fs::path(".") : target.parent_path()) /
-           ("." + target.filename().string() + ".entcode-tmp-" + std::to_string(::getpid()));
-    owned_.reset(std::fopen(tmp_.c_str(), "wb"));
-    if (!owned_) fail(path, std::strerror(errno));
-    f_ = owned_.get();
-  }
-  ~Output() {
-    if (owned_) {  // not committed: drop the partial file
-      owned_.reset();
-      std::error_code ec;
-      fs::remove(tmp_, ec);
-    }
-  }
-  Output(const Output&) = delete;
-  Output& operator=(const Output&) = delete;
-
-  void write(std::span<const std::byte> b) {
-    if (!b.empty() && std::fwrite(b.data(), 1, b.size(), f_) != b.size()) fail(name(), "write error");
-  }
-  void commit() {
-    if (std::fflush(f_) != 0) fail(name(), "write error");
-    if (!owned_) return;
-    if (std::fclose(owned_.release()) != 0) fail(name(), "write error");
-    std::error_code ec;
-    fs::rename(tmp_, path_, ec);
-    if (ec) {
-      fs::remove(tmp_, ec);
-      fail(path_, "cannot rename the temporary output into place");
-    }
-  }
-  [[nodiscard]] std::string name() const { return owned_ ? path_ : "<stdout>"; }
-
- private:
-  std::string path_;
-  fs::path tmp_;
-  File owned_;
-  std::FILE* f_ = nullptr;
-};
-
-// --- progress -----------------------------------------------------------------------
-
-class Progress {
- public:
-  explicit Progress(std::optional<std::uintmax_t> total)
-      : total_(total.value_or(0)), on_(::isatty(2) != 0 && total && *total > (std::uintmax_t{64} << 20)) {}
-  void update(std::uintmax_t done) {
-    if (!on_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    const double secs = std::chrono::duration<double>(now - start_).count();
-    const int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(std::max<std::uintmax_t>(total_, 1)));
-    const int bars = std::clamp(pct / 4, 0, 25);
-    std::fprintf(stderr, "\r[%.*s%*s] %3d%% %6.0f MB/s", bars, "#########################", 25 - bars, "", pct,
-                 secs > 0 ? static_cast<double>(done) / 1e6 / secs : 0.0);
-  }
-  ~Progress() {
-    if (on_) std::fprintf(stderr, "\r%*s\r", 50, "");
-  }
-
- private:
-  std::uintmax_t total_;
+  std::optional<std::size_t> total_;
   bool on_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+  bool drawn_ = false;
+  std::size_t in_ = 0, out_ = 0;
+  Clock::time_point start_ = Clock::now(), last_ = start_;
 };
 
-void check(errc e, const std::string& what) {
-  if (e != errc::ok) fail(what, to_string(e));
+// --- compression ---------------------------------------------------------------------------
+
+struct BlockJob {
+  std::vector<std::byte> src;
+  std::size_t n = 0;
+  std::vector<std::byte> dst;
+  std::optional<Result<std::size_t>> size;
+  void run(const bc::Options& o) {
+    size = bc::compress_block(std::span(reinterpret_cast<const std::uint8_t*>(src.data()), n), dst, o);
+  }
+};
+
+// Compresses the jobs of one batch, job 0 on this thread, the rest on their own.
+void compress_batch(std::vector<BlockJob>& jobs, std::size_t count, const bc::Options& o) {
+  std::vector<std::thread> workers;
+  for (std::size_t j = 1; j < count; ++j) workers.emplace_back([&jobs, j, &o] { jobs[j].run(o); });
+  jobs[0].run(o);
+  for (auto& w : workers) w.join();
 }
 
-// --- compress / decompress / info -------------------------------------------------------
-
-void compress(const std::string& in_path, const std::string& out_path, const bc::Options& options) {
-  Input in(in_path);
-  Output out(out_path);
-  Progress progress(in.size());
+void compress(Input& in, Output& out, const Args& args, Meter& meter) {
+  const bc::Options& o = args.options;
   std::byte header[bc::kFrameHeaderSize];
-  out.write(std::span(header, bc::write_frame_header(options, header)));
-  const std::size_t block = std::size_t{1} << options.block_log2;
-  std::vector<std::byte> src(block), dst(bc::block_bound(block));
+  out.write(std::span(header, bc::write_frame_header(o, header)));
+  const std::size_t block = std::size_t{1} << o.block_log2;
+  const unsigned threads = args.threads != 0 ? args.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<BlockJob> jobs(threads);
   std::uint32_t crc = 0;
-  std::uintmax_t done = 0;
-  for (;;) {
-    const std::size_t n = in.read(src.data(), block);
-    if (n == 0) break;
-    const auto data = std::span(reinterpret_cast<const std::uint8_t*>(src.data()), n);
-    const auto size = bc::compress_block(data, dst, options);
-    if (!size) fail(in.name(), to_string(size.error()));
-    out.write(std::span(dst).first(*size));
-    if (options.checksum) crc = crc32c(std::span(src).first(n), crc);
-    progress.update(done += n);
-    if (n < block) break;
+  for (bool more = true; more;) {
+    std::size_t count = 0;
+    for (; count < jobs.size() && more; ++count) {
+      BlockJob& j = jobs[count];
+      j.src.resize(block);
+      j.dst.resize(bc::block_bound(block));
+      j.n = in.read(j.src.data(), block);
+      more = j.n == block;
+      if (j.n == 0) break;
+    }
+    if (count == 0) break;
+    compress_batch(jobs, count, o);
+    for (std::size_t k = 0; k < count; ++k) {
+      const BlockJob& j = jobs[k];
+      if (!*j.size) fail(in.name(), to_string(j.size->error()));
+      out.write(std::span(j.dst).first(**j.size));
+      if (o.checksum) crc = crc32c(std::span(j.src).first(j.n), crc);
+      meter.add(j.n, **j.size);
+    }
   }
   std::byte tail[5] = {std::byte{0}};
   for (int b = 0; b < 4; ++b) tail[1 + b] = static_cast<std::byte>(crc >> (8 * b));
-  out.write(std::span(tail, options.checksum ? 5 : 1));
-  out.commit();
+  out.write(std::span(tail, o.checksum ? 5 : 1));
+  meter.add(0, o.checksum ? 5 : 1);
 }
 
-// Reads a frame block by block: on_block(header, extent, block bytes) for each block.
-// Returns the stored CRC32C (0 without checksum).
-template <class OnBlock>
-std::uint32_t read_frame(Input& in, OnBlock&& on_block) {
-  std::vector<std::byte> buf(bc::kFrameHeaderSize);
-  const std::size_t got = in.read(buf.data(), buf.size());
-  const auto header = bc::read_frame_header(std::span(buf).first(got));
-  if (!header) fail(in.name(), got == 0 ? "empty input (not an entcode frame)" : to_string(header.error()));
-  const std::size_t max_block = bc::block_bound(header->block_size()) + (std::size_t{1} << 20);
-  std::size_t begin = 0, end = 0;
-  bool eof = false;
-  buf.assign(std::size_t{1} << 16, std::byte{0});
-  auto refill = [&] {  // moves pending bytes to the front and reads more
-    std::memmove(buf.data(), buf.data() + begin, end - begin);
-    end -= begin;
-    begin = 0;
-    if (end == buf.size()) buf.resize(std::min(max_block, buf.size() * 2));
-    const std::size_t want = buf.size() - end;
-    const std::size_t n = in.read(buf.data() + end, want);
-    eof = n < want;
-    end += n;
-  };
-  for (;;) {
-    const auto ext = bc::peek_block(std::span(buf).subspan(begin, end - begin), *header);
-    if (!ext && ext.error() == errc::truncated && !eof && end - begin < max_block) {
-      refill();
-      continue;
-    }
-    if (!ext) fail(in.name(), to_string(ext.error()));
-    if (ext->kind == bc::BlockKind::end) {
-      begin += 1;
-      break;
-    }
-    on_block(*header, *ext, std::span<const std::byte>(buf).subspan(begin, ext->encoded_size));
-    begin += ext->encoded_size;
-  }
-  std::uint32_t stored = 0;
-  if (header->checksum) {
-    if (end - begin < 4 && !eof) refill();
-    if (end - begin < 4) fail(in.name(), to_string(errc::truncated));
-    for (int b = 0; b < 4; ++b) stored |= std::to_integer<std::uint32_t>(buf[begin++]) << (8 * b);
-  }
-  std::byte extra;
-  if (end != begin || (!eof && in.read(&extra, 1) != 0)) fail(in.name(), "trailing data after the entcode frame");
-  return stored;
-}
+// --- frames (decompression, test, list) --------------------------------------------------------
 
-void decompress(const std::string& in_path, const std::string& out_path) {
-  Input in(in_path);
-  Output out(out_path);
-  Progress progress(in.size());
+// Reads concatenated frames from an input through one buffer.
+class FrameReader {
+ public:
+  explicit FrameReader(Input& in) : in_(in) {}
+
+  // The next frame's header; nullopt at the end of the input (after one frame at least).
+  std::optional<bc::FrameHeader> next_frame() {
+    if (!fill(1)) {
+      if (frames_ == 0) fail(in_.name(), "empty input (not an entcode frame)");
+      return std::nullopt;
+    }
+    fill(bc::kFrameHeaderSize);
+    const auto header = bc::read_frame_header(pending());
+    if (!header && frames_ == 0) fail(in_.name(), to_string(header.error()));
+    if (!header) fail(in_.name(), "data after frame " + std::to_string(frames_) + " is not an entcode frame");
+    begin_ += bc::kFrameHeaderSize;
+    ++frames_;
+    return *header;
+  }
+
+  // Calls on_block(extent, bytes) for each block of the frame; returns the stored CRC32C (0: none).
+  template <class OnBlock>
+  std::uint32_t blocks(const bc::FrameHeader& h, OnBlock&& on_block) {
+    const std::size_t max_block = bc::block_bound(h.block_size()) + (std::size_t{1} << 20);
+    for (;;) {
+      const auto ext = bc::peek_block(pending(), h);
+      if (!ext && ext.error() == errc::truncated && !eof_ && pending().size() < max_block) {
+        fill(std::min(max_block, std::max<std::size_t>(2 * pending().size(), std::size_t{1} << 16)));
+        continue;
+      }
+      if (!ext) fail(in_.name(), to_string(ext.error()));
+      if (ext->kind == bc::BlockKind::end) break;
+      on_block(*ext, pending().first(ext->encoded_size));
+      begin_ += ext->encoded_size;
+    }
+    begin_ += 1;
+    if (!h.checksum) return 0;
+    if (!fill(4)) fail(in_.name(), to_string(errc::truncated));
+    std::uint32_t stored = 0;
+    for (int b = 0; b < 4; ++b) stored |= std::to_integer<std::uint32_t>(buf_[begin_++]) << (8 * b);
+    return stored;
+  }
+
+  [[nodiscard]] unsigned frames() const { return frames_; }
+
+ private:
+  std::span<const std::byte> pending() const { return std::span(buf_).subspan(begin_, end_ - begin_); }
+
+  // Makes `want` bytes pending unless the input ends first; true if they are.
+  bool fill(std::size_t want) {
+    if (end_ - begin_ >= want || eof_) return end_ - begin_ >= want;
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    buf_.resize(std::max({buf_.size(), want, std::size_t{1} << 16}));
+    const std::size_t n = in_.read(buf_.data() + end_, buf_.size() - end_);
+    eof_ = n < buf_.size() - end_;
+    end_ += n;
+    return end_ - begin_ >= want;
+  }
+
+  Input& in_;
+  std::vector<std::byte> buf_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+  unsigned frames_ = 0;
+};
+
+// Decodes every frame; writes the content to out (nullptr: -t, check only).
+void decompress(Input& in, Output* out, Meter& meter) {
+  FrameReader frames(in);
   std::vector<std::uint8_t> block;
-  std::uint32_t crc = 0;
-  std::uintmax_t done = 0;
-  bool checksum = false;
-  const std::uint32_t stored = read_frame(in, [&](const bc::FrameHeader& h, const bc::BlockExtent& ext, auto bytes) {
-    block.resize(ext.raw_size);
-    check(bc::decompress_block(bytes, block, h), in.name());
-    out.write(std::as_bytes(std::span(block)));
-    checksum = h.checksum;
-    if (checksum) crc = crc32c(std::as_bytes(std::span(block)), crc);
-    progress.update(done += ext.encoded_size);
-  });
-  if (checksum && crc != stored) fail(in.name(), to_string(errc::checksum_mismatch));
-  out.commit();
+  while (const auto h = frames.next_frame()) {
+    std::uint32_t crc = 0;
+    const std::uint32_t stored = frames.blocks(*h, [&](const bc::BlockExtent& ext, std::span<const std::byte> bytes) {
+      block.resize(ext.raw_size);
+      if (const errc e = bc::decompress_block(bytes, block, *h); e != errc::ok) fail(in.name(), to_string(e));
+      if (out) out->write(std::as_bytes(std::span(block)));
+      if (h->checksum) crc = crc32c(std::as_bytes(std::span(block)), crc);
+      meter.add(ext.encoded_size, ext.raw_size);
+    });
+    if (h->checksum && crc != stored) fail(in.name(), to_string(errc::checksum_mismatch));
+  }
 }
 
-void info(const std::string& in_path) {
-  Input in(in_path);
-  std::uint64_t blocks[5] = {}, content = 0, encoded = 0;
-  bc::FrameHeader header;
-  const std::uint32_t stored = read_frame(in, [&](const bc::FrameHeader& h, const bc::BlockExtent& ext, auto) {
-    header = h;
-    ++blocks[static_cast<unsigned>(ext.kind)];
-    content += ext.raw_size;
-    encoded += ext.encoded_size;
-  });
-  std::printf("%s: entcode byte codec frame, version %u\n", in.name().c_str(), unsigned{bc::kVersion});
-  std::printf("  block size    %zu (2^%u)\n", header.block_size(), header.block_log2);
-  std::printf("  blocks        %llu raw, %llu run, %llu order-0, %llu order-1\n",
-              static_cast<unsigned long long>(blocks[1]), static_cast<unsigned long long>(blocks[2]),
-              static_cast<unsigned long long>(blocks[3]), static_cast<unsigned long long>(blocks[4]));
-  std::printf("  content       %llu bytes\n", static_cast<unsigned long long>(content));
-  std::printf("  blocks coded  %llu bytes (%.3f bits/byte)\n", static_cast<unsigned long long>(encoded),
-              content ? 8.0 * static_cast<double>(encoded) / static_cast<double>(content) : 0.0);
-  if (header.checksum) std::printf("  crc32c        %08x\n", stored);
-  else std::printf("  crc32c        none\n");
+void list(Input& in) {
+  FrameReader frames(in);
+  while (const auto h = frames.next_frame()) {
+    std::uint64_t blocks[5] = {}, content = 0, encoded = 0;
+    const std::uint32_t stored = frames.blocks(*h, [&](const bc::BlockExtent& ext, auto) {
+      ++blocks[static_cast<unsigned>(ext.kind)];
+      content += ext.raw_size;
+      encoded += ext.encoded_size;
+    });
+    std::printf("%s: entcode byte codec frame %u, version %u\n", in.name().c_str(), frames.frames(), unsigned{bc::kVersion});
+    std::printf("  block size    %zu (2^%u)\n", h->block_size(), h->block_log2);
+    std::printf("  blocks        %llu raw, %llu run, %llu order-0, %llu order-1\n",
+                static_cast<unsigned long long>(blocks[1]), static_cast<unsigned long long>(blocks[2]),
+                static_cast<unsigned long long>(blocks[3]), static_cast<unsigned long long>(blocks[4]));
+    std::printf("  content       %llu bytes\n", static_cast<unsigned long long>(content));
+    std::printf("  blocks coded  %llu bytes (%.3f bits/byte)\n", static_cast<unsigned long long>(encoded),
+                content ? 8.0 * static_cast<double>(encoded) / static_cast<double>(content) : 0.0);
+    if (h->checksum) std::printf("  crc32c        %08x\n", stored);
+    else std::printf("  crc32c        none\n");
+  }
+}
+
+// --- one file ----------------------------------------------------------------------------------
+
+// Where the output of `input` goes: "" for stdout.
+std::string output_path(const std::string& input, const Args& args) {
+  if (!args.output.empty()) return args.output;
+  if (args.to_stdout || input == "-") return "";
+  if (args.mode == Mode::compress) return input + kSuffix;
+  if (input.size() > std::strlen(kSuffix) && input.ends_with(kSuffix)) return input.substr(0, input.size() - std::strlen(kSuffix));
+  fail(input, std::string("unknown suffix (expected ") + kSuffix + "; use -o or -c)");
+}
+
+void summary(const Input& in, const Output* out, const Meter& m, const Args& args) {
+  if (args.verbosity < 2 || (out && out->name() == "<stdout>" && args.verbosity < 3)) return;
+  const double pct = m.in() ? 100.0 * static_cast<double>(m.out()) / static_cast<double>(m.in()) : 0.0;
+  if (args.mode == Mode::compress)
+    std::fprintf(stderr, "%s: %zu -> %zu bytes (%.2f%%, %.1f MB/s) -> %s\n", in.name().c_str(), m.in(), m.out(), pct,
+                 m.mb_per_s(), out->name().c_str());
+  else if (out)
+    std::fprintf(stderr, "%s: %zu -> %zu bytes (%.1f MB/s) -> %s\n", in.name().c_str(), m.in(), m.out(), m.mb_per_s(),
+                 out->name().c_str());
+  else
+    std::fprintf(stderr, "%s: OK, %zu -> %zu bytes (%.1f MB/s)\n", in.name().c_str(), m.in(), m.out(), m.mb_per_s());
+}
+
+void process(const std::string& path, const Args& args) {
+  Input in(path, args.force);
+  if (in.is_stdin() && ::isatty(0) && !args.force) fail("<stdin>", "is a terminal (use -f to read it anyway)");
+  if (args.mode == Mode::list) return list(in);
+  Meter meter(in.name(), in.size(), args.verbosity);
+  if (args.mode == Mode::test) {
+    decompress(in, nullptr, meter);
+    return summary(in, nullptr, meter, args);
+  }
+  const std::string target = output_path(path, args);
+  std::optional<Output> opened;
+  Output& out = target.empty() ? opened.emplace() : opened.emplace(target, in, args.force);
+  if (args.mode == Mode::compress && out.is_terminal() && !args.force)
+    fail(out.name(), "is a terminal; compressed data not written (use -f to force)");
+  if (args.mode == Mode::compress) compress(in, out, args, meter);
+  else decompress(in, &out, meter);
+  out.commit();
+  summary(in, &out, meter, args);
+  if (args.remove && !in.is_stdin() && !target.empty() && ::unlink(path.c_str()) != 0) fail_errno(path);
+}
+
+int run(Args& args) {
+  if (args.mode == Mode::bench) {
+    bench(args.inputs, args.bench_repetitions);
+    return 0;
+  }
+  if (const auto isa = selected_isa(); !isa) {
+    const char* env = std::getenv("ENTCODE_ISA");
+    fail(std::string("ENTCODE_ISA=") + (env ? env : ""), std::string(to_string(isa.error())) + " (scalar, sse2, avx2 or avx512)");
+  }
+  if (args.inputs.empty()) args.inputs.emplace_back("-");
+  if (!args.output.empty() && args.inputs.size() > 1) fail("-o", "takes one input file (use -c to concatenate)");
+  int status = 0;
+  for (const std::string& path : args.inputs) {
+    try {
+      process(path, args);
+    } catch (const Failure& f) {
+      if (args.verbosity >= 1) std::fprintf(stderr, "entcode: %s\n", f.message.c_str());
+      status = 1;
+    }
+  }
+  return status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"entcode: SIMD-interleaved rANS byte compressor (order 0 / order 1)"};
-  app.require_subcommand(1);
-  std::string in_path, out_path;
-  bc::Options options;
-  auto* c = app.add_subcommand("compress", "compress a file or stdin");
-  c->add_option("in", in_path, "input file (default: stdin)");
-  c->add_option("-o,--output", out_path, "output file (default: stdout)");
-  c->add_option("--order", options.order, "model order: 0 or 1")->check(CLI::Range(0, 1));
-  c->add_flag_callback("-1", [&] { options.order = 1; }, "order 1 (same as --order 1)");
-  c->add_flag("--check", options.checksum, "store a CRC32C of the content");
-  c->add_option("--block-log2", options.block_log2, "block size as a power of two")
-      ->check(CLI::Range(bc::kMinBlockLog2, bc::kMaxBlockLog2));
-  auto* d = app.add_subcommand("decompress", "decompress a file or stdin");
-  d->add_option("in", in_path, "input file (default: stdin)");
-  d->add_option("-o,--output", out_path, "output file (default: stdout)");
-  auto* i = app.add_subcommand("info", "describe an entcode frame");
-  i->add_option("in", in_path, "input file")->required();
-  auto* b = app.add_subcommand("bench", "MB/s and ratio of entcode and htscodecs side by side");
-  std::vector<std::string> files;
-  int reps = 5;
-  b->add_option("files", files, "files to benchmark (default: a built-in corpus)");
-  b->add_option("-r,--repetitions", reps, "runs per measurement (median)")->check(CLI::Range(1, 100));
+  install_signal_cleanup();
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 1;
-  }
-  try {
-    if (*c) compress(in_path, out_path, options);
-    else if (*d) decompress(in_path, out_path);
-    else if (*i) info(in_path);
-    else if (*b) entcode::cli::bench(files, reps);
+    Args args = parse_args(argc, argv);
+    return args.done ? 0 : run(args);
   } catch (const Failure& f) {
     std::fprintf(stderr, "entcode: %s\n", f.message.c_str());
-    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "entcode: %s\n", e.what());
-    return 1;
   }
-  return 0;
+  return 1;
 }

@@ -1,6 +1,6 @@
 // consumer.cpp — round-trips a small buffer through entcode's rANS reference,
 // as a program that links the installed library would.
-#include <entcode/rans/reference.hpp>
+#include <entcode/entcode.hpp>  // the umbrella header: every public header compiles for a consumer
 #include <entcode/version.hpp>
 
 #include <cstdio>

@@ -43,7 +43,7 @@ struct Options {
   unsigned order = 0;        // 0 or 1 (order 1 falls back to order 0 on tiny blocks)
   bool checksum = false;     // append CRC32C of the content
   unsigned block_log2 = 22;  // block size 2^block_log2 (kMinBlockLog2..kMaxBlockLog2)
-  std::optional<Isa> isa;    // kernels to use; default selected_isa() (ENTCODE_ISA)
+  std::optional<Isa> isa{};  // kernels to use; default selected_isa() (ENTCODE_ISA)
 };
 
 // Worst-case frame size for n input bytes (raw blocks + framing).
