@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace bc = entcode::byte_codec;

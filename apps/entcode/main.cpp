@@ -1,4 +1,4 @@
-// entcode — command-line front end of the rANS byte codec (rans/byte_codec.hpp).
+// entcode — command-line front end of the rANS byte codec (byte_codec.hpp).
 // The `bench` subcommand lives in bench.cpp.
 //
 //   entcode compress   [-o out] [--order 0|1 | -1] [--check] [--block-log2 N] [in]
@@ -27,7 +27,7 @@
 
 #include "entcode/crc32c.hpp"
 #include "entcode/isa.hpp"
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 
 #include "bench.hpp"
 

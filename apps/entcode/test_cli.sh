@@ -50,7 +50,8 @@ size=$(stat -c %s "$dir/m.ec")
 head -c $((size - 1)) "$dir/m.ec" > "$dir/truncated.ec"
 head -c $((size / 2)) "$dir/m.ec" > "$dir/half.ec"
 cp "$dir/m.ec" "$dir/corrupt.ec"
-printf '\xff' | dd of="$dir/corrupt.ec" bs=1 seek=$((size / 2)) conv=notrunc status=none
+mid=$(od -An -tu1 -j $((size / 2)) -N1 "$dir/m.ec")  # flip every bit of the middle byte
+printf "\\x$(printf %02x $((mid ^ 255)))" | dd of="$dir/corrupt.ec" bs=1 seek=$((size / 2)) conv=notrunc status=none
 cat "$dir/m.ec" "$dir/one" > "$dir/trailing.ec"
 expect_fail "truncated" "$ENTCODE" decompress -o "$dir/t.out" "$dir/truncated.ec"
 expect_fail "half" "$ENTCODE" decompress -o "$dir/t.out" "$dir/half.ec"
