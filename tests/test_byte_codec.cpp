@@ -38,6 +38,16 @@ Bytes geometric(std::size_t n, std::uint32_t seed) {
   return v;
 }
 
+// Each byte the previous plus 1 + a geometric step: order 1 codes it in ~3
+// bits a byte, order 0 (a near-uniform marginal) in ~8.
+Bytes markov(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::geometric_distribution<int> g(0.16);
+  Bytes v(n);
+  for (std::size_t i = 1; i < n; ++i) v[i] = static_cast<std::uint8_t>(v[i - 1] + 1 + g(rng));
+  return v;
+}
+
 Bytes random_bytes(std::size_t n, std::uint32_t seed) {
   std::mt19937 rng(seed);
   Bytes v(n);
@@ -255,8 +265,8 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   g[12] = std::byte{0};  // t_size 0
   REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
   // Many contexts: T is coded (mode 1) and still decodes on every ISA.
-  const Bytes text = geometric(100000, 11);
-  const Frame t = *bc::compress(text, o);  // ~40 contexts of ~40 symbols
+  const Bytes text = markov(100000, 11);
+  const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
   // kind, raw_size (3 varint bytes), p, section_size (2), t_size (2), mode
   REQUIRE(t[11] == std::byte{10});
   REQUIRE(std::to_integer<int>(t[12]) >= 128);
@@ -297,4 +307,21 @@ TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders a
   Bytes back(data.size());
   REQUIRE(bc::decompress(moved, frame, back).ok());
   REQUIRE(back == data);
+}
+
+TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0", "[byte_codec]") {
+  bc::Options o0, o1;
+  o1.order = 1;
+  for (const std::size_t n : {16384u, 65536u, 300000u}) {
+    const Bytes iid = geometric(n, 12);
+    const Frame f1 = *bc::compress(iid, o1);
+    REQUIRE(f1 == *bc::compress(iid, o0));  // the order-0 block, byte for byte
+    REQUIRE(bc::inspect(f1)->blocks[static_cast<unsigned>(bc::BlockKind::order0)] == 1);
+    const Bytes m = markov(n, 13);  // order 1 wins by far: kept
+    const Frame g1 = *bc::compress(m, o1);
+    REQUIRE(bc::inspect(g1)->blocks[static_cast<unsigned>(bc::BlockKind::order1)] == 1);
+    REQUIRE(g1.size() < bc::compress(m, o0)->size());
+    REQUIRE(*bc::decompress(f1, n) == iid);
+    REQUIRE(*bc::decompress(g1, n) == m);
+  }
 }

@@ -3,6 +3,7 @@
 // container"), and the Context that carries the reusable scratch.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 
 #include "../rans/kernels.hpp"
@@ -90,6 +91,34 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   return w.size() + *stream;
 }
 
+// The size an order-0 block of src would about have: its byte entropy plus
+// the model (~2 bytes a symbol) and the stream framing (the lanes' states).
+std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
+  std::uint32_t counts[256];
+  count_order0(src, counts);
+  const auto n = static_cast<double>(src.size());
+  double bits = 0;
+  std::size_t symbols = 0;
+  for (const std::uint32_t c : counts)
+    if (c != 0) {
+      bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
+      ++symbols;
+    }
+  return static_cast<std::size_t>(bits / 8) + 2 * symbols + 4 * rans::kLanes + 16;
+}
+
+// Order 1 as asked, unless order 0 is smaller (data without order-1
+// structure): order 0 is tried when its estimate beats the order-1 block, and
+// kept when it really is smaller; 0 when neither beats `budget`.
+std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
+                            std::size_t budget) {
+  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);
+  const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
+  if (order0_estimate(src) > limit) return o1;
+  if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
+  return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
+}
+
 errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
   const unsigned precision = r.get_u8();
   if (!r.ok()) return r.error();
@@ -154,7 +183,9 @@ Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> s
   }
   const unsigned order = src.size() < kMinOrder1Size ? 0 : options.order;
   const std::size_t raw = block_bound(src.size());
-  if (const std::size_t coded = write_rans(ctx.scratch(), src, dst, order, *isa, raw - 1); coded != 0) return coded;
+  const std::size_t coded = order == 0 ? write_rans(ctx.scratch(), src, dst, 0, *isa, raw - 1)
+                                       : write_best_rans(ctx.scratch(), src, dst, *isa, raw - 1);
+  if (coded != 0) return coded;
   return write_raw(src, dst);
 }
 
