@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <span>
@@ -28,6 +29,14 @@ namespace hevc = entcode::hevc;
 constexpr int kRoundingQ9 = 171;  // dead zone: round up from 2/3 of a step (intra)
 constexpr int kMaxTbSamples = 16 * 16;
 constexpr int kCandidates = 4;
+
+// The transform/quantisation calls get block sizes fixed by the coding tree, so
+// an error code from them is a bug in this program, never a property of the input.
+void must(entcode::errc e) {
+  if (e == entcode::errc::ok) return;
+  std::fprintf(stderr, "hevc_lossless: internal error: %s\n", entcode::to_string(e));
+  std::abort();
+}
 // ~3 bits of a level that becomes (in)significant, in squared quantisation steps:
 // λ / step² = 0.57 · 2^(-8/3) ≈ 0.09 per bit at every QP.
 constexpr double kRateSteps2 = 0.3;
@@ -123,7 +132,8 @@ TbCode code_tb(const Picture& src, Picture& rec, const ZScan& z, int c_idx, int 
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < n; ++i) res[j * n + i] = static_cast<std::int16_t>(s.at(x + i, y + j) - pred[j * n + i]);
   std::int32_t coeffs[kMaxTbSamples];
-  hevc::forward_transform(std::span(res, count), log2, hevc::transform_type(true, log2, c_idx), std::span(coeffs, count));
+  must(hevc::forward_transform(std::span(res, count), log2, hevc::transform_type(true, log2, c_idx),
+                               std::span(coeffs, count)));
   TbCode out;
   const int qp = tb_qp(opt.qp, c_idx);
   hevc::quantize(std::span(coeffs, count), log2, qp, kRoundingQ9, std::span(out.levels.v.data(), count));
@@ -244,9 +254,9 @@ void reconstruct_tb(Plane& rec, int c_idx, int x, int y, int log2, int qp, const
   std::int16_t res[kMaxTbSamples] = {};
   if (levels != nullptr) {
     std::int16_t scaled[kMaxTbSamples];
-    hevc::dequantize(std::span(levels, count), log2, qp, std::span(scaled, count));
-    hevc::inverse_transform(std::span<const std::int16_t>(scaled, count), log2, hevc::transform_type(true, log2, c_idx),
-                            std::span(res, count));
+    must(hevc::dequantize(std::span(levels, count), log2, qp, std::span(scaled, count)));
+    must(hevc::inverse_transform(std::span<const std::int16_t>(scaled, count), log2,
+                                 hevc::transform_type(true, log2, c_idx), std::span(res, count)));
   }
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < n; ++i) rec.at(x + i, y + j) = static_cast<std::uint8_t>(std::clamp(pred[j * n + i] + res[j * n + i], 0, 255));

@@ -1,6 +1,7 @@
 // status.hpp — entcode's error model: `errc` codes, their messages, and `Result<T>`.
 //
 // Invariants: decoders never throw; every failure is reported as an `errc`.
+// `errc` and `Result` are [[nodiscard]]: ignoring a failure is a compile warning.
 // `truncated` (the input ended early) and `corrupt` (the input is inconsistent)
 // are always told apart. `Result<T>` holds either a value or a non-ok code.
 // Reference: doc/api.md (zstd-style error reporting).
@@ -10,10 +11,12 @@
 #include <optional>
 #include <utility>
 
+#include "entcode/export.hpp"
+
 namespace entcode {
 inline namespace v0 {
 
-enum class errc : std::uint8_t {
+enum class [[nodiscard]] errc : std::uint8_t {
   ok = 0,
   truncated,            // input ended before the stream did
   corrupt,              // input is inconsistent (bad state, bad checksum, junk)
@@ -28,11 +31,11 @@ enum class errc : std::uint8_t {
 };
 
 // A short, stable, human-readable message for each code.
-const char* to_string(errc e) noexcept;
+ENTCODE_API const char* to_string(errc e) noexcept;
 
 // Either a value of T or an error code (never both). T must be movable.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(errc e) : error_(e) {}                  // NOLINT: implicit by design

@@ -4,6 +4,8 @@
 // Semantic versioning: the shared library's SONAME carries the major version.
 #pragma once
 
+#include "entcode/export.hpp"
+
 #define ENTCODE_VERSION_MAJOR 0
 #define ENTCODE_VERSION_MINOR 1
 #define ENTCODE_VERSION_PATCH 0
@@ -14,7 +16,7 @@ inline namespace v0 {
 
 // "MAJOR.MINOR.PATCH" of the linked library (may differ from the macros above
 // when a program runs against a newer shared library).
-const char* version() noexcept;
+ENTCODE_API const char* version() noexcept;
 
 }  // namespace v0
 }  // namespace entcode

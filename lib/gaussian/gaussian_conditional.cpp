@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -40,16 +41,26 @@ unsigned thread_count(unsigned requested, unsigned K) noexcept {
 }
 
 // Runs fn(k) for k in [0, K) on up to `threads` threads (the caller is one of them).
+// An exception in any worker (std::bad_alloc) is rethrown here once all have joined.
 template <class Fn>
 void parallel_for(unsigned K, unsigned threads, Fn&& fn) {
   const unsigned T = thread_count(threads, K);
+  std::vector<std::exception_ptr> errors(T);
   auto worker = [&](unsigned w) {
-    for (unsigned k = w; k < K; k += T) fn(k);
+    try {
+      for (unsigned k = w; k < K; k += T) fn(k);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
   };
-  std::vector<std::jthread> pool;
-  pool.reserve(T - 1);
-  for (unsigned w = 1; w < T; ++w) pool.emplace_back(worker, w);
-  worker(0);
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(T - 1);
+    for (unsigned w = 1; w < T; ++w) pool.emplace_back(worker, w);
+    worker(0);
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 // Branch-free, so the compiler vectorises it (a branchy loop costs ~1 cycle per symbol).

@@ -1,0 +1,325 @@
+// simd/prim.hpp — Prim<A>: the per-vector primitives of the rANS SIMD kernels
+// (lib/rans/kernel_impl.hpp) for the architectures xsimd::sse2, avx2 and
+// avx512bw, each compiled only where its ISA flags are on.
+//
+// Primitives xsimd 8.1 lacks, hence raw intrinsics: 32x32->64 high multiply
+// (pmuludq pairs), per-lane shifts on SSE2/AVX-512, 32-bit low multiply on
+// SSE2 (xsimd falls back to scalar), unsigned compare masks, AVX-512
+// compress/expand, AVX2 permutes (vpermd with a LUT, simd/perm_tables.hpp),
+// narrowing stores (vpmovdw/vpmovdb) and masked stores; and gathers: xsimd's
+// batch::gather is not inlined by GCC 12 at -O2, and the call spills every
+// state to memory (halved decode speed). Arithmetic, shifts, loads and stores
+// use xsimd.
+// AVX2 table lookups use scalar loads, not vpgatherdd/vpgatherdq: on AMD Zen 3
+// (measured, same run against htscodecs) eight 4-byte loads are 7-12% faster
+// for decoding and eight 8-byte loads 5-18% faster for encoding than hardware
+// gathers (Intel after the Downfall microcode is similar). The lane indexes go
+// through memory (an empty asm keeps GCC from turning the reloads into
+// vpextrd, 2 uops each on Zen). Decoded AVX2 symbols leave 4 vectors at a
+// time in one 32-byte store (packus + vpermd).
+// Renormalisation (enc_renorm / dec_renorm) moves 16-bit words, L = 2^16
+// (lib/rans/step.hpp); the encoder entries are rans::SimdEncSymbol
+// (entcode/rans/interleaved.hpp).
+// Include ONLY from a kernels_<isa>.cpp compiled for that ISA: everything
+// here lives in an anonymous namespace so no SIMD-compiled inline function can
+// be merged with a baseline one (one-definition rule; see entcode/isa.hpp).
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <xsimd/xsimd.hpp>
+
+#include "entcode/rans/interleaved.hpp"
+#include "inline.hpp"
+#include "perm_tables.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace simd {
+namespace {
+
+using SimdEncSymbol = rans::SimdEncSymbol;
+
+template <class A>
+struct Prim;
+
+// ---------------------------------------------------------------- AVX-512 ----
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+template <>
+struct Prim<xsimd::avx512bw> {
+  using A = xsimd::avx512bw;
+  using V = xsimd::batch<std::uint32_t, A>;
+  static constexpr unsigned N = 16;
+
+  ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
+    return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+    return _mm512_i32gather_epi32(idx, static_cast<const void*>(base), 4);
+  }
+  // 4 bytes at base + off (byte offsets).
+  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
+    return _mm512_i32gather_epi32(off, static_cast<const void*>(base), 1);
+  }
+  // Encoder entries of 16 lanes by two 8-lane qword gathers (a gather costs per
+  // element: half the elements of two dword gathers), even lanes into `lo`,
+  // odd lanes into `hi`, so each qword's low dword is already where the
+  // 32x32->64 multiplies (vpmuludq) of mulhi_rcp want the reciprocal.
+  struct Enc {
+    __m512i lo, hi;  // [rcp, packed] of lanes 0, 2, .., 14 / 1, 3, .., 15
+    V packed;        // packed word per lane
+  };
+  ENTCODE_KERNEL_INLINE static Enc load_enc_pairs(const SimdEncSymbol* t, __m256i even, __m256i odd) noexcept {
+    Enc e;
+    e.lo = _mm512_i32gather_epi64(even, static_cast<const void*>(t), 8);
+    e.hi = _mm512_i32gather_epi64(odd, static_cast<const void*>(t), 8);
+    e.packed = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(e.lo, 32), e.hi);
+    return e;
+  }
+  // Symbols = 16 bytes at p: as 8 little-endian u16 pairs, low byte even lane.
+  ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
+    const __m256i pairs = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return load_enc_pairs(t, _mm256_and_si256(pairs, _mm256_set1_epi32(0xff)), _mm256_srli_epi32(pairs, 8));
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {  // vpmovqd: even dwords
+    return load_enc_pairs(t, _mm512_cvtepi64_epi32(idx), _mm512_cvtepi64_epi32(_mm512_srli_epi64(idx, 32)));
+  }
+  ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept {
+    const __m512i even = _mm512_mul_epu32(x, e.lo);
+    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), e.hi);
+    return _mm512_mask_mov_epi32(_mm512_srli_epi64(even, 32), 0xAAAA, odd);
+  }
+  ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
+  ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm512_srlv_epi32(u, shift); }
+  // Emits the low words of lanes with (x >> shift) >= freq, i.e. x > x_max_m1.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    const __mmask16 m = _mm512_cmpge_epu32_mask(x >> static_cast<int>(shift), freq);
+    const unsigned cnt = static_cast<unsigned>(__builtin_popcount(m));
+    const __m256i w = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(m, x));
+    pos -= 2 * cnt;
+    _mm256_mask_storeu_epi16(pos, static_cast<__mmask16>((1u << cnt) - 1), w);
+    x = _mm512_mask_srli_epi32(x, m, x, 16);
+  }
+  ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
+    const __mmask16 m = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(1 << 16));
+    __m512i w = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(pos)));
+    w = _mm512_maskz_expand_epi32(m, w);
+    x = _mm512_mask_or_epi32(x, m, _mm512_slli_epi32(x, 16), w);
+    pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
+  }
+  // The low byte of each lane (vpmovdb truncates), one vector at a time.
+  static constexpr unsigned kStoreGroup = 1;
+  static constexpr bool kTransposeFlush = false;  // 8x8 transposes were no clear win on Zen 5
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, const V (&v)[1]) noexcept {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(v[0]));
+  }
+};
+#endif
+
+// ------------------------------------------------------------------- AVX2 ----
+#if defined(__AVX2__)
+
+template <>
+struct Prim<xsimd::avx2> {
+  using A = xsimd::avx2;
+  using V = xsimd::batch<std::uint32_t, A>;
+  static constexpr unsigned N = 8;
+
+  ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
+    return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+  }
+  // The lanes of v through memory, as SSE2's lanes(); the empty asm makes GCC
+  // read them back by loads, not vpextrd (2 uops each on Zen).
+  ENTCODE_KERNEL_INLINE static void lanes(V v, std::uint32_t (&a)[8]) noexcept {
+    v.store_unaligned(a);
+    asm("" : "+m"(a));
+  }
+  // Eight scalar loads instead of vpgatherdd (see the file comment).
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+    std::uint32_t i[8];
+    lanes(idx, i);
+    const __m128i lo = _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
+                                      static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
+    const __m128i hi = _mm_setr_epi32(static_cast<int>(base[i[4]]), static_cast<int>(base[i[5]]),
+                                      static_cast<int>(base[i[6]]), static_cast<int>(base[i[7]]));
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+  }
+  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
+    return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), off, 1);
+  }
+  // As AVX-512, even lanes' entries in `lo`, odd in `hi`, but from eight
+  // scalar 8-byte loads (faster than two qword gathers, see the file comment).
+  struct Enc {
+    __m256i lo, hi;
+    V packed;
+  };
+  template <class Index>
+  ENTCODE_KERNEL_INLINE static Enc load_enc_at(const SimdEncSymbol* t, Index i) noexcept {
+    auto pair = [&](unsigned a, unsigned b) ENTCODE_KERNEL_LAMBDA {
+      return _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i(a))),
+                                _mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i(b))));
+    };
+    Enc e;
+    e.lo = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(0, 2)), pair(4, 6), 1);
+    e.hi = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(1, 3)), pair(5, 7), 1);
+    e.packed = _mm256_blend_epi32(_mm256_srli_epi64(e.lo, 32), e.hi, 0xAA);
+    return e;
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
+    return load_enc_at(t, [p](unsigned k) ENTCODE_KERNEL_LAMBDA { return p[k]; });
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
+    std::uint32_t i[8];
+    lanes(idx, i);
+    return load_enc_at(t, [&i](unsigned k) ENTCODE_KERNEL_LAMBDA { return i[k]; });
+  }
+  ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept {
+    const __m256i even = _mm256_mul_epu32(x, e.lo);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), e.hi);
+    return _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+  }
+  ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
+  ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm256_srlv_epi32(u, shift); }
+  // (x >> shift) < 2^p and freq <= 2^p: a signed compare is exact.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    const __m256i keep = _mm256_cmpgt_epi32(freq, x >> static_cast<int>(shift));
+    const unsigned m = ~static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(keep))) & 0xff;
+    const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.enc[m]));
+    const __m256i top = _mm256_and_si256(_mm256_permutevar8x32_epi32(x, idx), _mm256_set1_epi32(0xffff));
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(top, top), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(pos - 16), _mm256_castsi256_si128(packed));
+    pos -= 2 * static_cast<unsigned>(__builtin_popcount(m));
+    x = _mm256_blendv_epi8(_mm256_srli_epi32(x, 16), x, keep);
+  }
+  ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
+    const __m256i low = _mm256_cmpeq_epi32(_mm256_srli_epi32(x, 16), _mm256_setzero_si256());
+    const unsigned m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(low)));
+    const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.dec[m]));
+    const __m256i w = _mm256_permutevar8x32_epi32(
+        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pos))), idx);
+    x = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), low);
+    pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
+  }
+  // The low bytes of four vectors (32 lanes) in one store: two unsigned packs
+  // to u16, one to u8 (in-lane: dwords a0-3 b0-3 c0-3 d0-3 | a4-7 b4-7 c4-7 d4-7),
+  // then one cross-lane dword permute into lane order.
+  static constexpr unsigned kStoreGroup = 4;
+  static constexpr bool kTransposeFlush = true;
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, const V (&v)[4]) noexcept {
+    const __m256i low = _mm256_set1_epi32(0xff);
+    const __m256i ab = _mm256_packus_epi32(_mm256_and_si256(v[0], low), _mm256_and_si256(v[1], low));
+    const __m256i cd = _mm256_packus_epi32(_mm256_and_si256(v[2], low), _mm256_and_si256(v[3], low));
+    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(ab, cd), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), bytes);
+  }
+};
+#endif
+
+// ------------------------------------------------------------------- SSE2 ----
+#if defined(__SSE2__)
+template <>
+struct Prim<xsimd::sse2> {
+  using A = xsimd::sse2;
+  using V = xsimd::batch<std::uint32_t, A>;
+  static constexpr unsigned N = 4;
+
+  ENTCODE_KERNEL_INLINE static void lanes(V v, std::uint32_t (&a)[4]) noexcept { v.store_unaligned(a); }
+  ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
+    std::int32_t w;
+    std::memcpy(&w, p, 4);
+    const __m128i z = _mm_setzero_si128();
+    return _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(w), z), z);
+  }
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+    std::uint32_t i[4];
+    lanes(idx, i);
+    return _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
+                          static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
+  }
+  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
+    std::uint32_t i[4], w[4];
+    lanes(off, i);
+    for (int k = 0; k < 4; ++k) std::memcpy(&w[k], base + i[k], 4);
+    return V::load_unaligned(w);
+  }
+  // Four 8-byte entries loaded whole and transposed (no gathers on SSE2).
+  struct Enc {
+    V rcp, packed;
+  };
+  ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
+    return load_enc(t, load_u8(p));
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
+    std::uint32_t i[4];
+    lanes(idx, i);
+    auto entry = [&](int k) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i[k])); };
+    const __m128i r01 = _mm_unpacklo_epi64(entry(0), entry(1));  // [rcp0, pk0, rcp1, pk1]
+    const __m128i r23 = _mm_unpacklo_epi64(entry(2), entry(3));
+    const __m128i a = _mm_shuffle_epi32(r01, 0xD8), b = _mm_shuffle_epi32(r23, 0xD8);  // [rcp, rcp, pk, pk]
+    return Enc{_mm_unpacklo_epi64(a, b), _mm_unpackhi_epi64(a, b)};
+  }
+  ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept { return mulhi(x, e.rcp); }
+  ENTCODE_KERNEL_INLINE static V mulhi(V a, V b) noexcept {
+    const __m128i even = _mm_mul_epu32(a, b);
+    const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
+    return _mm_or_si128(_mm_srli_epi64(even, 32), _mm_and_si128(odd, _mm_set_epi32(-1, 0, -1, 0)));
+  }
+  ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept {
+    const __m128i even = _mm_mul_epu32(a, b);
+    const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
+    return _mm_or_si128(_mm_and_si128(even, _mm_set_epi32(0, -1, 0, -1)), _mm_slli_epi64(odd, 32));
+  }
+  // Per-lane right shift (SSE2 has none): lane by lane.
+  ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept {
+    std::uint32_t a[4], b[4];
+    lanes(u, a);
+    lanes(shift, b);
+    for (int k = 0; k < 4; ++k) a[k] >>= b[k];
+    return V::load_unaligned(a);
+  }
+  // (x >> shift) < 2^p and freq <= 2^p: a signed compare is exact.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    const __m128i keep = _mm_cmpgt_epi32(freq, x >> static_cast<int>(shift));
+    const unsigned m = ~static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(keep))) & 0xf;
+    std::uint32_t a[4];
+    lanes(x, a);
+    for (int k = 3; k >= 0; --k) {
+      if (((m >> k) & 1) == 0) continue;
+      pos -= 2;
+      pos[0] = static_cast<std::byte>(a[k]);
+      pos[1] = static_cast<std::byte>(a[k] >> 8);
+    }
+    x = _mm_or_si128(_mm_andnot_si128(keep, _mm_srli_epi32(x, 16)), _mm_and_si128(keep, x));
+  }
+  ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
+    const __m128i low = _mm_cmpeq_epi32(_mm_srli_epi32(x, 16), _mm_setzero_si128());
+    const unsigned m = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(low)));
+    if (m == 0) return;
+    std::uint32_t a[4];
+    lanes(x, a);
+    for (int k = 0; k < 4; ++k) {
+      if (((m >> k) & 1) == 0) continue;
+      a[k] = a[k] << 16 | std::to_integer<std::uint32_t>(pos[0]) | std::to_integer<std::uint32_t>(pos[1]) << 8;
+      pos += 2;
+    }
+    x = V::load_unaligned(a);
+  }
+  // The low byte of each lane, one vector at a time.
+  static constexpr unsigned kStoreGroup = 1;
+  static constexpr bool kTransposeFlush = true;
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, const V (&v)[1]) noexcept {
+    const __m128i low = _mm_and_si128(v[0], _mm_set1_epi32(0xff));
+    const __m128i w = _mm_packs_epi32(low, low);
+    const int b = _mm_cvtsi128_si32(_mm_packus_epi16(w, w));
+    std::memcpy(out, &b, 4);
+  }
+};
+#endif
+
+}  // namespace
+}  // namespace simd
+}  // namespace v0
+}  // namespace entcode
