@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -137,16 +138,15 @@ std::vector<Sample> default_corpus() {
   return corpus;
 }
 
-template <class F>
-double median_seconds(F&& f, int reps) {
-  std::vector<double> t;
-  for (int r = 0; r < reps; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+double seconds_of(const std::function<void()>& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
 // The input cut into calls of `block` bytes (the last may be shorter).
@@ -159,6 +159,75 @@ struct Calls {
   }
 };
 
+// One coder over every call, into preallocated per-call output regions
+// (call i writes at offset[i], up to offset[i + 1]).
+struct Coder {
+  std::string name;
+  unsigned order = 0;
+  bool ours = false;
+  int hts_flags = 0;  // htscodecs mode (ours == false)
+  std::vector<std::size_t> offset{0};
+  std::vector<std::byte> dst;
+  std::vector<std::size_t> size;
+};
+
+Coder make_coder(const Calls& calls, std::string name, unsigned order, bool ours, int hts_flags) {
+  Coder c{std::move(name), order, ours, hts_flags, {0}, {}, std::vector<std::size_t>(calls.count())};
+  for (std::size_t i = 0; i < calls.count(); ++i) {
+    const std::size_t n = calls.at(i).size();
+#if defined(ENTCODE_HAVE_HTSCODECS)
+    const std::size_t bound = ours ? bc::bound(n, {}) : rans_compress_bound_4x16(static_cast<unsigned>(n), hts_flags);
+#else
+    const std::size_t bound = bc::bound(n, {});
+#endif
+    c.offset.push_back(c.offset.back() + bound);
+  }
+  c.dst.resize(c.offset.back());
+  return c;
+}
+
+std::span<std::byte> region(Coder& c, std::size_t i) { return std::span(c.dst).subspan(c.offset[i], c.offset[i + 1] - c.offset[i]); }
+
+void compress_calls(Coder& c, const Calls& calls, bc::Context& ctx) {
+  bc::Options o;
+  o.order = c.order;
+  o.block_log2 = bc::kMaxBlockLog2;
+  for (std::size_t i = 0; i < calls.count(); ++i) {
+    const auto in = calls.at(i);
+    if (c.ours) {
+      const auto r = bc::compress(ctx, in, region(c, i), o);
+      if (!r) fail(c.name, to_string(r.error()));
+      c.size[i] = *r;
+      continue;
+    }
+#if defined(ENTCODE_HAVE_HTSCODECS)
+    auto n = static_cast<unsigned>(region(c, i).size());
+    if (!rans_compress_to_4x16(const_cast<unsigned char*>(in.data()), static_cast<unsigned>(in.size()),
+                               reinterpret_cast<unsigned char*>(region(c, i).data()), &n, c.hts_flags))
+      fail(c.name, "compress failed");
+    c.size[i] = n;
+#endif
+  }
+}
+
+void decompress_calls(Coder& c, const Calls& calls, bc::Context& ctx, std::span<std::uint8_t> back) {
+  for (std::size_t i = 0; i < calls.count(); ++i) {
+    const auto out = back.subspan(i * calls.block, calls.at(i).size());
+    const auto src = region(c, i).first(c.size[i]);
+    if (c.ours) {
+      if (!bc::decompress(ctx, src, out).ok()) fail(c.name, "decode failed");
+      continue;
+    }
+#if defined(ENTCODE_HAVE_HTSCODECS)
+    auto n = static_cast<unsigned>(out.size());
+    if (!rans_uncompress_to_4x16(reinterpret_cast<unsigned char*>(src.data()), static_cast<unsigned>(src.size()),
+                                 out.data(), &n) ||
+        n != out.size())
+      fail(c.name, "decode failed");
+#endif
+  }
+}
+
 struct Row {
   std::string coder;
   unsigned order;
@@ -167,89 +236,41 @@ struct Row {
   double enc, dec;  // MB/s
 };
 
-// Times a coder over every call: compress(call, i) -> compressed size into its own
-// preallocated region; decompress(i) restores call i; verify compares.
-template <class Compress, class Decompress>
-Row time_calls(const std::string& name, unsigned order, bool ours, const Calls& calls, std::vector<std::uint8_t>& back,
-               int reps, Compress&& compress, Decompress&& decompress) {
-  std::size_t total = 0;
-  const double te = median_seconds([&] {
-    total = 0;
-    for (std::size_t i = 0; i < calls.count(); ++i) total += compress(calls.at(i), i);
-  }, reps);
-  std::fill(back.begin(), back.end(), std::uint8_t{0});
-  const double td = median_seconds([&] {
-    for (std::size_t i = 0; i < calls.count(); ++i)
-      decompress(i, std::span(back).subspan(i * calls.block, calls.at(i).size()));
-  }, reps);
-  if (!std::equal(back.begin(), back.end(), calls.data.begin(), calls.data.end())) fail(name, "round trip failed");
-  const double mb = static_cast<double>(calls.data.size()) / 1e6;
-  return {name, order, ours, total, mb / te, mb / td};
-}
-
-// Preallocated per-call output regions: call i writes at offset[i], up to offset[i + 1].
-template <class Bound>
-std::vector<std::size_t> regions(const Calls& calls, Bound&& bound) {
-  std::vector<std::size_t> offset{0};
-  for (std::size_t i = 0; i < calls.count(); ++i) offset.push_back(offset.back() + bound(calls.at(i).size()));
-  return offset;
-}
-
-Row entcode_row(const Calls& calls, unsigned order, std::vector<std::uint8_t>& back, int reps, bc::Context& ctx) {
-  bc::Options o;
-  o.order = order;
-  const auto offset = regions(calls, [&](std::size_t n) { return bc::bound(n, o); });
-  std::vector<std::byte> dst(offset.back());
-  std::vector<std::size_t> size(calls.count());
-  return time_calls("entcode order-" + std::to_string(order), order, true, calls, back, reps,
-                    [&](std::span<const std::uint8_t> in, std::size_t i) {
-                      const auto r = bc::compress(ctx, in, std::span(dst).subspan(offset[i], offset[i + 1] - offset[i]), o);
-                      if (!r) fail("entcode", to_string(r.error()));
-                      return size[i] = *r;
-                    },
-                    [&](std::size_t i, std::span<std::uint8_t> out) {
-                      if (!bc::decompress(ctx, std::span(dst).subspan(offset[i], size[i]), out).ok())
-                        fail("entcode", "decode failed");
-                    });
-}
-
+std::vector<Coder> coders(const Calls& calls) {
+  std::vector<Coder> v;
+  for (unsigned order : {0u, 1u}) v.push_back(make_coder(calls, "entcode order-" + std::to_string(order), order, true, 0));
 #if defined(ENTCODE_HAVE_HTSCODECS)
-Row htscodecs_row(const Calls& calls, const char* name, unsigned order, int flags, std::vector<std::uint8_t>& back,
-                  int reps) {
-  const auto offset = regions(calls, [&](std::size_t n) { return rans_compress_bound_4x16(static_cast<unsigned>(n), flags); });
-  std::vector<unsigned char> dst(offset.back());
-  std::vector<unsigned> size(calls.count());
-  return time_calls(name, order, false, calls, back, reps,
-                    [&](std::span<const std::uint8_t> in, std::size_t i) {
-                      size[i] = static_cast<unsigned>(offset[i + 1] - offset[i]);
-                      if (!rans_compress_to_4x16(const_cast<unsigned char*>(in.data()), static_cast<unsigned>(in.size()),
-                                                 dst.data() + offset[i], &size[i], flags))
-                        fail(name, "compress failed");
-                      return std::size_t{size[i]};
-                    },
-                    [&](std::size_t i, std::span<std::uint8_t> out) {
-                      unsigned n = static_cast<unsigned>(out.size());
-                      if (!rans_uncompress_to_4x16(dst.data() + offset[i], size[i], out.data(), &n) || n != out.size())
-                        fail(name, "decode failed");
-                    });
-}
+  v.push_back(make_coder(calls, "htscodecs 4x16 order-0", 0, false, 0));
+  v.push_back(make_coder(calls, "htscodecs 32x16 order-0 (SIMD auto)", 0, false, RANS_ORDER_X32 | RANS_ORDER_SIMD_AUTO));
+  v.push_back(make_coder(calls, "htscodecs 4x16 order-1", 1, false, 1));
+  v.push_back(make_coder(calls, "htscodecs 32x16 order-1 (SIMD auto)", 1, false, 1 | RANS_ORDER_X32 | RANS_ORDER_SIMD_AUTO));
 #endif
+  return v;
+}
 
+// Every repetition runs every coder once, in turn (load from other processes
+// then hits all coders alike), encoders then decoders; medians per coder.
+// Round trips are verified outside the timed region.
 std::vector<Row> measure(const Calls& calls, int reps, bc::Context& ctx) {
+  std::vector<Coder> cs = coders(calls);
+  std::vector<std::vector<double>> te(cs.size()), td(cs.size());
+  for (int r = 0; r < reps; ++r)
+    for (std::size_t k = 0; k < cs.size(); ++k) te[k].push_back(seconds_of([&] { compress_calls(cs[k], calls, ctx); }));
   std::vector<std::uint8_t> back(calls.data.size());
   std::vector<Row> rows;
-  for (unsigned order : {0u, 1u}) rows.push_back(entcode_row(calls, order, back, reps, ctx));
-#if defined(ENTCODE_HAVE_HTSCODECS)
-  const struct {
-    const char* name;
-    unsigned order;
-    int flags;
-  } hts[] = {{"htscodecs 4x16 order-0", 0, 0},
-             {"htscodecs 32x16 order-0 (SIMD auto)", 0, RANS_ORDER_X32 | RANS_ORDER_SIMD_AUTO},
-             {"htscodecs 4x16 order-1", 1, 1},
-             {"htscodecs 32x16 order-1 (SIMD auto)", 1, 1 | RANS_ORDER_X32 | RANS_ORDER_SIMD_AUTO}};
-  for (const auto& h : hts) rows.push_back(htscodecs_row(calls, h.name, h.order, h.flags, back, reps));
-#endif
+  for (std::size_t k = 0; k < cs.size(); ++k) {
+    std::fill(back.begin(), back.end(), std::uint8_t{0});
+    decompress_calls(cs[k], calls, ctx, back);
+    if (!std::equal(back.begin(), back.end(), calls.data.begin(), calls.data.end())) fail(cs[k].name, "round trip failed");
+  }
+  for (int r = 0; r < reps; ++r)
+    for (std::size_t k = 0; k < cs.size(); ++k) td[k].push_back(seconds_of([&] { decompress_calls(cs[k], calls, ctx, back); }));
+  const double mb = static_cast<double>(calls.data.size()) / 1e6;
+  for (std::size_t k = 0; k < cs.size(); ++k) {
+    std::size_t total = 0;
+    for (const std::size_t n : cs[k].size) total += n;
+    rows.push_back({cs[k].name, cs[k].order, cs[k].ours, total, mb / median(te[k]), mb / median(td[k])});
+  }
   return rows;
 }
 
