@@ -2,7 +2,7 @@
 //
 // 1. Scalar reference coder, single state and 32-way interleaved, order-0 model
 //    at 14-bit precision, 16 MiB geometric bytes.
-// 2. The byte codec (rans/byte_codec.hpp) per ISA (scalar/sse2/avx2/avx512, skipped
+// 2. The byte codec (byte_codec.hpp) per ISA (scalar/sse2/avx2/avx512, skipped
 //    when the CPU lacks it) and order, and htscodecs' rans_compress_to_4x16 with
 //    flags 0, RANS_ORDER_X32|SIMD_AUTO, 1 and 1|X32|SIMD_AUTO, in this binary on the
 //    same buffers (preallocated outputs for both): (a) 64 MiB geometric p = 0.16,
@@ -23,7 +23,7 @@
 #include <string>
 
 #include "entcode/isa.hpp"
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 #include "entcode/rans/reference.hpp"
 
 #if defined(ENTCODE_HAVE_HTSCODECS)

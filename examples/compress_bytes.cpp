@@ -1,7 +1,7 @@
 // compress_bytes.cpp — the front door for bytes: byte_codec::compress / decompress
-// (rans/byte_codec.hpp; the frame format is doc/format.md, "Byte codec container").
+// (entcode/byte_codec.hpp; the frame format is doc/format.md, "Byte codec container").
 // The same lines are the README's library snippet.
-#include <entcode/rans/byte_codec.hpp>
+#include <entcode/byte_codec.hpp>
 
 #include <cstdio>
 #include <string>

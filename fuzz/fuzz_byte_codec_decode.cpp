@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 #include "fuzz_util.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

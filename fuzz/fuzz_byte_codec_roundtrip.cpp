@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 #include "fuzz_util.hpp"
 
 using namespace entcode;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "entcode/crc32c.hpp"
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 
 using namespace entcode;
 namespace bc = entcode::byte_codec;
@@ -35,6 +35,16 @@ Bytes geometric(std::size_t n, std::uint32_t seed) {
   std::geometric_distribution<int> g(0.16);
   Bytes v(n);
   for (auto& b : v) b = static_cast<std::uint8_t>(std::min(g(rng), 255));
+  return v;
+}
+
+// Each byte the previous plus 1 + a geometric step: order 1 codes it in ~3
+// bits a byte, order 0 (a near-uniform marginal) in ~8.
+Bytes markov(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::geometric_distribution<int> g(0.16);
+  Bytes v(n);
+  for (std::size_t i = 1; i < n; ++i) v[i] = static_cast<std::uint8_t>(v[i - 1] + 1 + g(rng));
   return v;
 }
 
@@ -255,12 +265,63 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   g[12] = std::byte{0};  // t_size 0
   REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
   // Many contexts: T is coded (mode 1) and still decodes on every ISA.
-  const Bytes text = geometric(100000, 11);
-  const Frame t = *bc::compress(text, o);  // ~40 contexts of ~40 symbols
+  const Bytes text = markov(100000, 11);
+  const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
   // kind, raw_size (3 varint bytes), p, section_size (2), t_size (2), mode
   REQUIRE(t[11] == std::byte{10});
   REQUIRE(std::to_integer<int>(t[12]) >= 128);
   REQUIRE(std::to_integer<int>(t[14]) >= 128);
   REQUIRE(t[16] == std::byte{1});
   for (Isa isa : machine_isas()) REQUIRE(*bc::decompress(t, text.size(), isa) == text);
+}
+
+TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders and sizes", "[byte_codec]") {
+  // A Context keeps tables from the previous block: a stale entry would change
+  // the output or break the round trip when the next block is smaller, of the
+  // other order, or has other symbols.
+  bc::Context ctx;
+  const Bytes inputs[] = {text_like(300000, 1), geometric(20000, 2), random_bytes(70000, 3), text_like(5000, 4),
+                          geometric(200000, 5)};
+  for (unsigned order : {1u, 0u, 1u}) {
+    for (const Bytes& data : inputs) {
+      bc::Options o;
+      o.order = order;
+      Frame reused(bc::bound(data.size(), o));
+      reused.resize(*bc::compress(ctx, data, reused, o));
+      bc::Context fresh;
+      Frame once(bc::bound(data.size(), o));
+      once.resize(*bc::compress(fresh, data, once, o));
+      REQUIRE(reused == once);
+      REQUIRE(reused == *bc::compress(data, o));
+      Bytes back(data.size());
+      REQUIRE(bc::decompress(ctx, reused, back).value() == data.size());
+      REQUIRE(back == data);
+    }
+  }
+  bc::Context moved = std::move(ctx);
+  const Bytes data = text_like(100000, 6);
+  bc::Options o;
+  o.order = 1;
+  Frame frame(bc::bound(data.size(), o));
+  frame.resize(*bc::compress(moved, data, frame, o));
+  Bytes back(data.size());
+  REQUIRE(bc::decompress(moved, frame, back).ok());
+  REQUIRE(back == data);
+}
+
+TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0", "[byte_codec]") {
+  bc::Options o0, o1;
+  o1.order = 1;
+  for (const std::size_t n : {16384u, 65536u, 300000u}) {
+    const Bytes iid = geometric(n, 12);
+    const Frame f1 = *bc::compress(iid, o1);
+    REQUIRE(f1 == *bc::compress(iid, o0));  // the order-0 block, byte for byte
+    REQUIRE(bc::inspect(f1)->blocks[static_cast<unsigned>(bc::BlockKind::order0)] == 1);
+    const Bytes m = markov(n, 13);  // order 1 wins by far: kept
+    const Frame g1 = *bc::compress(m, o1);
+    REQUIRE(bc::inspect(g1)->blocks[static_cast<unsigned>(bc::BlockKind::order1)] == 1);
+    REQUIRE(g1.size() < bc::compress(m, o0)->size());
+    REQUIRE(*bc::decompress(f1, n) == iid);
+    REQUIRE(*bc::decompress(g1, n) == m);
+  }
 }

@@ -27,7 +27,7 @@
 #include "entcode/gaussian/compressai_stream.hpp"
 #include "entcode/gaussian/gaussian_conditional.hpp"
 #include "entcode/hevc/residual.hpp"
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 #include "entcode/rans/reference.hpp"
 #include "entcode/rans/stream_coder.hpp"
 #include "rans_test_util.hpp"

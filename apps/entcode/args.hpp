@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 
 namespace entcode::cli {
 

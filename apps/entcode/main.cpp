@@ -1,5 +1,5 @@
 // apps/entcode/main.cpp — the entcode CLI: zstd-like front end of the rANS byte codec
-// (rans/byte_codec.hpp). Options: args.hpp; file rules: files.hpp; manual: doc/cli.md;
+// (entcode/byte_codec.hpp). Options: args.hpp; file rules: files.hpp; manual: doc/cli.md;
 // `entcode bench`: bench.cpp.
 //
 // Streams block by block: memory stays bounded (about three blocks per thread)
@@ -24,7 +24,7 @@
 #include "bench.hpp"
 #include "entcode/crc32c.hpp"
 #include "entcode/isa.hpp"
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 #include "files.hpp"
 
 namespace {

@@ -108,7 +108,8 @@ size=$(stat -c %s m.ec)
 head -c $((size - 1)) m.ec > truncated.ec
 head -c $((size / 2)) m.ec > half.ec
 cp m.ec corrupt.ec
-printf '\xff' | dd of=corrupt.ec bs=1 seek=$((size / 2)) conv=notrunc status=none
+mid=$(od -An -tu1 -j $((size / 2)) -N1 m.ec)  # flip every bit of the middle byte
+printf "\\x$(printf %02x $((mid ^ 255)))" | dd of=corrupt.ec bs=1 seek=$((size / 2)) conv=notrunc status=none
 cat m.ec one > trailing.ec
 expect_fail "truncated" "truncated" "$ENTCODE" -d -o t.out truncated.ec
 expect_fail "half" "truncated" "$ENTCODE" -d -o t.out half.ec

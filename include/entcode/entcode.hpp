@@ -19,7 +19,7 @@
 #include "entcode/hevc/residual_backends.hpp"
 #include "entcode/hevc/scan.hpp"
 #include "entcode/isa.hpp"
-#include "entcode/rans/byte_codec.hpp"
+#include "entcode/byte_codec.hpp"
 #include "entcode/rans/interleaved.hpp"
 #include "entcode/rans/model.hpp"
 #include "entcode/rans/reference.hpp"

@@ -4,6 +4,7 @@
 #include "entcode/rans/interleaved.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "kernels.hpp"
@@ -158,14 +159,17 @@ void fill_slots(std::uint32_t* slots, std::uint32_t first, std::uint32_t n) noex
 }
 
 // make_enc_symbol(start, freq, p) is make_enc_symbol(0, freq, p) with start added
-// to the bias: the 64-bit divisions are done once per thread and precision
-// (256 contexts have up to 65536 entries to fill per block). Indexed by freq.
+// to the bias: the 64-bit divisions are done once per process for every
+// precision (256 contexts have up to 65536 entries to fill per block). Indexed
+// by freq; immutable after the thread-safe first use (~8k entries, 131 KiB).
 const EncSymbol* enc_symbols(unsigned precision) {
-  thread_local std::vector<EncSymbol> cache[ByteTables::kMaxPrecision + 1];
-  std::vector<EncSymbol>& c = cache[precision];
-  if (c.empty())
-    for (std::uint32_t f = 0; f <= 1u << precision; ++f) c.push_back(make_enc_symbol(0, std::max(f, 1u), precision));
-  return c.data();
+  static const auto table = [] {
+    std::array<std::vector<EncSymbol>, ByteTables::kMaxPrecision + 1> t;
+    for (unsigned p = 1; p <= ByteTables::kMaxPrecision; ++p)
+      for (std::uint32_t f = 0; f <= 1u << p; ++f) t[p].push_back(make_enc_symbol(0, std::max(f, 1u), p));
+    return t;
+  }();
+  return table[precision].data();
 }
 
 }  // namespace

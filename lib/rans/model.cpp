@@ -1,9 +1,7 @@
 // rans/model.cpp — normalisation and table construction (see rans/model.hpp).
 #include "entcode/rans/model.hpp"
 
-#include <cmath>
-#include <numeric>
-#include <queue>
+#include "normalise.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -28,61 +26,18 @@ EncSymbol make_enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned prec
   return s;
 }
 
-namespace {
-
-// Code-length change (in bits, times count) of moving freq f by +-1.
-double delta_cost(std::uint64_t count, std::uint32_t from, std::uint32_t to) {
-  return static_cast<double>(count) * std::log2(static_cast<double>(from) / static_cast<double>(to));
-}
-
-struct Candidate {
-  double cost;  // added code length of this step
-  std::size_t symbol;
-  bool operator<(const Candidate& o) const { return cost > o.cost || (cost == o.cost && symbol > o.symbol); }
-};
-
-// Applies |diff| unit steps (+1 if diff > 0, else -1), cheapest first.
-void correct_rounding(std::span<const std::uint64_t> counts, std::vector<std::uint32_t>& freqs, std::int64_t diff) {
-  const bool grow = diff > 0;
-  auto step_cost = [&](std::size_t s) {
-    const std::uint32_t f = freqs[s];
-    return grow ? delta_cost(counts[s], f, f + 1) : delta_cost(counts[s], f, f - 1);
-  };
-  std::priority_queue<Candidate> queue;
-  for (std::size_t s = 0; s < freqs.size(); ++s)
-    if (counts[s] != 0 && (grow || freqs[s] > 1)) queue.push({step_cost(s), s});
-  for (std::int64_t left = grow ? diff : -diff; left > 0; --left) {
-    const std::size_t s = queue.top().symbol;
-    queue.pop();
-    freqs[s] = grow ? freqs[s] + 1 : freqs[s] - 1;
-    if (grow || freqs[s] > 1) queue.push({step_cost(s), s});
-  }
-}
-
-}  // namespace
-
 Result<std::vector<std::uint32_t>> normalize_frequencies(std::span<const std::uint64_t> counts, unsigned precision) {
   if (precision < 10 || precision > kMaxPrecision) return errc::invalid_argument;
-  const std::uint64_t total_target = std::uint64_t{1} << precision;
   std::uint64_t total = 0;
-  std::uint64_t present = 0;
-  for (const std::uint64_t c : counts) {
-    if (c > (~std::uint64_t{0} >> 1) - total) return errc::too_large;
-    total += c;
-    present += c != 0;
-  }
-  if (present == 0 || present > total_target) return errc::invalid_argument;
-
-  std::vector<std::uint32_t> freqs(counts.size(), 0);
-  std::int64_t sum = 0;
-  const long double scale = static_cast<long double>(total_target) / static_cast<long double>(total);
+  std::vector<std::size_t> present;
   for (std::size_t s = 0; s < counts.size(); ++s) {
-    if (counts[s] == 0) continue;
-    const auto f = static_cast<std::uint64_t>(std::llround(static_cast<long double>(counts[s]) * scale));
-    freqs[s] = static_cast<std::uint32_t>(f == 0 ? 1 : f);
-    sum += freqs[s];
+    if (counts[s] > (~std::uint64_t{0} >> 1) - total) return errc::too_large;
+    total += counts[s];
+    if (counts[s] != 0) present.push_back(s);
   }
-  correct_rounding(counts, freqs, static_cast<std::int64_t>(total_target) - sum);
+  if (present.empty() || present.size() > (std::size_t{1} << precision)) return errc::invalid_argument;
+  std::vector<std::uint32_t> freqs(counts.size(), 0);
+  detail::normalise(counts.data(), present.data(), static_cast<unsigned>(present.size()), total, precision, freqs.data());
   return freqs;
 }
 

@@ -46,8 +46,9 @@ EncSymbol make_enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned prec
 
 // Scales counts to frequencies summing to 2^precision (10 <= precision <= 16):
 // every symbol with a non-zero count gets freq >= 1; the rounding is then
-// corrected greedily by the smallest increase of code length, so the cost stays
-// within ~0.1% of the counts' entropy on ordinary data.
+// corrected greedily by the smallest (first-order) increase of code length, so
+// the cost stays within ~0.1% of the counts' entropy on ordinary data. The one
+// normaliser of the library (lib/rans/normalise.hpp; the byte codec uses it too).
 // Errors: invalid_argument if precision is out of range, all counts are zero,
 // or more symbols are present than 2^precision.
 Result<std::vector<std::uint32_t>> normalize_frequencies(std::span<const std::uint64_t> counts,

@@ -1,4 +1,4 @@
-// rans/crc32c.cpp — CRC-32C: slicing-by-8 tables and the hardware dispatch (see crc32c.hpp).
+// checksum/crc32c.cpp — CRC-32C: slicing-by-8 tables and the hardware dispatch (see crc32c.hpp).
 #include "entcode/crc32c.hpp"
 
 #include <array>
@@ -7,7 +7,7 @@ namespace entcode {
 inline namespace v0 {
 
 namespace detail {
-// lib/rans/crc32c_sse42.cpp (x86-64 builds): raw update (no pre/post inversion).
+// lib/checksum/crc32c_sse42.cpp (x86-64 builds): raw update (no pre/post inversion).
 std::uint32_t crc32c_sse42_update(const std::byte* p, std::size_t n, std::uint32_t crc) noexcept;
 }  // namespace detail
 

@@ -1,4 +1,4 @@
-// rans/byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
+// byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
 //   "ECRB" magic, version 3, flags (bit 0: CRC32C present), block size log2,
@@ -10,16 +10,24 @@
 // compress() never writes more than bound(n).
 // Decoders never read outside the input, never allocate more than one block
 // (<= 2^block_log2 bytes, and only once the block's payload is present) plus
-// what the caller's max_size allows (coding tables, <= 6 MiB, are kept per
-// thread between calls), and distinguish `truncated` (input ends
+// what the caller's max_size allows and the coding tables (<= 6 MiB, kept in
+// the Context between calls), and distinguish `truncated` (input ends
 // inside the frame) from `corrupt` / `bad_header` / `unsupported_version` /
 // `checksum_mismatch`.
+// Context: the reusable scratch of a coder (counts, frequencies, encoder and
+// decoder tables; a few KiB after order-0 blocks, up to ~6 MiB after order-1
+// ones), owned by the caller like zstd's ZSTD_CCtx/DCtx: code many blocks with
+// one Context and the per-call setup (allocation, page faults) is paid once.
+// One Context per thread at a time. The overloads without a Context use one
+// per thread (the library's only thread_local byte-codec state: bounded as
+// above, freed at thread exit; pass a Context to avoid it).
 // The functions below the frame API let a streaming caller (the entcode CLI)
 // code one block at a time in bounded memory.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -46,15 +54,37 @@ struct Options {
   std::optional<Isa> isa{};  // kernels to use; default selected_isa() (ENTCODE_ISA)
 };
 
+namespace detail {
+struct Scratch;  // lib/byte_codec/context.hpp
+}
+
+class Context {
+ public:
+  Context();
+  ~Context();
+  Context(Context&&) noexcept;
+  Context& operator=(Context&&) noexcept;
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+  detail::Scratch& scratch() noexcept { return *scratch_; }  // library use
+
+ private:
+  std::unique_ptr<detail::Scratch> scratch_;
+};
+
 // Worst-case frame size for n input bytes (raw blocks + framing).
 std::size_t bound(std::size_t n, const Options& options = {}) noexcept;
 
 // Compresses src into dst (dst.size() >= bound(n) always suffices).
 Result<std::size_t> compress(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options = {});
 Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> src, const Options& options = {});
+Result<std::size_t> compress(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+                             const Options& options = {});
 
 // Decompresses one whole frame (no trailing bytes) into dst; returns the content size.
 Result<std::size_t> decompress(std::span<const std::byte> src, std::span<std::uint8_t> dst,
+                               std::optional<Isa> isa = std::nullopt);
+Result<std::size_t> decompress(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
                                std::optional<Isa> isa = std::nullopt);
 // As above into a new vector; too_large when the content would exceed max_size.
 Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> src, std::size_t max_size,
@@ -86,6 +116,8 @@ Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept;
 // One block (1 <= src.size() <= 2^block_log2) into dst (>= block_bound(src.size())).
 std::size_t block_bound(std::size_t n) noexcept;
 Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
+Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+                                   const Options& options);
 
 // The encoded size and content size of the block (or end marker) at the start
 // of src: `truncated` if its header or payload is not all there yet.
@@ -98,6 +130,8 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
 // Decodes exactly one block (src as measured by peek_block) into dst (size raw_size).
 errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,
                       std::optional<Isa> isa = std::nullopt);
+errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
+                      const FrameHeader& header, std::optional<Isa> isa = std::nullopt);
 
 }  // namespace byte_codec
 }  // namespace v0

@@ -1,4 +1,4 @@
-// rans/crc32c_sse42.cpp — CRC-32C with the SSE4.2 crc32 instruction (compiled with
+// checksum/crc32c_sse42.cpp — CRC-32C with the SSE4.2 crc32 instruction (compiled with
 // -msse4.2 only; called by crc32c.cpp after a CPU check). Raw update: no inversion.
 #include <nmmintrin.h>
 

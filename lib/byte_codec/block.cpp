@@ -1,0 +1,257 @@
+// byte_codec/block.cpp — one block of the byte codec: raw, run, order-0 and
+// order-1 rANS (see entcode/byte_codec.hpp, doc/format.md "Byte codec
+// container"), and the Context that carries the reusable scratch.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include "../rans/kernels.hpp"
+#include "context.hpp"
+#include "entcode/byte_codec.hpp"
+#include "entcode/byte_io.hpp"
+#include "entcode/rans/interleaved.hpp"
+#include "models.hpp"
+#include "tables.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec {
+
+namespace {
+
+using detail::Scratch;
+using rans::ByteTables;
+constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blocks
+// Order-1 blocks use 10-bit models when that costs little: the decoder's slot
+// table is then 1 MiB instead of 4 MiB (it fits L2: text decodes ~1.3x faster).
+// Blocks below 1 MiB always do (their tables are a large part of the block);
+// larger ones when the 10-bit models code the block's counts within
+// kMaxOrder1Excess of their empirical entropy (text: ~0.1%; geometric bytes
+// with a long tail: > 1%, so 12 bits).
+constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
+constexpr unsigned kSmallOrder1Precision = 10;
+constexpr double kMaxOrder1Excess = 0.002;
+constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
+
+std::size_t varint_size(std::uint64_t v) noexcept {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+Result<Isa> resolve(std::optional<Isa> isa) noexcept {
+  if (!isa) return selected_isa();
+  if (!isa_supported(*isa)) return errc::unsupported_isa;
+  return *isa;
+}
+
+using namespace detail;
+
+std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> dst) {
+  SpanWriter w(dst);
+  w.put_u8(static_cast<std::uint8_t>(BlockKind::raw));
+  w.put_varint(src.size());
+  w.put_bytes(std::as_bytes(src));
+  return w.size();
+}
+
+// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
+std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
+                       Isa isa, std::size_t budget) {
+  const unsigned contexts = order == 0 ? 1 : 256;
+  auto& [counts, spare, freqs, tables] = scratch;
+  counts.assign(std::size_t{contexts} * 256, 0);
+  if (order == 0) count_order0(src, counts.data());
+  else count_order1(src, counts, spare);
+  unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
+  std::array<std::uint8_t, 256> bits{};
+  normalise(counts.data(), contexts, precision, freqs, bits);
+  if (order == 1 && src.size() >= kMinOrder1Precision12 && excess(counts, freqs, precision) > kMaxOrder1Excess) {
+    precision = kPrecision;
+    normalise(counts.data(), contexts, precision, freqs, bits);
+  }
+  if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
+
+  SpanWriter w(dst.first(std::min(dst.size(), budget)));
+  w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
+  w.put_varint(src.size());
+  w.put_u8(static_cast<std::uint8_t>(precision));
+  if (order == 0) {
+    put_model(w, freqs.data());
+  } else {
+    put_order1_tables(w, freqs, bits, precision, isa);
+  }
+  const auto size_field = w.reserve(4);
+  if (w.error() != errc::ok) return 0;
+  const auto stream = order == 0 ? rans::detail::encode_order0_unchecked(src, tables, w.remaining(), isa)
+                                 : rans::detail::encode_order1_unchecked(src, tables, w.remaining(), isa);
+  if (!stream) return 0;
+  for (int b = 0; b < 4; ++b) size_field[static_cast<std::size_t>(b)] = static_cast<std::byte>(*stream >> (8 * b));
+  return w.size() + *stream;
+}
+
+// The size an order-0 block of src would about have: its byte entropy plus
+// the model (~2 bytes a symbol) and the stream framing (the lanes' states).
+std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
+  std::uint32_t counts[256];
+  count_order0(src, counts);
+  const auto n = static_cast<double>(src.size());
+  double bits = 0;
+  std::size_t symbols = 0;
+  for (const std::uint32_t c : counts)
+    if (c != 0) {
+      bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
+      ++symbols;
+    }
+  return static_cast<std::size_t>(bits / 8) + 2 * symbols + 4 * rans::kByteCoderLanes + 16;
+}
+
+// Order 1 as asked, unless order 0 is smaller (data without order-1
+// structure): order 0 is tried when its estimate beats the order-1 block by
+// kOrder0Margin (a miss costs a second order-1 encode: on large iid blocks the
+// two are within 0.1%), and kept when it really is smaller; 0 when neither
+// beats `budget`.
+constexpr double kOrder0Margin = 1.01;
+std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
+                            std::size_t budget) {
+  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);
+  const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
+  if (order0_estimate(src) * kOrder0Margin > static_cast<double>(limit)) return o1;
+  if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
+  return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
+}
+
+errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
+  const unsigned precision = r.get_u8();
+  if (!r.ok()) return r.error();
+  if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
+  const unsigned contexts = order == 0 ? 1 : 256;
+  std::vector<std::uint32_t>& freqs = s.freqs;
+  ByteTables& tables = s.tables;
+  freqs.assign(std::size_t{contexts} * 256, 0);
+  if (order == 0) {
+    get_model(r, freqs.data(), precision);
+  } else {
+    const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
+    if (r.ok()) r.fail(parse_order1_tables(section, freqs.data(), precision, isa));
+  }
+  const std::uint32_t stream_size = r.get_u32();
+  const auto stream = r.get_bytes(stream_size);
+  if (!r.ok()) return r.error();
+  if (tables.assign(freqs, contexts, precision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
+  const errc e = order == 0 ? rans::decode_order0(stream, tables, dst, isa) : rans::decode_order1(stream, tables, dst, isa);
+  // The block's stream is complete, so a decoder wanting more words means junk.
+  return e == errc::truncated ? errc::corrupt : e;
+}
+
+bool all_same(std::span<const std::uint8_t> src) {
+  return std::all_of(src.begin(), src.end(), [&](std::uint8_t b) { return b == src[0]; });
+}
+
+}  // namespace
+
+// --- context ------------------------------------------------------------------------
+
+Context::Context() : scratch_(std::make_unique<Scratch>()) {}
+Context::~Context() = default;
+Context::Context(Context&&) noexcept = default;
+Context& Context::operator=(Context&&) noexcept = default;
+
+namespace detail {
+Context& thread_context() {
+  thread_local Context ctx;
+  return ctx;
+}
+}  // namespace detail
+
+// --- blocks -------------------------------------------------------------------------
+
+std::size_t block_bound(std::size_t n) noexcept { return 1 + varint_size(n) + n; }
+
+Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+                                   const Options& options) {
+  if (src.empty() || options.order > 1 || options.block_log2 < kMinBlockLog2 || options.block_log2 > kMaxBlockLog2 ||
+      src.size() > (std::size_t{1} << options.block_log2))
+    return errc::invalid_argument;
+  if (dst.size() < block_bound(src.size())) return errc::output_too_small;
+  const auto isa = resolve(options.isa);
+  if (!isa) return isa.error();
+  if (all_same(src)) {
+    SpanWriter w(dst);
+    w.put_u8(static_cast<std::uint8_t>(BlockKind::run));
+    w.put_varint(src.size());
+    w.put_u8(src[0]);
+    return w.size();
+  }
+  const unsigned order = src.size() < kMinOrder1Size ? 0 : options.order;
+  const std::size_t raw = block_bound(src.size());
+  const std::size_t coded = order == 0 ? write_rans(ctx.scratch(), src, dst, 0, *isa, raw - 1)
+                                       : write_best_rans(ctx.scratch(), src, dst, *isa, raw - 1);
+  if (coded != 0) return coded;
+  return write_raw(src, dst);
+}
+
+Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept {
+  ByteReader r(src);
+  const auto kind = static_cast<BlockKind>(r.get_u8());
+  if (!r.ok()) return r.error();
+  if (kind == BlockKind::end) return BlockExtent{kind, 1, 0};
+  const std::uint64_t raw = r.get_varint();
+  if (!r.ok()) return r.error();
+  if (raw == 0 || raw > header.block_size()) return errc::corrupt;
+  const auto n = static_cast<std::size_t>(raw);
+  switch (kind) {
+    case BlockKind::raw: r.get_bytes(n); break;
+    case BlockKind::run: r.get_u8(); break;
+    case BlockKind::order0:
+    case BlockKind::order1: {
+      const unsigned precision = r.get_u8();
+      if (r.ok() && (precision < 1 || precision > ByteTables::kMaxPrecision)) return errc::corrupt;
+      if (kind == BlockKind::order0) {
+        std::uint32_t freqs[256] = {};
+        get_model(r, freqs, precision);
+      } else {
+        r.get_bytes(static_cast<std::size_t>(r.get_varint()));  // tables section, parsed by the decoder
+      }
+      r.get_bytes(r.get_u32());
+      break;
+    }
+    default: return errc::corrupt;
+  }
+  if (!r.ok()) return r.error();
+  return BlockExtent{kind, r.position(), n};
+}
+
+errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
+                      const FrameHeader& header, std::optional<Isa> isa) {
+  const auto ext = peek_block(src, header);
+  if (!ext) return ext.error();
+  if (ext->kind == BlockKind::end || ext->raw_size != dst.size()) return errc::invalid_argument;
+  const auto use = resolve(isa);
+  if (!use) return use.error();
+  ByteReader r(src.first(ext->encoded_size));
+  r.get_u8();
+  r.get_varint();
+  switch (ext->kind) {
+    case BlockKind::raw: std::memcpy(dst.data(), r.get_bytes(dst.size()).data(), dst.size()); return errc::ok;
+    case BlockKind::run: std::memset(dst.data(), r.get_u8(), dst.size()); return errc::ok;
+    case BlockKind::order0: return decode_rans(ctx.scratch(), r, dst, 0, *use);
+    case BlockKind::order1: return decode_rans(ctx.scratch(), r, dst, 1, *use);
+    case BlockKind::end: break;
+  }
+  return errc::corrupt;
+}
+
+Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
+  return compress_block(detail::thread_context(), src, dst, options);
+}
+
+errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,
+                      std::optional<Isa> isa) {
+  return decompress_block(detail::thread_context(), src, dst, header, isa);
+}
+
+}  // namespace byte_codec
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,30 @@
+// byte_codec/context.hpp — what a byte_codec::Context holds (lib-internal; see
+// entcode/byte_codec.hpp): buffers reused across blocks. Order-1 tables are
+// megabytes, and allocating them per block costs page faults comparable to
+// coding a small block. Sizes: counts/spare/freqs <= 256 x 256 u32 each,
+// tables <= rans::ByteTables for 256 contexts at 12 bits (~6 MiB in all).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "entcode/byte_codec.hpp"
+#include "entcode/rans/interleaved.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec::detail {
+
+struct Scratch {
+  std::vector<std::uint32_t> counts, spare;
+  std::vector<std::uint32_t> freqs;
+  rans::ByteTables tables;
+};
+
+// The Context of the overloads without one: one per thread (documented in
+// entcode/byte_codec.hpp), lib/byte_codec/block.cpp.
+Context& thread_context();
+
+}  // namespace byte_codec::detail
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,35 @@
+// byte_codec/models.hpp — counting bytes and normalising the byte codec's
+// order-0 and order-1 models (lib-internal; doc/format.md "Byte codec container").
+// Order-1 contexts are those of rans/interleaved.hpp (lane segments + tail).
+// Each order-1 context gets its own resolution q <= p (context_bits); its
+// frequencies sum to 2^q and are stored scaled by 2^(p - q).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec::detail {
+
+// Counts fit 32 bits: blocks hold at most 2^26 bytes. counts: 256 entries.
+void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept;
+// counts: 256 x 256 zeroed entries (context-major); spare: scratch.
+void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
+                  std::vector<std::uint32_t>& spare);
+
+// Normalised frequencies (scaled to 2^precision) of 1 or 256 contexts, and each
+// used context's q in bits[c] (precision for order 0).
+void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
+               std::array<std::uint8_t, 256>& bits);
+
+// Relative excess of the code length of order-1 `counts` under `freqs` (at
+// 2^precision) over their empirical entropy.
+double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision);
+
+}  // namespace byte_codec::detail
+}  // namespace v0
+}  // namespace entcode

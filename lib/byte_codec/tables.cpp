@@ -1,0 +1,245 @@
+// byte_codec/tables.cpp — frequency headers of the byte codec's blocks (see
+// tables.hpp and doc/format.md "Byte codec container").
+#include "tables.hpp"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "entcode/rans/interleaved.hpp"
+#include "../rans/kernels.hpp"
+#include "models.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec::detail {
+
+using rans::ByteTables;
+
+namespace {
+
+// --- frequency headers ----------------------------------------------------------
+// A symbol set: u8 (k - 1), then k ascending bytes if k < 32, else a 32-byte bitmap.
+// A model: its symbol set, then varint(freq - 1) for each symbol but the last,
+// whose frequency is 2^p minus the others'.
+
+template <class Writer>
+void put_symbol_set(Writer& w, const std::array<bool, 256>& present, unsigned k) {
+  w.put_u8(static_cast<std::uint8_t>(k - 1));
+  if (k < 32) {
+    for (unsigned s = 0; s < 256; ++s)
+      if (present[s]) w.put_u8(static_cast<std::uint8_t>(s));
+    return;
+  }
+  for (unsigned byte = 0; byte < 32; ++byte) {
+    std::uint8_t bits = 0;
+    for (unsigned b = 0; b < 8; ++b) bits = static_cast<std::uint8_t>(bits | (present[byte * 8 + b] ? 1u << b : 0u));
+    w.put_u8(bits);
+  }
+}
+
+// Returns the number of symbols, 0 on error (recorded in r).
+unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
+  present.fill(false);
+  const unsigned k = r.get_u8() + 1u;
+  if (k < 32) {
+    int last = -1;
+    for (unsigned i = 0; i < k; ++i) {
+      const int s = r.get_u8();
+      if (!r.ok()) return 0;
+      if (s <= last) {
+        r.fail(errc::corrupt);
+        return 0;
+      }
+      present[static_cast<unsigned>(s)] = true;
+      last = s;
+    }
+    return k;
+  }
+  const auto bits = r.get_bytes(32);
+  if (!r.ok()) return 0;
+  unsigned count = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    present[s] = ((std::to_integer<unsigned>(bits[s / 8]) >> (s % 8)) & 1) != 0;
+    count += present[s];
+  }
+  if (count != k) {
+    r.fail(errc::corrupt);
+    return 0;
+  }
+  return k;
+}
+
+template <class Writer>
+void put_model_to(Writer& w, const std::uint32_t* freq) {
+  std::array<bool, 256> present{};
+  unsigned k = 0, last = 0;
+  for (unsigned s = 0; s < 256; ++s)
+    if (freq[s] != 0) {
+      present[s] = true;
+      ++k;
+      last = s;
+    }
+  put_symbol_set(w, present, k);
+  for (unsigned s = 0; s < last; ++s)
+    if (freq[s] != 0) w.put_varint(freq[s] - 1);
+}
+
+}  // namespace
+
+void put_model(SpanWriter& w, const std::uint32_t* freq) { put_model_to(w, freq); }
+
+void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision) {
+  std::array<bool, 256> present{};
+  const unsigned k = get_symbol_set(r, present);
+  if (k == 0) return;
+  const std::uint32_t total = 1u << precision;
+  std::uint32_t sum = 0;
+  unsigned seen = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    if (!present[s]) continue;
+    if (++seen == k) {  // the last symbol takes the rest
+      if (sum >= total) return r.fail(errc::corrupt);
+      freq[s] = total - sum;
+      return;
+    }
+    const std::uint64_t f = r.get_varint() + 1;
+    if (!r.ok()) return;
+    if (f >= total || sum + f >= total) return r.fail(errc::corrupt);
+    freq[s] = static_cast<std::uint32_t>(f);
+    sum += freq[s];
+  }
+}
+
+namespace {
+
+// --- order-1 frequency tables --------------------------------------------------
+// Serialised tables T: the symbol set of the used contexts, then per used
+// context u8 (p - q) and its 256 q-bit frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
+// 0x80 | f >> 8, f & 0xff; a run of r zero frequencies as 0, r - 1. The block
+// stores T in a section, order-0 rANS coded (the 64-lane stream, kTablesPrecision)
+// when that is smaller, so readers can skip it and parse it once.
+constexpr std::size_t kMaxTables = 33 + 256 * 2 * 256;  // largest T
+constexpr unsigned kTablesPrecision = 12;
+enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
+
+void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down) {
+  std::uint32_t f[256];
+  for (unsigned s = 0; s < 256; ++s) f[s] = scaled[s] >> down;
+  w.put_u8(static_cast<std::uint8_t>(down));
+  for (unsigned s = 0; s < 256;) {
+    if (f[s] == 0) {
+      unsigned run = 1;
+      while (s + run < 256 && f[s + run] == 0) ++run;
+      w.put_u8(0);
+      w.put_u8(static_cast<std::uint8_t>(run - 1));
+      s += run;
+      continue;
+    }
+    if (f[s] >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f[s] >> 8));
+    w.put_u8(static_cast<std::uint8_t>(f[s] >= 128 ? f[s] & 0xff : f[s]));
+    ++s;
+  }
+}
+
+void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
+  const unsigned up = r.get_u8();
+  if (up > precision) return r.fail(errc::corrupt);
+  const std::uint32_t total = 1u << (precision - up);
+  std::uint32_t sum = 0;
+  for (unsigned s = 0; s < 256 && r.ok();) {
+    const std::uint32_t b = r.get_u8();
+    if (b == 0) {
+      const unsigned run = r.get_u8() + 1u;
+      if (run > 256 - s) return r.fail(errc::corrupt);
+      s += run;
+      continue;
+    }
+    const std::uint32_t v = b < 128 ? b : (b & 0x7f) << 8 | r.get_u8();
+    if (v < 128 && b >= 128) return r.fail(errc::corrupt);  // one canonical form per value
+    if (v > total) return r.fail(errc::corrupt);
+    f[s++] = v << up;
+    sum += v;
+  }
+  if (r.ok() && sum != total) r.fail(errc::corrupt);
+}
+
+// T order-0 coded into w (mode byte on), or false when that is not smaller than T.
+bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
+  std::uint32_t counts[256];
+  count_order0(t, counts);
+  std::vector<std::uint32_t> freqs;
+  std::array<std::uint8_t, 256> bits{};
+  normalise(counts, 1, kTablesPrecision, freqs, bits);
+  const auto tables = ByteTables::build(freqs, 1, kTablesPrecision, ByteTables::Use::encode);
+  if (!tables) return false;
+  w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
+  put_model_to(w, freqs.data());
+  std::vector<std::byte> stream(rans::encoded_bound(t.size()));
+  const auto size = rans::detail::encode_order0_unchecked(t, *tables, stream, isa);
+  if (!size) return false;
+  w.put_bytes(std::span(stream).first(*size));
+  return w.size() < 1 + t.size();
+}
+
+}  // namespace
+
+void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
+                       const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa) {
+  ByteWriter t;
+  std::array<bool, 256> used{};
+  unsigned k = 0;
+  for (unsigned c = 0; c < 256; ++c) {
+    used[c] = std::any_of(freqs.begin() + c * 256, freqs.begin() + (c + 1) * 256, [](std::uint32_t f) { return f; });
+    k += used[c];
+  }
+  put_symbol_set(t, used, k);
+  for (unsigned c = 0; c < 256; ++c)
+    if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256, precision - bits[c]);
+  const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(t.buffer().data()), t.size());
+  ByteWriter section;
+  section.put_varint(tb.size());
+  if (!put_coded_tables(section, tb, isa)) {
+    section = ByteWriter{};
+    section.put_varint(tb.size());
+    section.put_u8(static_cast<std::uint8_t>(TablesMode::raw));
+    section.put_bytes(t.buffer());
+  }
+  w.put_varint(section.size());
+  w.put_bytes(section.buffer());
+}
+
+// Parses a whole (present) tables section; any defect in it is `corrupt`.
+errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa) {
+  ByteReader s(section);
+  const std::uint64_t size = s.get_varint();
+  const auto mode = static_cast<TablesMode>(s.get_u8());
+  if (!s.ok() || size == 0 || size > kMaxTables) return errc::corrupt;
+  std::vector<std::uint8_t> decoded;
+  std::span<const std::byte> t;
+  if (mode == TablesMode::raw) {
+    t = s.get_bytes(static_cast<std::size_t>(size));
+  } else if (mode == TablesMode::order0) {
+    std::uint32_t f[256] = {};
+    get_model(s, f, kTablesPrecision);
+    if (!s.ok()) return errc::corrupt;
+    const auto tables = ByteTables::build(f, 1, kTablesPrecision, ByteTables::Use::decode);
+    decoded.resize(static_cast<std::size_t>(size));
+    if (!tables || rans::decode_order0(s.get_bytes(s.remaining()), *tables, decoded, isa) != errc::ok)
+      return errc::corrupt;
+    t = std::as_bytes(std::span(decoded));
+  } else {
+    return errc::corrupt;
+  }
+  if (!s.ok() || s.remaining() != 0) return errc::corrupt;
+  ByteReader r(t);
+  std::array<bool, 256> used{};
+  get_symbol_set(r, used);
+  for (unsigned c = 0; c < 256 && r.ok(); ++c)
+    if (used[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision);
+  return r.ok() && r.remaining() == 0 ? errc::ok : errc::corrupt;
+}
+
+}  // namespace byte_codec::detail
+}  // namespace v0
+}  // namespace entcode

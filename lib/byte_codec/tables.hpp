@@ -1,0 +1,34 @@
+// byte_codec/tables.hpp — the byte codec's frequency headers (lib-internal;
+// every byte in doc/format.md "Byte codec container"):
+// an order-0 model (symbol set + varint frequencies, the last implied) and the
+// order-1 tables section (per-context frequency runs at each context's
+// resolution, stored raw or order-0 rANS coded, whichever is smaller).
+// Readers record any defect in the ByteReader (`corrupt`), never read past it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "entcode/byte_io.hpp"
+#include "entcode/isa.hpp"
+#include "entcode/status.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec::detail {
+
+// freq: 256 entries summing to 2^precision.
+void put_model(SpanWriter& w, const std::uint32_t* freq);
+void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision);
+
+// freqs: 256 x 256 (scaled to 2^precision), bits[c]: context c's resolution q.
+void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs, const std::array<std::uint8_t, 256>& bits,
+                       unsigned precision, Isa isa);
+// Parses a whole (present) tables section into freqs (256 x 256, zeroed); any defect is `corrupt`.
+errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa);
+
+}  // namespace byte_codec::detail
+}  // namespace v0
+}  // namespace entcode

@@ -1,0 +1,71 @@
+// rans/normalise.hpp — the one frequency normaliser (lib-internal): counts of the
+// present symbols scaled to frequencies summing exactly to 2^q, every present
+// symbol >= 1. Used by rans::normalize_frequencies (lib/rans/model.cpp) and the
+// byte codec's order-0 and per-context order-1 models (lib/byte_codec/block.cpp).
+//
+// Method: symbols whose share is below one slot get 1; the others share the
+// rest in proportion (rounded, >= 1). The rounding error is then corrected by
+// unit steps, each to the symbol where it costs least by the first-order
+// estimate of the code-length change, count / freq (a heap keyed by that
+// ratio: no logarithms, so 256 order-1 contexts per block stay cheap).
+// Requires 1 <= present <= 2^q, n = sum of the present counts >= 1, q <= 31.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace entcode {
+inline namespace v0 {
+namespace rans::detail {
+
+// counts[s] for s in present[0..k), n their sum; writes freqs[s] for those s only.
+template <class Count, class Symbol>
+void normalise(const Count* counts, const Symbol* present, unsigned k, std::uint64_t n, unsigned q,
+               std::uint32_t* freqs) {
+  const std::uint64_t total = std::uint64_t{1} << q;
+  auto below_one = [&](std::uint64_t c) { return static_cast<double>(c) * static_cast<double>(total) < static_cast<double>(n); };
+  std::uint64_t ones = 0, ones_count = 0;
+  for (unsigned i = 0; i < k; ++i)
+    if (const std::uint64_t c = counts[present[i]]; below_one(c)) {
+      ++ones;
+      ones_count += c;
+    }
+  const double scale = n == ones_count ? 0 : static_cast<double>(total - ones) / static_cast<double>(n - ones_count);
+  std::uint64_t sum = 0;
+  for (unsigned i = 0; i < k; ++i) {
+    const auto s = present[i];
+    const std::uint64_t c = counts[s];
+    freqs[s] = below_one(c) ? 1 : std::max(1u, static_cast<std::uint32_t>(static_cast<double>(c) * scale + 0.5));
+    sum += freqs[s];
+  }
+  if (sum == total) return;
+  const bool grow = sum < total;
+  // Growing: the largest c / f gains most; shrinking: the smallest c / (f - 1) loses least.
+  auto key = [&](std::size_t s) {
+    const double r = static_cast<double>(counts[s]) / static_cast<double>(grow ? freqs[s] : freqs[s] - 1);
+    return grow ? r : -r;
+  };
+  std::pair<double, std::size_t> heap[256];
+  std::vector<std::pair<double, std::size_t>> big(k > 256 ? k : 0);  // alphabets above bytes (model.hpp)
+  auto* const h = k > 256 ? big.data() : heap;
+  unsigned m = 0;
+  for (unsigned i = 0; i < k; ++i)
+    if (const std::size_t s = present[i]; grow || freqs[s] > 1) h[m++] = {key(s), s};
+  std::make_heap(h, h + m);
+  for (std::uint64_t left = grow ? total - sum : sum - total; left > 0; --left) {
+    std::pop_heap(h, h + m);
+    const std::size_t s = h[--m].second;
+    freqs[s] = grow ? freqs[s] + 1 : freqs[s] - 1;
+    if (grow || freqs[s] > 1) {
+      h[m++] = {key(s), s};
+      std::push_heap(h, h + m);
+    }
+  }
+}
+
+}  // namespace rans::detail
+}  // namespace v0
+}  // namespace entcode
