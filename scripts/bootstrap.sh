@@ -5,11 +5,12 @@
 set -euo pipefail
 
 packages=(
-  meson ninja-build g++ pkg-config git          # build
+  meson ninja-build g++ pkg-config git cmake    # build (cmake: the CMake-package consumer test)
   catch2 libxsimd-dev libbenchmark-dev            # tests, SIMD, benchmarks
-  libhtscodecs-dev libcli11-dev                   # bench peer, CLI
+  libhtscodecs-dev                                # bench peer
+  htslib-test gatb-core-testdata                  # real quality data for `entcode bench`
   clang-14 libclang-rt-14-dev                     # fuzzing + sanitizers
-  python3 python3-pybind11 python3-numpy python3-matplotlib   # bindings, plots
+  python3 python3-pybind11 python3-numpy python3-matplotlib python3-mesonpy   # bindings, plots, pip install
   ffmpeg libde265-examples                        # HEVC conformance decoders
 )
 
