@@ -193,6 +193,11 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 3, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
     REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 3, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
+    plain.checksum = false;
+    Frame end = *bc::compress(data, plain);
+    end.back() = std::byte{0xff};
+    REQUIRE(bc::decompress(end, n).error() == errc::corrupt);
     Frame crc = good;
     crc.back() ^= std::byte{1};
     REQUIRE(bc::decompress(crc, n).error() == errc::checksum_mismatch);

@@ -197,6 +197,7 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
   const auto kind = static_cast<BlockKind>(r.get_u8());
   if (!r.ok()) return r.error();
   if (kind == BlockKind::end) return BlockExtent{kind, 1, 0};
+  if (kind > BlockKind::order1) return errc::corrupt;  // an unknown kind, before its size is read
   const std::uint64_t raw = r.get_varint();
   if (!r.ok()) return r.error();
   if (raw == 0 || raw > header.block_size()) return errc::corrupt;
