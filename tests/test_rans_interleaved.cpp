@@ -12,6 +12,7 @@
 #include "entcode/rans/interleaved.hpp"
 #include "entcode/rans/reference.hpp"
 #include "../lib/rans/reference_coder.hpp"
+#include "../lib/simd/dispatch.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;
@@ -157,11 +158,40 @@ TEST_CASE("isa: names, detection and ENTCODE_ISA override", "[isa]") {
   }
   ::unsetenv("ENTCODE_ISA");
 
-  int (*table[4])() = {+[] { return 0; }, nullptr, +[] { return 2; }, nullptr};
-  REQUIRE(pick_isa(Isa::avx512, table)() == 2);
-  REQUIRE(pick_isa(Isa::sse2, table)() == 0);
   REQUIRE(kernel_isa(Isa::scalar) == Isa::scalar);
   REQUIRE(kernel_isa(best_isa()) == best_isa());
+}
+
+namespace dispatch_fakes {
+const int kTables[4] = {0, 1, 2, 3};
+const int* level0() noexcept { return &kTables[0]; }
+const int* level1() noexcept { return &kTables[1]; }
+const int* level2() noexcept { return &kTables[2]; }
+const int* level3() noexcept { return &kTables[3]; }
+const int* not_built() noexcept { return nullptr; }
+}  // namespace dispatch_fakes
+
+TEST_CASE("simd dispatch: the highest level <= the request that is listed, built and run by this CPU", "[isa]") {
+  using namespace dispatch_fakes;
+  const simd::KernelGetter<int> all[4] = {&level0, &level1, &level2, &level3};
+  const simd::KernelGetter<int> gaps[4] = {nullptr, &not_built, &level2, nullptr};
+  for (const Isa isa : kAllIsas) {
+    Isa expect = Isa::scalar;  // the highest supported level <= isa
+    for (const Isa l : kAllIsas)
+      if (static_cast<int>(l) <= static_cast<int>(isa) && isa_supported(l)) expect = l;
+    CHECK(simd::kernel_level(isa, all) == expect);
+    CHECK(*simd::select(isa, all) == static_cast<int>(expect));
+    // Unlisted (nullptr) and unbuilt (getter returns nullptr) levels are skipped;
+    // a family without a scalar getter gets nullptr (its own scalar code runs).
+    const bool avx2 = static_cast<int>(expect) >= static_cast<int>(Isa::avx2);
+    CHECK(simd::kernel_level(isa, gaps) == (avx2 ? Isa::avx2 : Isa::scalar));
+    CHECK(simd::select(isa, gaps) == (avx2 ? &kTables[2] : nullptr));
+  }
+  ::unsetenv("ENTCODE_ISA");
+  CHECK(*simd::resolve(std::nullopt) == best_isa());
+  CHECK(*simd::resolve(Isa::scalar) == Isa::scalar);
+  for (const Isa isa : kAllIsas)
+    CHECK(simd::resolve(isa).error() == (isa_supported(isa) ? errc::ok : errc::unsupported_isa));
 }
 
 TEST_CASE("order 0: every ISA writes the reference stream and decodes it", "[interleaved]") {

@@ -9,7 +9,7 @@
 // tests may change it) and falls back to best_isa() when it is unset or empty:
 // invalid_argument for an unknown name, unsupported_isa when the CPU lacks it.
 //
-// Pattern for per-ISA kernels (used by lib/rans, reusable by other coders):
+// Pattern for per-ISA kernels (lib/rans, lib/gaussian):
 //  1. Put the kernel in its own translation unit lib/<dir>/kernels_<isa>.cpp,
 //     compiled into a static library with that ISA's flags only
 //     (`entcode_isa_args[isa]` from lib/rans/meson.build) and
@@ -18,9 +18,8 @@
 //     function pointers (e.g. `const Kernels* kernels_avx2() noexcept`) and
 //     shares no inline SIMD code with baseline TUs (an inline function compiled
 //     with -mavx512f in one TU could be picked by the linker for all: ODR).
-//  3. A dispatcher TU compiled for the baseline asks `selected_isa()` (or takes
-//     an explicit Isa from the caller, e.g. tests comparing every ISA), then
-//     calls the highest table not above it: `pick_isa(isa, {...})` below.
+//  3. A dispatcher TU compiled for the baseline picks the table with the
+//     library's one dispatch helper (lib/simd/dispatch.hpp).
 // On non-x86 builds only Isa::scalar is supported.
 #pragma once
 
@@ -48,15 +47,6 @@ bool isa_supported(Isa isa) noexcept;
 Isa best_isa() noexcept;
 // ENTCODE_ISA if set (checked), else best_isa().
 Result<Isa> selected_isa() noexcept;
-
-// Hand dispatch helper: the entry of the highest level <= isa whose pointer is
-// non-null; table is indexed by Isa (scalar entry must be non-null).
-template <class Fn>
-Fn pick_isa(Isa isa, Fn const (&table)[4]) noexcept {
-  for (auto i = static_cast<std::size_t>(isa); i > 0; --i)
-    if (table[i] != nullptr) return table[i];
-  return table[0];
-}
 
 }  // namespace v0
 }  // namespace entcode

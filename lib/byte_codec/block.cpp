@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "../rans/kernels.hpp"
+#include "../simd/dispatch.hpp"
 #include "context.hpp"
 #include "entcode/byte_codec.hpp"
 #include "entcode/byte_io.hpp"
@@ -40,11 +41,7 @@ std::size_t varint_size(std::uint64_t v) noexcept {
   return n;
 }
 
-Result<Isa> resolve(std::optional<Isa> isa) noexcept {
-  if (!isa) return selected_isa();
-  if (!isa_supported(*isa)) return errc::unsupported_isa;
-  return *isa;
-}
+using simd::resolve;
 
 using namespace detail;
 

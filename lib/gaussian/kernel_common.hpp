@@ -53,7 +53,7 @@ inline bool valid_index(const TableView& t, std::int32_t i) noexcept { return st
 // bad index. Branch-free renormalisation: the word is always stored below `words`
 // (room the bound guarantees; the final states overwrite it) and kept if emitted.
 inline bool encode_symbol(const TableView& t, std::uint32_t& x, const std::int32_t* sym, const std::int32_t* idx,
-                          std::size_t i, std::uint8_t*& words, Escapes& esc) noexcept {
+                          std::size_t i, std::byte*& words, Escapes& esc) noexcept {
   if (!valid_index(t, idx[i])) [[unlikely]] {
     esc.bad_index = true;
     return false;

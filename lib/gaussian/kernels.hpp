@@ -72,7 +72,8 @@ struct Kernels {
 const Kernels* kernels_scalar() noexcept;
 const Kernels* kernels_avx2() noexcept;    // nullptr when not built
 const Kernels* kernels_avx512() noexcept;  // nullptr when not built
-// The kernels for `isa` (the highest built level not above it).
+// The kernels for `isa` (the highest level <= isa that is built and that this
+// CPU runs: lib/simd/dispatch.hpp).
 const Kernels& kernels_for(Isa isa) noexcept;
 
 // Reference (rans::reference::interleaved_encode / interleaved_decode with a plain binary

@@ -13,20 +13,20 @@
 //   - decode: slot -> 8 guide entries -> bin + (slot in bucket >= next) (a rare
 //     forward search for crowded buckets) -> 8 DecEntries loaded and transposed.
 // Escape flags are stored as one mask byte per quarter (no branch).
-// Renormalisation (AVX2 has no compress / expand): a lane mask (movemask) picks
-// an 8-lane permutation from a 256-entry table (one byte per lane, widened by
-// vpmovzxbd) for vpermd, and popcount gives the word count:
-//   - encode: the emitting lanes' low 16 bits are moved to the top lanes, packed
-//     to 8 u16 and stored as 16 bytes ending at the previous words (the unused
-//     low part is overwritten later: the final states are below);
+// Renormalisation (AVX2 has no compress / expand) is Prim<avx2>'s (lib/simd/prim.hpp):
+// a lane mask picks an 8-lane vpermd permutation from lib/simd/perm_tables.hpp
+// and popcount gives the word count:
+//   - encode: Prim::emit_words stores the emitting lanes' words as 16 bytes
+//     ending at the previous words (the unused low part is overwritten later:
+//     the final states are below);
 //   - decode: the words the refilled lanes need are consecutive, so 8 u16 are
-//     loaded at once, widened and permuted into those lanes; within 16 bytes of
-//     the end they come from a zero-padded copy, so nothing outside
+//     loaded at once and Prim::refill expands them into those lanes; within 16
+//     bytes of the end they come from a zero-padded copy, so nothing outside
 //     [src, src + size) is read.
 // Partial blocks use the scalar steps of kernel_common.hpp on the same states.
 // Measured choices (2-vCPU AMD EPYC Zen 3 VM at 2.45 GHz, bench_gaussian, best of
 // 5-9 alternating runs; doc/perf.md has the figures):
-//   - 16-byte loads + transpose rather than vpgatherdd: 4 gathers for the
+//   - 16-byte loads + transpose (Prim::load_rows) rather than vpgatherdd: 4 gathers for the
 //     DecEntries cost 40-45% of decode speed; one gather for the guide entries
 //     won 8% on compressai dist 0 (cache misses) but lost 5-10% elsewhere;
 //   - lane indices reach the general registers by 64-bit extracts: a vector
@@ -60,58 +60,18 @@ namespace detail {
 
 namespace {
 
-constexpr unsigned kQuarter = 8;  // lanes per vector
+using P = simd::Prim<xsimd::avx2>;
+constexpr unsigned kQuarter = P::N;  // lanes per vector
 constexpr unsigned kVectors = kFastLanes / kQuarter;
-
-// --- lane permutations by mask ------------------------------------------------------
-
-// For each 8-bit lane mask, the source lane of every destination lane (one byte each).
-using PermTable = std::array<std::uint64_t, 256>;
-
-// Encoder: the set lanes, in lane order, moved to the top lanes (8 - popcount .. 7).
-constexpr PermTable compress_high_table() noexcept {
-  PermTable p{};
-  for (unsigned m = 0; m < 256; ++m) {
-    auto r = static_cast<unsigned>(kQuarter - std::popcount(m));
-    for (unsigned l = 0; l < kQuarter; ++l)
-      if ((m >> l) & 1) p[m] |= std::uint64_t{l} << (8 * r++);
-  }
-  return p;
-}
-
-// Decoder: set lane l takes source lane (number of set lanes below l).
-constexpr PermTable expand_table() noexcept {
-  PermTable p{};
-  for (unsigned m = 0; m < 256; ++m) {
-    unsigned r = 0;
-    for (unsigned l = 0; l < kQuarter; ++l)
-      if ((m >> l) & 1) p[m] |= std::uint64_t{r++} << (8 * l);
-  }
-  return p;
-}
-
-alignas(64) constexpr PermTable kCompressHigh = compress_high_table();
-alignas(64) constexpr PermTable kExpand = expand_table();
-
-ENTCODE_GAUSS_INLINE __m256i permutation(const PermTable& p, unsigned mask) noexcept {
-  return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&p[mask])));
-}
 
 // --- small vector helpers -------------------------------------------------------------
 
 ENTCODE_GAUSS_INLINE __m256i splat(std::uint32_t v) noexcept { return _mm256_set1_epi32(static_cast<int>(v)); }
 
-ENTCODE_GAUSS_INLINE unsigned lane_mask(__m256i v) noexcept {
-  return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(v)));
-}
+ENTCODE_GAUSS_INLINE unsigned lane_mask(__m256i v) noexcept { return P::lane_mask(v); }
 
 ENTCODE_GAUSS_INLINE __m256i load8(const std::int32_t* p) noexcept {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-}
-
-// Lanes below L (all ones) of 8 states.
-ENTCODE_GAUSS_INLINE __m256i below_low(__m256i x) noexcept {
-  return _mm256_cmpeq_epi32(_mm256_srli_epi32(x, 16), _mm256_setzero_si256());
 }
 
 // The escape flags of the quarter starting at symbol i0 (a multiple of 8):
@@ -122,32 +82,11 @@ ENTCODE_GAUSS_INLINE void store_escapes(Escapes& esc, std::size_t i0, unsigned b
 
 // --- 8 table entries of 16 bytes -> 4 field vectors ------------------------------------
 
-struct Fields {
-  __m256i f0, f1, f2, f3;
-};
-
-// Lane l gets the 4 dwords at entry index(l) of `base` (entries of Size bytes): rows
-// l and 4 + l share a vector, so the 4x4 transpose of each half yields lane order.
-template <std::size_t Size, class Index>
-ENTCODE_GAUSS_INLINE Fields load_entries(const void* base, Index&& index) noexcept {
-  auto at = [&](unsigned l) {
-    return _mm_loadu_si128(
-        reinterpret_cast<const __m128i*>(static_cast<const std::uint8_t*>(base) + Size * std::size_t{index(l)}));
-  };
-  __m256i r[4];
-  ENTCODE_GAUSS_UNROLL
-  for (unsigned k = 0; k < 4; ++k) r[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(at(k)), at(4 + k), 1);
-  const __m256i t0 = _mm256_unpacklo_epi32(r[0], r[1]);
-  const __m256i t1 = _mm256_unpacklo_epi32(r[2], r[3]);
-  const __m256i t2 = _mm256_unpackhi_epi32(r[0], r[1]);
-  const __m256i t3 = _mm256_unpackhi_epi32(r[2], r[3]);
-  return {_mm256_unpacklo_epi64(t0, t1), _mm256_unpackhi_epi64(t0, t1), _mm256_unpacklo_epi64(t2, t3),
-          _mm256_unpackhi_epi64(t2, t3)};
-}
+using Fields = P::Cols;
 
 // The 8 TableInfos of symbols i0 .. i0 + 7: base, guide_base, offset, max_value | guide_shift << 16.
 ENTCODE_GAUSS_INLINE Fields load_infos(const TableView& t, const std::int32_t* idx) noexcept {
-  return load_entries<sizeof(TableInfo)>(t.info, [&](unsigned l) { return static_cast<std::uint32_t>(idx[l]); });
+  return P::load_rows(t.info, [&](unsigned l) { return sizeof(TableInfo) * static_cast<std::uint32_t>(idx[l]); });
 }
 
 template <class Entry>
@@ -159,8 +98,9 @@ ENTCODE_GAUSS_INLINE Fields load_at(const Entry* base, __m256i index) noexcept {
                                   static_cast<std::uint64_t>(_mm_extract_epi64(lo, 1)),
                                   static_cast<std::uint64_t>(_mm_cvtsi128_si64(hi)),
                                   static_cast<std::uint64_t>(_mm_extract_epi64(hi, 1))};
-  auto lane = [&](unsigned l) { return static_cast<std::uint32_t>(pairs[l / 2] >> (32 * (l % 2))); };
-  return load_entries<sizeof(Entry)>(base, lane);
+  return P::load_rows(base, [&](unsigned l) {
+    return sizeof(Entry) * static_cast<std::uint32_t>(pairs[l / 2] >> (32 * (l % 2)));
+  });
 }
 
 // Every index of the block in [0, tables): idx | (tables - 1 - idx) has no sign bit.
@@ -178,7 +118,7 @@ ENTCODE_GAUSS_INLINE bool valid_block(const TableView& t, const std::int32_t* id
 
 // Encodes symbols i0 .. i0 + 7 on x; emitted words go below `words`.
 ENTCODE_GAUSS_INLINE __m256i encode_quarter(const TableView& t, __m256i x, const std::int32_t* sym,
-                                            const std::int32_t* idx, std::size_t i0, std::uint8_t*& words,
+                                            const std::int32_t* idx, std::size_t i0, std::byte*& words,
                                             Escapes& esc) noexcept {
   const Fields ti = load_infos(t, idx + i0);
   const __m256i max = _mm256_and_si256(ti.f3, splat(0xffff));
@@ -186,17 +126,10 @@ ENTCODE_GAUSS_INLINE __m256i encode_quarter(const TableView& t, __m256i x, const
   store_escapes(esc, i0, lane_mask(_mm256_cmpeq_epi32(bin, max)));
   const Fields f = load_at(t.enc, _mm256_add_epi32(ti.f0, bin));  // x_max_m1, rcp_freq, bias, cmpl | shift << 16
   const __m256i keep = _mm256_cmpeq_epi32(_mm256_max_epu32(x, f.f0), f.f0);  // x <= x_max_m1
-  const unsigned emit = ~lane_mask(keep) & 0xff;
-  const __m256i low = _mm256_permutevar8x32_epi32(_mm256_and_si256(x, splat(0xffff)), permutation(kCompressHigh, emit));
-  const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(low), _mm256_extracti128_si256(low, 1));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(words - 16), w16);
-  words -= 2 * static_cast<unsigned>(std::popcount(emit));
-  x = _mm256_blendv_epi8(_mm256_srli_epi32(x, 16), x, keep);
-  const __m256i th = simd::Prim<xsimd::avx2>::mulhi(x, f.f1);
-  const __m256i q = _mm256_srlv_epi32(_mm256_add_epi32(th, _mm256_srli_epi32(_mm256_sub_epi32(x, th), 1)),
-                                      _mm256_srli_epi32(f.f3, 16));
-  const __m256i cmpl = _mm256_and_si256(f.f3, splat(0xffff));
-  return _mm256_add_epi32(_mm256_add_epi32(x, f.f2), _mm256_mullo_epi32(q, cmpl));
+  P::V v = x;
+  P::emit_words(v, keep, words);
+  return simd::push<xsimd::avx2>(v, P::mulhi(v, f.f1), _mm256_srli_epi32(f.f3, 16), f.f2,
+                                 _mm256_and_si256(f.f3, splat(0xffff)));
 }
 
 std::size_t encode_avx2(const TableView& tv, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,
@@ -205,7 +138,7 @@ std::size_t encode_avx2(const TableView& tv, const std::int32_t* sym, const std:
   const TableView t = tv;  // a local copy: stores through words / masks cannot alias it
   alignas(32) std::uint32_t x[kFastLanes];
   for (auto& v : x) v = kStateLow;
-  auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
+  std::byte* const end = dst + cap;
   auto* words = end;  // written backwards
   const std::size_t full = n / kFastLanes * kFastLanes;
   std::fill(esc.masks + full / 16, esc.masks + escape_words(n), std::uint16_t{0});
@@ -276,13 +209,12 @@ ENTCODE_GAUSS_INLINE bool decode_quarter(const TableView& t, __m256i& xr, const 
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i0), f.f2);
   store_escapes(esc, i0, ~lane_mask(_mm256_cmpeq_epi32(f.f3, _mm256_setzero_si256())) & 0xff);
   // Refill the lanes below L from the next words, in lane order (no branch on the mask).
-  const __m256i need = below_low(x);
-  const unsigned mask = lane_mask(need);
-  const auto count = static_cast<std::size_t>(std::popcount(mask));
+  const __m256i need = P::below_low(x);
+  const auto count = static_cast<std::size_t>(std::popcount(lane_mask(need)));
   if ((size - pos) / 2 < count) return false;
-  const __m256i w = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(load_words(src, size, pos)),
-                                                permutation(kExpand, mask));
-  xr = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), need);
+  P::V v = x;
+  P::refill(v, need, load_words(src, size, pos));
+  xr = v;
   pos += 2 * count;
   return true;
 }
@@ -295,7 +227,7 @@ errc decode_avx2(const TableView& tv, const std::byte* src, std::size_t size, co
   __m256i low = _mm256_setzero_si256();
   for (unsigned k = 0; k < kVectors; ++k) {
     v[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 32 * k));
-    low = _mm256_or_si256(low, below_low(v[k]));
+    low = _mm256_or_si256(low, P::below_low(v[k]));
   }
   if (lane_mask(low) != 0) return errc::corrupt;
   std::size_t pos = 4 * kFastLanes;

@@ -16,9 +16,11 @@
 //     bucket >= next) (a rare forward search for crowded buckets) -> 16
 //     DecEntries loaded and transposed -> start, freq, value, escape flag.
 // Escape flags are stored as one 16-bit mask per half (no branch).
-// Renormalisation: decoder words are expanded into the lanes that need one
-// (vpexpandd after a masked, fault-free load, no branch); encoder words are
-// compressed (vpcompressd + vpmovdw) and stored below the previous. Partial
+// Renormalisation is Prim<avx512bw>'s (lib/simd/prim.hpp): decoder words are
+// expanded into the lanes that need one (Prim::refill: vpexpandd, here after a
+// masked, fault-free load, no branch); encoder words are compressed
+// (Prim::emit_words: vpcompressd + vpmovdw) and stored below the previous. Entry
+// rows come through Prim::load_rows, the push is simd::push. Partial
 // blocks use the scalar steps of kernel_common.hpp on the same states. Only
 // this TU is compiled with AVX-512 flags; it uses no inline functions of
 // entcode's public headers.
@@ -39,6 +41,7 @@ namespace detail {
 
 namespace {
 
+using P = simd::Prim<xsimd::avx512bw>;
 constexpr std::size_t kMaxRegTables = 128;
 
 // --- per-table fields ---------------------------------------------------------
@@ -144,29 +147,11 @@ struct ScalarLookup {
 
 // --- 16 table entries of 16 bytes -> 4 field vectors ----------------------------
 
-struct Fields {
-  __m512i f0, f1, f2, f3;
-};
+using Fields = P::Cols;
 
-// Lane l gets the 4 dwords of the 16-byte entry at base + off[l] (byte offsets):
-// row k holds lanes k, 4 + k, 8 + k, 12 + k in its 128-bit blocks, so the
-// in-block 4x4 transpose yields lane order.
+// Lane l gets the 4 dwords of the 16-byte entry at base + off[l] (byte offsets).
 ENTCODE_GAUSS_INLINE Fields load_entries(const void* base, const std::uint32_t* off) noexcept {
-  auto at = [&](unsigned l) {
-    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const std::uint8_t*>(base) + off[l]));
-  };
-  __m512i r[4];
-  ENTCODE_GAUSS_UNROLL
-  for (unsigned k = 0; k < 4; ++k) {
-    const __m512i lo = _mm512_inserti32x4(_mm512_castsi128_si512(at(k)), at(4 + k), 1);
-    r[k] = _mm512_inserti32x4(_mm512_inserti32x4(lo, at(8 + k), 2), at(12 + k), 3);
-  }
-  const __m512i t0 = _mm512_unpacklo_epi32(r[0], r[1]);
-  const __m512i t1 = _mm512_unpacklo_epi32(r[2], r[3]);
-  const __m512i t2 = _mm512_unpackhi_epi32(r[0], r[1]);
-  const __m512i t3 = _mm512_unpackhi_epi32(r[2], r[3]);
-  return {_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1), _mm512_unpacklo_epi64(t2, t3),
-          _mm512_unpackhi_epi64(t2, t3)};
+  return P::load_rows(base, [off](unsigned l) ENTCODE_KERNEL_LAMBDA { return off[l]; });
 }
 
 // --- encode -----------------------------------------------------------------------
@@ -183,23 +168,16 @@ ENTCODE_GAUSS_INLINE bool valid_block(const TableView& t, const std::int32_t* id
 // Encodes symbols i0 .. i0 + 15 on x; emitted words go below `words`.
 template <class Lookup>
 ENTCODE_GAUSS_INLINE __m512i encode_half(const TableView& t, const Lookup& lk, __m512i x, const std::int32_t* sym,
-                                         const std::int32_t* idx, std::size_t i0, std::uint16_t*& words,
+                                         const std::int32_t* idx, std::size_t i0, std::byte*& words,
                                          Escapes& esc) noexcept {
   alignas(64) std::uint32_t e[16];
   const __mmask16 escapes = lk.enc_index(t, sym + i0, idx + i0, e);
   esc.masks[i0 / 16] = escapes;
   const Fields f = load_entries(t.enc, e);  // x_max_m1, rcp_freq, bias, cmpl_freq | rcp_shift << 16
-  const __mmask16 emit = _mm512_cmpgt_epu32_mask(x, f.f0);
-  const int count = __builtin_popcount(emit);
-  const __m256i w16 = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(emit, x));
-  words -= count;
-  _mm256_mask_storeu_epi16(words, static_cast<__mmask16>((1u << count) - 1), w16);
-  x = _mm512_mask_srli_epi32(x, emit, x, 16);
-  const __m512i th = simd::Prim<xsimd::avx512bw>::mulhi(x, f.f1);
-  const __m512i q = _mm512_srlv_epi32(_mm512_add_epi32(th, _mm512_srli_epi32(_mm512_sub_epi32(x, th), 1)),
-                                      _mm512_srli_epi32(f.f3, 16));
-  const __m512i cmpl = _mm512_and_si512(f.f3, _mm512_set1_epi32(0xffff));
-  return _mm512_add_epi32(_mm512_add_epi32(x, f.f2), _mm512_mullo_epi32(q, cmpl));
+  P::V v = x;
+  P::emit_words(v, _mm512_cmpgt_epu32_mask(x, f.f0), words);
+  return simd::push<xsimd::avx512bw>(v, P::mulhi(v, f.f1), _mm512_srli_epi32(f.f3, 16), f.f2,
+                                     _mm512_and_si512(f.f3, _mm512_set1_epi32(0xffff)));
 }
 
 template <unsigned Lanes, class Lookup>
@@ -211,14 +189,12 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
   const Lookup lk(t);
   alignas(64) std::uint32_t x[Lanes];
   for (auto& v : x) v = kStateLow;
-  auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
-  auto* bytes = end;
+  std::byte* const end = dst + cap;
+  auto* words = end;  // written backwards; the stream may end at an odd address
   const std::size_t full = n / Lanes * Lanes;
   std::fill(esc.masks + full / 16, esc.masks + escape_words(n), std::uint16_t{0});
   for (std::size_t i = n; i-- > full;)  // the partial block
-    if (!encode_symbol(t, x[i % Lanes], sym, idx, i, bytes, esc)) return 0;
-  // The stream may end at an odd address: words are stored unaligned.
-  auto* words = reinterpret_cast<std::uint16_t*>(bytes);
+    if (!encode_symbol(t, x[i % Lanes], sym, idx, i, words, esc)) return 0;
   __m512i v[V];
   for (unsigned k = 0; k < V; ++k) v[k] = _mm512_load_si512(x + 16 * k);
   for (std::size_t blk = full; blk > 0;) {
@@ -233,7 +209,7 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
       v[k] = encode_half(t, lk, v[k], sym, idx, blk + 16 * k, words, esc);
     }
   }
-  auto* begin = reinterpret_cast<std::uint8_t*>(words) - 4 * Lanes;
+  std::byte* const begin = words - 4 * Lanes;
   for (unsigned k = 0; k < V; ++k) _mm512_storeu_si512(begin + 64 * k, v[k]);
   return static_cast<std::size_t>(end - begin);
 }
@@ -276,14 +252,14 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
   const __mmask16 escapes = _mm512_test_epi32_mask(f.f3, f.f3);
   esc.masks[i0 / 16] = escapes;
   // Refill the lanes below L from the next words, in lane order (no branch on the mask).
-  const __mmask16 need = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(static_cast<int>(kStateLow)));
+  const __mmask16 need = P::below_low(x);
   const auto count = static_cast<std::size_t>(__builtin_popcount(need));
   const std::size_t avail = (size - pos) / 2;
   if (avail < count) return false;
   const auto load = static_cast<__mmask16>((std::uint32_t{1} << (avail < 16 ? avail : 16)) - 1);
-  const __m256i w = _mm256_maskz_loadu_epi16(load, src + pos);
-  const __m512i wx = _mm512_maskz_expand_epi32(need, _mm512_cvtepu16_epi32(w));
-  xr = _mm512_mask_or_epi32(x, need, _mm512_slli_epi32(x, 16), wx);
+  P::V v = x;
+  P::refill(v, need, _mm256_maskz_loadu_epi16(load, src + pos));
+  xr = v;
   pos += 2 * count;
   return true;
 }
@@ -299,7 +275,7 @@ errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, c
   __mmask16 low = 0;
   for (unsigned k = 0; k < V; ++k) {
     v[k] = _mm512_loadu_si512(src + 64 * k);
-    low |= _mm512_cmplt_epu32_mask(v[k], _mm512_set1_epi32(static_cast<int>(kStateLow)));
+    low |= P::below_low(v[k]);
   }
   if (low != 0) return errc::corrupt;
   std::size_t pos = 4 * Lanes;

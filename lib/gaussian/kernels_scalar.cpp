@@ -4,6 +4,7 @@
 #include <span>
 
 #include "../rans/reference_coder.hpp"
+#include "../simd/dispatch.hpp"
 #include "kernel_common.hpp"
 
 namespace entcode {
@@ -19,7 +20,7 @@ std::size_t encode_scalar(const TableView& t, const std::int32_t* sym, const std
   if (cap < rans_bound(n, lanes)) return 0;
   std::uint32_t x[lanes];
   for (auto& v : x) v = kStateLow;
-  auto* const end = reinterpret_cast<std::uint8_t*>(dst) + cap;
+  std::byte* const end = dst + cap;
   auto* words = end;  // written backwards
   std::fill(esc.masks, esc.masks + escape_words(n), std::uint16_t{0});
   for (std::size_t i = n; i-- > 0;)
@@ -59,8 +60,8 @@ std::uint32_t bin_of(const TableInfo& ti, std::int32_t sym) noexcept {
 const Kernels* kernels_scalar() noexcept { return &kScalar; }
 
 const Kernels& kernels_for(Isa isa) noexcept {
-  const Kernels* const table[] = {&kScalar, nullptr, kernels_avx2(), kernels_avx512()};
-  return *pick_isa(isa, table);
+  static constexpr simd::KernelGetter<Kernels> kByIsa[4] = {&kernels_scalar, nullptr, &kernels_avx2, &kernels_avx512};
+  return *simd::select(isa, kByIsa);
 }
 
 std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 
+#include "../simd/dispatch.hpp"
 #include "kernels.hpp"
 #include "step.hpp"
 
@@ -18,17 +19,11 @@ namespace {
 
 constexpr std::size_t kStateBytes = 4 * kByteCoderLanes;
 
-const detail::Kernels* kernels_for(Isa isa) noexcept {
-#if defined(__x86_64__)
-  using Getter = const detail::Kernels* (*)() noexcept;
-  static constexpr Getter kTable[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2, &detail::kernels_avx512};
-  if (isa == Isa::scalar || !isa_supported(isa)) return nullptr;
-  return pick_isa(isa, kTable)();
-#else
-  (void)isa;
-  return nullptr;
-#endif
-}
+constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
+                                                              &detail::kernels_avx512};
+
+// nullptr: the checked scalar edges code everything.
+const detail::Kernels* kernels_for(Isa isa) noexcept { return simd::select(isa, kKernels); }
 
 // --- encoder ---------------------------------------------------------------
 
@@ -232,11 +227,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   return errc::ok;
 }
 
-Isa kernel_isa(Isa requested) noexcept {
-  for (auto i = static_cast<int>(requested); i > 0; --i)
-    if (kernels_for(static_cast<Isa>(i)) != nullptr) return static_cast<Isa>(i);
-  return Isa::scalar;
-}
+Isa kernel_isa(Isa requested) noexcept { return simd::kernel_level(requested, kKernels); }
 
 // --- order 0 -------------------------------------------------------------------
 

@@ -92,9 +92,7 @@ struct RowCoder {
     const V cmpl = (e.packed >> 13) & V(0xfffu);
     const V freq = V(1u << precision) - cmpl;
     P::enc_renorm(x, freq, 32 - precision, pos);
-    const V t = P::mulhi_rcp(x, e);
-    const V q = P::shift_right(t + ((x - t) >> 1), e.packed >> 25);
-    x = x + (e.packed & V(0x1fffu)) + P::mullo(q, cmpl);
+    x = simd::push<A>(x, P::mulhi_rcp(x, e), e.packed >> 25, e.packed & V(0x1fffu), cmpl);
   }
 
   // One decoder step; returns the slot entry (symbol in its low byte).

@@ -64,7 +64,7 @@ Result<std::size_t> encode_order0_unchecked(std::span<const std::uint8_t> data, 
 Result<std::size_t> encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
                                             std::span<std::byte> dst, Isa isa);
 
-// Defined in kernels_<isa>.cpp (x86-64 builds only).
+// Defined in kernels_<isa>.cpp; nullptr in builds without that ISA (kernels_none.cpp).
 const Kernels* kernels_sse2() noexcept;
 const Kernels* kernels_avx2() noexcept;
 const Kernels* kernels_avx512() noexcept;

@@ -100,21 +100,55 @@ struct Prim<xsimd::avx512bw> {
   }
   ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
   ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm512_srlv_epi32(u, shift); }
-  // Emits the low words of lanes with (x >> shift) >= freq, i.e. x > x_max_m1.
-  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
-    const __mmask16 m = _mm512_cmpge_epu32_mask(x >> static_cast<int>(shift), freq);
-    const unsigned cnt = static_cast<unsigned>(__builtin_popcount(m));
-    const __m256i w = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(m, x));
+  // Emits the low words of the `emit` lanes below pos (lane order) and shifts them out.
+  ENTCODE_KERNEL_INLINE static void emit_words(V& x, __mmask16 emit, std::byte*& pos) noexcept {
+    const unsigned cnt = static_cast<unsigned>(__builtin_popcount(emit));
+    const __m256i w = _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(emit, x));
     pos -= 2 * cnt;
     _mm256_mask_storeu_epi16(pos, static_cast<__mmask16>((1u << cnt) - 1), w);
-    x = _mm512_mask_srli_epi32(x, m, x, 16);
+    x = _mm512_mask_srli_epi32(x, emit, x, 16);
+  }
+  // Emits the low words of lanes with (x >> shift) >= freq, i.e. x > x_max_m1.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    emit_words(x, _mm512_cmpge_epu32_mask(x >> static_cast<int>(shift), freq), pos);
+  }
+  // Lanes below L (they need a word).
+  ENTCODE_KERNEL_INLINE static __mmask16 below_low(V x) noexcept {
+    return _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(1 << 16));
+  }
+  // Shifts the next words (16 u16, in order) into the `need` lanes, in lane order.
+  ENTCODE_KERNEL_INLINE static void refill(V& x, __mmask16 need, __m256i words) noexcept {
+    const __m512i w = _mm512_maskz_expand_epi32(need, _mm512_cvtepu16_epi32(words));
+    x = _mm512_mask_or_epi32(x, need, _mm512_slli_epi32(x, 16), w);
   }
   ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
-    const __mmask16 m = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(1 << 16));
-    __m512i w = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(pos)));
-    w = _mm512_maskz_expand_epi32(m, w);
-    x = _mm512_mask_or_epi32(x, m, _mm512_slli_epi32(x, 16), w);
+    const __mmask16 m = below_low(x);
+    refill(x, m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pos)));
     pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
+  }
+  // Lane l gets the 4 dwords of the 16-byte row at base + off(l) (byte offsets)
+  // by 16 scalar 16-byte loads (vpgatherdd of 4 fields is ~10x slower on Zen 5,
+  // doc/perf.md): vector k holds lanes k, 4 + k, 8 + k, 12 + k in its 128-bit
+  // blocks, so the in-block 4x4 transpose yields lane order.
+  struct Cols {
+    __m512i f0, f1, f2, f3;
+  };
+  template <class Off>
+  ENTCODE_KERNEL_INLINE static Cols load_rows(const void* base, Off&& off) noexcept {
+    auto at = [&](unsigned l) ENTCODE_KERNEL_LAMBDA {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const std::uint8_t*>(base) + off(l)));
+    };
+    __m512i r[4];
+    unroll<4>([&](auto k) ENTCODE_KERNEL_LAMBDA {
+      const __m512i lo = _mm512_inserti32x4(_mm512_castsi128_si512(at(k)), at(4 + k), 1);
+      r[k] = _mm512_inserti32x4(_mm512_inserti32x4(lo, at(8 + k), 2), at(12 + k), 3);
+    });
+    const __m512i t0 = _mm512_unpacklo_epi32(r[0], r[1]);
+    const __m512i t1 = _mm512_unpacklo_epi32(r[2], r[3]);
+    const __m512i t2 = _mm512_unpackhi_epi32(r[0], r[1]);
+    const __m512i t3 = _mm512_unpackhi_epi32(r[2], r[3]);
+    return {_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1), _mm512_unpacklo_epi64(t2, t3),
+            _mm512_unpackhi_epi64(t2, t3)};
   }
   // The low byte of each lane (vpmovdb truncates), one vector at a time.
   static constexpr unsigned kStoreGroup = 1;
@@ -195,25 +229,60 @@ struct Prim<xsimd::avx2> {
   }
   ENTCODE_KERNEL_INLINE static V mullo(V a, V b) noexcept { return a * b; }
   ENTCODE_KERNEL_INLINE static V shift_right(V u, V shift) noexcept { return _mm256_srlv_epi32(u, shift); }
-  // (x >> shift) < 2^p and freq <= 2^p: a signed compare is exact.
-  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
-    const __m256i keep = _mm256_cmpgt_epi32(freq, x >> static_cast<int>(shift));
-    const unsigned m = ~static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(keep))) & 0xff;
-    const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.enc[m]));
-    const __m256i top = _mm256_and_si256(_mm256_permutevar8x32_epi32(x, idx), _mm256_set1_epi32(0xffff));
-    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(top, top), 0x08);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(pos - 16), _mm256_castsi256_si128(packed));
+  ENTCODE_KERNEL_INLINE static unsigned lane_mask(__m256i v) noexcept {
+    return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(v)));
+  }
+  // Emits the low words of the lanes not in `keep` (all-ones lanes) below pos, in
+  // lane order, and shifts them out: the words are moved to the top lanes and
+  // stored as 16 bytes ending at pos (the unused low part is overwritten later).
+  ENTCODE_KERNEL_INLINE static void emit_words(V& x, __m256i keep, std::byte*& pos) noexcept {
+    const unsigned m = ~lane_mask(keep) & 0xff;
+    const __m256i top = _mm256_permutevar8x32_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xffff)), compress_high(m));
+    const __m128i w16 = _mm_packus_epi32(_mm256_castsi256_si128(top), _mm256_extracti128_si256(top, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(pos - 16), w16);
     pos -= 2 * static_cast<unsigned>(__builtin_popcount(m));
     x = _mm256_blendv_epi8(_mm256_srli_epi32(x, 16), x, keep);
   }
+  // (x >> shift) < 2^p and freq <= 2^p: a signed compare is exact.
+  ENTCODE_KERNEL_INLINE static void enc_renorm(V& x, V freq, unsigned shift, std::byte*& pos) noexcept {
+    emit_words(x, _mm256_cmpgt_epi32(freq, x >> static_cast<int>(shift)), pos);
+  }
+  // Lanes below L (all ones).
+  ENTCODE_KERNEL_INLINE static __m256i below_low(V x) noexcept {
+    return _mm256_cmpeq_epi32(_mm256_srli_epi32(x, 16), _mm256_setzero_si256());
+  }
+  // Shifts the next words (8 u16, in order) into the `need` lanes, in lane order.
+  ENTCODE_KERNEL_INLINE static void refill(V& x, __m256i need, __m128i words) noexcept {
+    const __m256i w = _mm256_permutevar8x32_epi32(_mm256_cvtepu16_epi32(words), expand(lane_mask(need)));
+    x = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), need);
+  }
   ENTCODE_KERNEL_INLINE static void dec_renorm(V& x, const std::byte*& pos) noexcept {
-    const __m256i low = _mm256_cmpeq_epi32(_mm256_srli_epi32(x, 16), _mm256_setzero_si256());
-    const unsigned m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(low)));
-    const __m256i idx = _mm256_load_si256(reinterpret_cast<const __m256i*>(kAvx2Luts.dec[m]));
-    const __m256i w = _mm256_permutevar8x32_epi32(
-        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pos))), idx);
-    x = _mm256_blendv_epi8(x, _mm256_or_si256(_mm256_slli_epi32(x, 16), w), low);
-    pos += 2 * static_cast<unsigned>(__builtin_popcount(m));
+    const __m256i low = below_low(x);
+    refill(x, low, _mm_loadu_si128(reinterpret_cast<const __m128i*>(pos)));
+    pos += 2 * static_cast<unsigned>(__builtin_popcount(lane_mask(low)));
+  }
+  // Lane l gets the 4 dwords of the 16-byte row at base + off(l) (byte offsets)
+  // by 8 scalar 16-byte loads (4 vpgatherdd cost 40-45% of the Gaussian decoder,
+  // doc/perf.md): rows l and 4 + l share a vector, so the 4x4 transpose of each
+  // 128-bit half yields lane order.
+  struct Cols {
+    __m256i f0, f1, f2, f3;
+  };
+  template <class Off>
+  ENTCODE_KERNEL_INLINE static Cols load_rows(const void* base, Off&& off) noexcept {
+    auto at = [&](unsigned l) ENTCODE_KERNEL_LAMBDA {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const std::uint8_t*>(base) + off(l)));
+    };
+    __m256i r[4];
+    unroll<4>([&](auto k) ENTCODE_KERNEL_LAMBDA {
+      r[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(at(k)), at(4 + k), 1);
+    });
+    const __m256i t0 = _mm256_unpacklo_epi32(r[0], r[1]);
+    const __m256i t1 = _mm256_unpacklo_epi32(r[2], r[3]);
+    const __m256i t2 = _mm256_unpackhi_epi32(r[0], r[1]);
+    const __m256i t3 = _mm256_unpackhi_epi32(r[2], r[3]);
+    return {_mm256_unpacklo_epi64(t0, t1), _mm256_unpackhi_epi64(t0, t1), _mm256_unpacklo_epi64(t2, t3),
+            _mm256_unpackhi_epi64(t2, t3)};
   }
   // The low bytes of four vectors (32 lanes) in one store: two unsigned packs
   // to u16, one to u8 (in-lane: dwords a0-3 b0-3 c0-3 d0-3 | a4-7 b4-7 c4-7 d4-7),
@@ -330,6 +399,19 @@ struct Prim<xsimd::sse2> {
   }
 };
 #endif
+
+// ------------------------------------------------------------- generic ----
+
+// The encoder's push after renormalisation (rans/step.hpp, encode), lane by
+// lane, given t = mulhi(x, rcp_freq): x + bias + ((t + ((x - t) >> 1)) >> rcp_shift) * cmpl_freq.
+template <class A>
+ENTCODE_KERNEL_INLINE xsimd::batch<std::uint32_t, A> push(xsimd::batch<std::uint32_t, A> x,
+                                                          xsimd::batch<std::uint32_t, A> t,
+                                                          xsimd::batch<std::uint32_t, A> rcp_shift,
+                                                          xsimd::batch<std::uint32_t, A> bias,
+                                                          xsimd::batch<std::uint32_t, A> cmpl_freq) noexcept {
+  return x + bias + Prim<A>::mullo(Prim<A>::shift_right(t + ((x - t) >> 1), rcp_shift), cmpl_freq);
+}
 
 }  // namespace
 }  // namespace simd
