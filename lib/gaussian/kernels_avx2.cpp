@@ -31,7 +31,10 @@
 //     won 8% on compressai dist 0 (cache misses) but lost 5-10% elsewhere;
 //   - lane indices reach the general registers by 64-bit extracts: a vector
 //     store and 32-bit reloads (store-forwarding stalls) halved encode speed,
-//     widening to 64 bits in the vector first lost 5-10%;
+//     widening to 64 bits in the vector first lost 5-10%. This kernel's one
+//     private lane detail: the byte coder's Prim<avx2>::lanes (a store and
+//     reloads) measured faster there (lib/simd/prim.hpp), so each keeps its
+//     measured way;
 //   - the encoder's bins are computed in vectors from the transposed TableInfos:
 //     per-lane scalar code (enc_index of kernel_common.hpp) lost 15-25%;
 //   - the four quarters stay a loop: unrolling them spilled the 16 ymm
