@@ -40,7 +40,7 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
-inline constexpr std::uint8_t kVersion = 3;  // 3: coded order-1 tables (2: varint models, 1: 32 lanes)
+inline constexpr std::uint8_t kVersion = 4;  // 4: seeded streams, varint stream sizes (3: u32 sizes, 2: varint models, 1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
 inline constexpr std::size_t kFrameHeaderSize = 7;

@@ -34,8 +34,10 @@ const detail::Kernels* kernels_for(Isa isa) noexcept {
 
 class Encoder {
  public:
-  explicit Encoder(std::span<std::byte> dst) noexcept : dst_(dst) {
-    for (auto& x : c_.x) x = step::kStateLow;
+  // seed: empty (states start at L) or detail::kSeedBytes bytes, 2 per lane (states start at L + seed).
+  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed) noexcept : dst_(dst) {
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
+      c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed[2 * lane] | std::uint32_t{seed[2 * lane + 1]} << 8);
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
@@ -105,9 +107,16 @@ class Decoder {
     return true;
   }
 
-  [[nodiscard]] errc finish() const noexcept {
-    for (const std::uint32_t x : c_.x)
-      if (x != step::kStateLow) return errc::corrupt;
+  // The end checks; a seeded stream's states are L + seed (the encoder's start), written to seed.
+  [[nodiscard]] errc finish(std::span<std::uint8_t> seed) const noexcept {
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+      const std::uint32_t x = c_.x[lane];
+      if (x >> step::kWordBits != 1 || (seed.empty() && x != step::kStateLow)) return errc::corrupt;
+      if (!seed.empty()) {
+        seed[2 * lane] = static_cast<std::uint8_t>(x);
+        seed[2 * lane + 1] = static_cast<std::uint8_t>(x >> 8);
+      }
+    }
     return c_.pos == c_.end ? errc::ok : errc::corrupt;
   }
 
@@ -243,12 +252,13 @@ Isa kernel_isa(Isa requested) noexcept {
 Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
   if (tables.contexts() != 1 || !tables.can_encode() || !o0_codable(data, tables)) return errc::invalid_argument;
-  return detail::encode_order0_unchecked(data, tables, dst, isa);
+  return detail::encode_order0_unchecked(data, tables, dst, isa, {});
 }
 
 Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                                    std::span<std::byte> dst, Isa isa) {
-  Encoder enc(dst);
+                                                    std::span<std::byte> dst, Isa isa,
+                                                    std::span<const std::uint8_t> seed) {
+  Encoder enc(dst, seed);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   const std::size_t n = data.size();
@@ -263,6 +273,11 @@ Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t
 }
 
 errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
+  return detail::decode_order0(src, tables, out, isa, {});
+}
+
+errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+                          Isa isa, std::span<std::uint8_t> seed) {
   if (tables.contexts() != 1 || !tables.can_decode()) return errc::invalid_argument;
   Decoder dec(src);
   if (const errc e = dec.start(); e != errc::ok) return e;
@@ -272,7 +287,7 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
   if (const auto* k = kernels_for(isa)) done = k->dec_o0(out.data(), rows, tables.slots(), tables.precision(), dec.cursor());
   for (std::size_t i = done * kByteCoderLanes; i < n; ++i)
     if (!dec.step(static_cast<unsigned>(i % kByteCoderLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
-  return dec.finish();
+  return dec.finish(seed);
 }
 
 // --- order 1 -------------------------------------------------------------------
@@ -281,14 +296,15 @@ Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const Byte
                                   std::span<std::byte> dst, Isa isa) {
   const O1Map map{data.size(), data.size() / kByteCoderLanes};
   if (tables.contexts() != 256 || !tables.can_encode() || !o1_codable(data, tables, map)) return errc::invalid_argument;
-  return detail::encode_order1_unchecked(data, tables, dst, isa);
+  return detail::encode_order1_unchecked(data, tables, dst, isa, {});
 }
 
 Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                                    std::span<std::byte> dst, Isa isa) {
+                                                    std::span<std::byte> dst, Isa isa,
+                                                    std::span<const std::uint8_t> seed) {
   const std::size_t n = data.size();
   const O1Map map{n, n / kByteCoderLanes};
-  Encoder enc(dst);
+  Encoder enc(dst, seed);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   auto ref_step = [&](std::size_t i) {
@@ -310,6 +326,11 @@ Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t
 }
 
 errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
+  return detail::decode_order1(src, tables, out, isa, {});
+}
+
+errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+                          Isa isa, std::span<std::uint8_t> seed) {
   if (tables.contexts() != 256 || !tables.can_decode()) return errc::invalid_argument;
   Decoder dec(src);
   if (const errc e = dec.start(); e != errc::ok) return e;
@@ -329,7 +350,7 @@ errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std
     i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kByteCoderLanes;
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;
-  return dec.finish();
+  return dec.finish(seed);
 }
 
 }  // namespace rans
