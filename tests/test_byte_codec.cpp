@@ -10,6 +10,7 @@
 
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
+#include "../lib/byte_codec/stream.hpp"
 
 using namespace entcode;
 namespace bc = entcode::byte_codec;
@@ -334,4 +335,48 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
     REQUIRE(*bc::decompress(f1, n) == iid);
     REQUIRE(*bc::decompress(g1, n) == m);
   }
+}
+
+TEST_CASE("byte codec: seeded streams with compact states, per ISA, and their checks", "[byte_codec]") {
+  // lib/byte_codec/stream.hpp: the last 128 bytes seed the lane states; the
+  // states are written in 3 bytes (bitmap bit set) or 4.
+  namespace rd = rans::detail;
+  const Bytes data = text_like(20000, 3);
+  const auto coded = bc::detail::coded_part(data);
+  REQUIRE(coded.size() == data.size() - rd::kSeedBytes);
+  std::vector<std::uint64_t> counts(256);
+  for (const std::uint8_t b : coded) ++counts[b];
+  const auto freqs = rans::normalize_frequencies(counts, 12);
+  REQUIRE(freqs.ok());
+  const auto tables = rans::ByteTables::build(*freqs, 1, 12);
+  REQUIRE(tables.ok());
+  Frame plain(rans::encoded_bound(data.size())), seeded(plain.size());
+  plain.resize(*rd::encode_order0_unchecked(coded, *tables, plain, Isa::scalar, {}));
+  seeded.resize(*bc::detail::encode_stream(0, data, *tables, seeded, Isa::scalar));
+  // Same words; the header holds the seed and fewer state bytes: 8 bitmap bytes, 64 states of 3 or 4.
+  const std::size_t header = seeded.size() - (plain.size() - 256);
+  REQUIRE(header >= 8 + 3 * 64);
+  REQUIRE(header < 8 + 4 * 64);
+  for (Isa isa : machine_isas()) {
+    Frame again(rans::encoded_bound(data.size()));
+    again.resize(*bc::detail::encode_stream(0, data, *tables, again, isa));
+    REQUIRE(again == seeded);
+    Bytes back(data.size());
+    REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, isa) == errc::ok);
+    REQUIRE(back == data);
+  }
+  Bytes back(data.size());
+  // A short state rewritten in the 4-byte form (bit cleared, a zero top byte) is not canonical.
+  unsigned lane = 0;
+  while ((std::to_integer<unsigned>(seeded[lane / 8]) >> (lane % 8) & 1) == 0) ++lane;
+  std::size_t at = 8;
+  for (unsigned k = 0; k < lane; ++k) at += (std::to_integer<unsigned>(seeded[k / 8]) >> (k % 8) & 1) ? 3 : 4;
+  Frame long_form = seeded;
+  long_form[lane / 8] &= static_cast<std::byte>(~(1u << (lane % 8)));
+  long_form.insert(long_form.begin() + static_cast<std::ptrdiff_t>(at + 3), std::byte{0});
+  REQUIRE(bc::detail::decode_stream(0, long_form, *tables, back, Isa::scalar) == errc::corrupt);
+  // A final state outside [L, 2L) (the seed range) is corrupt: the unseeded stream decoded as seeded.
+  REQUIRE(bc::detail::decode_stream(0, std::span(seeded).first(8), *tables, back, Isa::scalar) == errc::truncated);
+  Bytes short_back(data.size() - 1);
+  REQUIRE(bc::detail::decode_stream(0, seeded, *tables, short_back, Isa::scalar) != errc::ok);
 }

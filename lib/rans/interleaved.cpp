@@ -17,6 +17,14 @@ namespace rans {
 namespace {
 
 constexpr std::size_t kStateBytes = 4 * kByteCoderLanes;
+// Seeded streams (lib/rans/kernels.hpp) store the final states compactly: a
+// bitmap of the lanes whose state is < 2^24, then each state in 3 bytes (in
+// the bitmap) or 4, LE. A state is log-uniform over [2^16, 2^32) in the long
+// run, so about half the lanes save a byte.
+constexpr std::size_t kFlagBytes = kByteCoderLanes / 8;
+constexpr std::uint32_t kShortState = 1u << 24;
+
+std::size_t header_bytes(bool compact) noexcept { return compact ? kFlagBytes + kStateBytes : kStateBytes; }
 
 const detail::Kernels* kernels_for(Isa isa) noexcept {
 #if defined(__x86_64__)
@@ -35,16 +43,17 @@ const detail::Kernels* kernels_for(Isa isa) noexcept {
 class Encoder {
  public:
   // seed: empty (states start at L) or detail::kSeedBytes bytes, 2 per lane (states start at L + seed).
-  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed) noexcept : dst_(dst) {
+  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed) noexcept
+      : dst_(dst), compact_(!seed.empty()) {
     for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
       c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed[2 * lane] | std::uint32_t{seed[2 * lane + 1]} << 8);
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
-    c_.limit = has_room() ? dst.data() + kStateBytes : c_.pos;
+    c_.limit = has_room() ? dst.data() + header_bytes(compact_) : c_.pos;
   }
   detail::EncCursor& cursor() noexcept { return c_; }
-  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= kStateBytes; }
+  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= header_bytes(compact_); }
 
   // One checked reference step on `lane`; false when the output is full.
   bool step(unsigned lane, const EncSymbol& s) noexcept {
@@ -59,16 +68,26 @@ class Encoder {
 
   // Writes the states in front of the words and moves the stream to dst[0].
   std::size_t finish() noexcept {
-    std::byte* p = c_.pos - kStateBytes;
-    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
-      for (int b = 0; b < 4; ++b) p[4 * lane + b] = static_cast<std::byte>(c_.x[lane] >> (8 * b));
+    std::size_t header = compact_ ? kFlagBytes : 0;
+    for (const std::uint32_t x : c_.x) header += state_bytes(x);
+    std::byte* p = c_.pos - header;
+    std::byte* q = p + (compact_ ? kFlagBytes : 0);
+    if (compact_) std::fill(p, q, std::byte{0});
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+      const std::uint32_t x = c_.x[lane];
+      if (state_bytes(x) == 3) p[lane / 8] |= static_cast<std::byte>(1u << (lane % 8));
+      for (unsigned b = 0; b < state_bytes(x); ++b) *q++ = static_cast<std::byte>(x >> (8 * b));
+    }
     const std::size_t size = static_cast<std::size_t>(dst_.data() + dst_.size() - p);
     std::memmove(dst_.data(), p, size);
     return size;
   }
 
  private:
+  [[nodiscard]] unsigned state_bytes(std::uint32_t x) const noexcept { return compact_ && x < kShortState ? 3 : 4; }
+
   std::span<std::byte> dst_;
+  bool compact_;
   detail::EncCursor c_{};
 };
 
@@ -76,21 +95,30 @@ class Encoder {
 
 class Decoder {
  public:
-  explicit Decoder(std::span<const std::byte> src) noexcept {
+  // compact: the states of a seeded stream (see kFlagBytes).
+  Decoder(std::span<const std::byte> src, bool compact) noexcept : compact_(compact) {
     c_.pos = src.data();
     c_.end = src.data() + src.size();
   }
   detail::DecCursor& cursor() noexcept { return c_; }
 
   errc start() noexcept {
-    if (static_cast<std::size_t>(c_.end - c_.pos) < kStateBytes) return errc::truncated;
+    const std::byte* flags = c_.pos;
+    if (compact_) {
+      if (static_cast<std::size_t>(c_.end - c_.pos) < kFlagBytes) return errc::truncated;
+      c_.pos += kFlagBytes;
+    }
     for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+      const bool short_state = compact_ && (std::to_integer<unsigned>(flags[lane / 8]) >> (lane % 8) & 1) != 0;
+      const unsigned bytes = short_state ? 3 : 4;
+      if (static_cast<std::size_t>(c_.end - c_.pos) < bytes) return errc::truncated;
       std::uint32_t x = 0;
-      for (int b = 0; b < 4; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[4 * lane + b]) << (8 * b);
-      if (step::needs_word(x)) return errc::corrupt;
+      for (unsigned b = 0; b < bytes; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[b]) << (8 * b);
+      c_.pos += bytes;
+      // One form per state: a 4-byte one in a compact header is >= 2^24.
+      if (step::needs_word(x) || (compact_ && !short_state && x < kShortState)) return errc::corrupt;
       c_.x[lane] = x;
     }
-    c_.pos += kStateBytes;
     return errc::ok;
   }
 
@@ -121,6 +149,7 @@ class Decoder {
   }
 
  private:
+  bool compact_;
   detail::DecCursor c_{};
 };
 
@@ -279,7 +308,7 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
 errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
                           Isa isa, std::span<std::uint8_t> seed) {
   if (tables.contexts() != 1 || !tables.can_decode()) return errc::invalid_argument;
-  Decoder dec(src);
+  Decoder dec(src, !seed.empty());
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
   const std::size_t rows = n / kByteCoderLanes;
@@ -332,7 +361,7 @@ errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std
 errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
                           Isa isa, std::span<std::uint8_t> seed) {
   if (tables.contexts() != 256 || !tables.can_decode()) return errc::invalid_argument;
-  Decoder dec(src);
+  Decoder dec(src, !seed.empty());
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
   const O1Map map{n, n / kByteCoderLanes};
