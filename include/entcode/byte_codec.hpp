@@ -1,10 +1,11 @@
 // byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "ECRB" magic, version 3, flags (bit 0: CRC32C present), block size log2,
+//   "ECRB" magic, version 4, flags (bit 0: CRC32C present), block size log2,
 //   then blocks [kind][raw size varint][payload], an end byte 0, and the
 //   CRC32C of the content (u32 LE) when flagged.
-// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-way
+// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-way, seeded:
+// the last 128 bytes of a block of >= 256 start the lane states, lib/byte_codec/stream.hpp;
 // interleaved, rans/interleaved.hpp; order 1 with a coded tables section). The
 // encoder falls back to raw whenever coding would not save bytes, so
 // compress() never writes more than bound(n).
