@@ -10,6 +10,7 @@
 
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
+#include "../lib/byte_codec/stream.hpp"
 
 using namespace entcode;
 namespace bc = entcode::byte_codec;
@@ -86,21 +87,23 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 3, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 4, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 3, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 4, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 3, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 4, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 3, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 4, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
   const auto isas = machine_isas();
   const std::size_t block = std::size_t{1} << 16;
-  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{33}, std::size_t{4095},
+  // 255 / 256 / 257: around the smallest seeded stream (lib/byte_codec/stream.hpp).
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{33}, std::size_t{255},
+                        std::size_t{256}, std::size_t{257}, std::size_t{4095},
                         std::size_t{4096}, block - 1, block, block + 1, 3 * block + 100}) {
     for (int kind = 0; kind < 4; ++kind) {
       const Bytes data = kind == 0 ? text_like(n, 1) : kind == 1 ? geometric(n, 2) : kind == 2 ? random_bytes(n, 3) : Bytes(n, 9);
@@ -173,7 +176,10 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     f = good;
     f[4] = std::byte{2};  // version 2 (varint order-1 models) is no longer read
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
-    f[4] = std::byte{4};
+    f[4] = std::byte{3};  // nor version 3 (unseeded streams, u32 stream sizes)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{5};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -190,9 +196,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 3, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 4, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 3, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 4, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -329,4 +335,48 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
     REQUIRE(*bc::decompress(f1, n) == iid);
     REQUIRE(*bc::decompress(g1, n) == m);
   }
+}
+
+TEST_CASE("byte codec: seeded streams with compact states, per ISA, and their checks", "[byte_codec]") {
+  // lib/byte_codec/stream.hpp: the last 128 bytes seed the lane states; the
+  // states are written in 3 bytes (bitmap bit set) or 4.
+  namespace rd = rans::detail;
+  const Bytes data = text_like(20000, 3);
+  const auto coded = bc::detail::coded_part(data);
+  REQUIRE(coded.size() == data.size() - rd::kSeedBytes);
+  std::vector<std::uint64_t> counts(256);
+  for (const std::uint8_t b : coded) ++counts[b];
+  const auto freqs = rans::normalize_frequencies(counts, 12);
+  REQUIRE(freqs.ok());
+  const auto tables = rans::ByteTables::build(*freqs, 1, 12);
+  REQUIRE(tables.ok());
+  Frame plain(rans::encoded_bound(data.size())), seeded(plain.size());
+  plain.resize(*rd::encode_order0_unchecked(coded, *tables, plain, Isa::scalar, {}));
+  seeded.resize(*bc::detail::encode_stream(0, data, *tables, seeded, Isa::scalar));
+  // Same words; the header holds the seed and fewer state bytes: 8 bitmap bytes, 64 states of 3 or 4.
+  const std::size_t header = seeded.size() - (plain.size() - 256);
+  REQUIRE(header >= 8 + 3 * 64);
+  REQUIRE(header < 8 + 4 * 64);
+  for (Isa isa : machine_isas()) {
+    Frame again(rans::encoded_bound(data.size()));
+    again.resize(*bc::detail::encode_stream(0, data, *tables, again, isa));
+    REQUIRE(again == seeded);
+    Bytes back(data.size());
+    REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, isa) == errc::ok);
+    REQUIRE(back == data);
+  }
+  Bytes back(data.size());
+  // A short state rewritten in the 4-byte form (bit cleared, a zero top byte) is not canonical.
+  unsigned lane = 0;
+  while ((std::to_integer<unsigned>(seeded[lane / 8]) >> (lane % 8) & 1) == 0) ++lane;
+  std::size_t at = 8;
+  for (unsigned k = 0; k < lane; ++k) at += (std::to_integer<unsigned>(seeded[k / 8]) >> (k % 8) & 1) ? 3 : 4;
+  Frame long_form = seeded;
+  long_form[lane / 8] &= static_cast<std::byte>(~(1u << (lane % 8)));
+  long_form.insert(long_form.begin() + static_cast<std::ptrdiff_t>(at + 3), std::byte{0});
+  REQUIRE(bc::detail::decode_stream(0, long_form, *tables, back, Isa::scalar) == errc::corrupt);
+  // A final state outside [L, 2L) (the seed range) is corrupt: the unseeded stream decoded as seeded.
+  REQUIRE(bc::detail::decode_stream(0, std::span(seeded).first(8), *tables, back, Isa::scalar) == errc::truncated);
+  Bytes short_back(data.size() - 1);
+  REQUIRE(bc::detail::decode_stream(0, seeded, *tables, short_back, Isa::scalar) != errc::ok);
 }

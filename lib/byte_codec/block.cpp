@@ -13,6 +13,7 @@
 #include "entcode/byte_io.hpp"
 #include "entcode/rans/interleaved.hpp"
 #include "models.hpp"
+#include "stream.hpp"
 #include "tables.hpp"
 
 namespace entcode {
@@ -59,8 +60,8 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const unsigned contexts = order == 0 ? 1 : 256;
   auto& [counts, spare, freqs, tables] = scratch;
   counts.assign(std::size_t{contexts} * 256, 0);
-  if (order == 0) count_order0(src, counts.data());
-  else count_order1(src, counts, spare);
+  if (order == 0) count_order0(coded_part(src), counts.data());
+  else count_order1(coded_part(src), counts, spare);
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts.data(), contexts, precision, freqs, bits);
@@ -79,17 +80,23 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   } else {
     put_order1_tables(w, freqs, bits, precision, isa);
   }
-  const auto size_field = w.reserve(4);
+  // The stream goes after room for its size's varint; it moves up once the size is known.
+  const std::size_t room = varint_size(rans::encoded_bound(src.size()));
+  w.reserve(room);
   if (w.error() != errc::ok) return 0;
-  const auto stream = order == 0 ? rans::detail::encode_order0_unchecked(src, tables, w.remaining(), isa)
-                                 : rans::detail::encode_order1_unchecked(src, tables, w.remaining(), isa);
+  const auto out = w.remaining();
+  const auto stream = encode_stream(order, src, tables, out, isa);
   if (!stream) return 0;
-  for (int b = 0; b < 4; ++b) size_field[static_cast<std::size_t>(b)] = static_cast<std::byte>(*stream >> (8 * b));
-  return w.size() + *stream;
+  const std::size_t start = w.size() - room, field = varint_size(*stream);
+  SpanWriter size_writer(dst.subspan(start, field));
+  size_writer.put_varint(*stream);
+  std::memmove(dst.data() + start + field, out.data(), *stream);
+  return start + field + *stream;
 }
 
 // The size an order-0 block of src would about have: its byte entropy plus
-// the model (~2 bytes a symbol) and the stream framing (the lanes' states).
+// the model (~2 bytes a symbol) and the stream framing (the lanes' states, ~1
+// byte each beyond their content when seeded).
 std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
   std::uint32_t counts[256];
   count_order0(src, counts);
@@ -101,7 +108,7 @@ std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
       bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
       ++symbols;
     }
-  return static_cast<std::size_t>(bits / 8) + 2 * symbols + 4 * rans::kByteCoderLanes + 16;
+  return static_cast<std::size_t>(bits / 8) + 2 * symbols + rans::kByteCoderLanes + 16;
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
@@ -133,11 +140,10 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
     const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
     if (r.ok()) r.fail(parse_order1_tables(section, freqs.data(), precision, isa));
   }
-  const std::uint32_t stream_size = r.get_u32();
-  const auto stream = r.get_bytes(stream_size);
+  const auto stream = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
   if (!r.ok()) return r.error();
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
-  const errc e = order == 0 ? rans::decode_order0(stream, tables, dst, isa) : rans::decode_order1(stream, tables, dst, isa);
+  const errc e = decode_stream(order, stream, tables, dst, isa);
   // The block's stream is complete, so a decoder wanting more words means junk.
   return e == errc::truncated ? errc::corrupt : e;
 }
@@ -212,7 +218,7 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
       } else {
         r.get_bytes(static_cast<std::size_t>(r.get_varint()));  // tables section, parsed by the decoder
       }
-      r.get_bytes(r.get_u32());
+      r.get_bytes(static_cast<std::size_t>(r.get_varint()));
       break;
     }
     default: return errc::corrupt;

@@ -9,6 +9,7 @@
 #include "entcode/rans/interleaved.hpp"
 #include "../rans/kernels.hpp"
 #include "models.hpp"
+#include "stream.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -167,7 +168,7 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
 // T order-0 coded into w (mode byte on), or false when that is not smaller than T.
 bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   std::uint32_t counts[256];
-  count_order0(t, counts);
+  count_order0(coded_part(t), counts);
   std::vector<std::uint32_t> freqs;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts, 1, kTablesPrecision, freqs, bits);
@@ -176,7 +177,7 @@ bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
   put_model_to(w, freqs.data());
   std::vector<std::byte> stream(rans::encoded_bound(t.size()));
-  const auto size = rans::detail::encode_order0_unchecked(t, *tables, stream, isa);
+  const auto size = encode_stream(0, t, *tables, stream, isa);
   if (!size) return false;
   w.put_bytes(std::span(stream).first(*size));
   return w.size() < 1 + t.size();
@@ -225,7 +226,7 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
     if (!s.ok()) return errc::corrupt;
     const auto tables = ByteTables::build(f, 1, kTablesPrecision, ByteTables::Use::decode);
     decoded.resize(static_cast<std::size_t>(size));
-    if (!tables || rans::decode_order0(s.get_bytes(s.remaining()), *tables, decoded, isa) != errc::ok)
+    if (!tables || decode_stream(0, s.get_bytes(s.remaining()), *tables, decoded, isa) != errc::ok)
       return errc::corrupt;
     t = std::as_bytes(std::span(decoded));
   } else {

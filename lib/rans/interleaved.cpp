@@ -18,6 +18,14 @@ namespace rans {
 namespace {
 
 constexpr std::size_t kStateBytes = 4 * kByteCoderLanes;
+// Seeded streams (lib/rans/kernels.hpp) store the final states compactly: a
+// bitmap of the lanes whose state is < 2^24, then each state in 3 bytes (in
+// the bitmap) or 4, LE. A state is log-uniform over [2^16, 2^32) in the long
+// run, so about half the lanes save a byte.
+constexpr std::size_t kFlagBytes = kByteCoderLanes / 8;
+constexpr std::uint32_t kShortState = 1u << 24;
+
+std::size_t header_bytes(bool compact) noexcept { return compact ? kFlagBytes + kStateBytes : kStateBytes; }
 
 constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
                                                               &detail::kernels_avx512};
@@ -29,15 +37,18 @@ const detail::Kernels* kernels_for(Isa isa) noexcept { return simd::select(isa, 
 
 class Encoder {
  public:
-  explicit Encoder(std::span<std::byte> dst) noexcept : dst_(dst) {
-    for (auto& x : c_.x) x = step::kStateLow;
+  // seed: empty (states start at L) or detail::kSeedBytes bytes, 2 per lane (states start at L + seed).
+  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed) noexcept
+      : dst_(dst), compact_(!seed.empty()) {
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
+      c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed[2 * lane] | std::uint32_t{seed[2 * lane + 1]} << 8);
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
-    c_.limit = has_room() ? dst.data() + kStateBytes : c_.pos;
+    c_.limit = has_room() ? dst.data() + header_bytes(compact_) : c_.pos;
   }
   detail::EncCursor& cursor() noexcept { return c_; }
-  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= kStateBytes; }
+  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= header_bytes(compact_); }
 
   // One checked reference step on `lane`; false when the output is full.
   bool step(unsigned lane, const EncSymbol& s) noexcept {
@@ -52,16 +63,26 @@ class Encoder {
 
   // Writes the states in front of the words and moves the stream to dst[0].
   std::size_t finish() noexcept {
-    std::byte* p = c_.pos - kStateBytes;
-    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
-      for (int b = 0; b < 4; ++b) p[4 * lane + b] = static_cast<std::byte>(c_.x[lane] >> (8 * b));
+    std::size_t header = compact_ ? kFlagBytes : 0;
+    for (const std::uint32_t x : c_.x) header += state_bytes(x);
+    std::byte* p = c_.pos - header;
+    std::byte* q = p + (compact_ ? kFlagBytes : 0);
+    if (compact_) std::fill(p, q, std::byte{0});
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+      const std::uint32_t x = c_.x[lane];
+      if (state_bytes(x) == 3) p[lane / 8] |= static_cast<std::byte>(1u << (lane % 8));
+      for (unsigned b = 0; b < state_bytes(x); ++b) *q++ = static_cast<std::byte>(x >> (8 * b));
+    }
     const std::size_t size = static_cast<std::size_t>(dst_.data() + dst_.size() - p);
     std::memmove(dst_.data(), p, size);
     return size;
   }
 
  private:
+  [[nodiscard]] unsigned state_bytes(std::uint32_t x) const noexcept { return compact_ && x < kShortState ? 3 : 4; }
+
   std::span<std::byte> dst_;
+  bool compact_;
   detail::EncCursor c_{};
 };
 
@@ -69,21 +90,30 @@ class Encoder {
 
 class Decoder {
  public:
-  explicit Decoder(std::span<const std::byte> src) noexcept {
+  // compact: the states of a seeded stream (see kFlagBytes).
+  Decoder(std::span<const std::byte> src, bool compact) noexcept : compact_(compact) {
     c_.pos = src.data();
     c_.end = src.data() + src.size();
   }
   detail::DecCursor& cursor() noexcept { return c_; }
 
   errc start() noexcept {
-    if (static_cast<std::size_t>(c_.end - c_.pos) < kStateBytes) return errc::truncated;
+    const std::byte* flags = c_.pos;
+    if (compact_) {
+      if (static_cast<std::size_t>(c_.end - c_.pos) < kFlagBytes) return errc::truncated;
+      c_.pos += kFlagBytes;
+    }
     for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+      const bool short_state = compact_ && (std::to_integer<unsigned>(flags[lane / 8]) >> (lane % 8) & 1) != 0;
+      const unsigned bytes = short_state ? 3 : 4;
+      if (static_cast<std::size_t>(c_.end - c_.pos) < bytes) return errc::truncated;
       std::uint32_t x = 0;
-      for (int b = 0; b < 4; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[4 * lane + b]) << (8 * b);
-      if (step::needs_word(x)) return errc::corrupt;
+      for (unsigned b = 0; b < bytes; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[b]) << (8 * b);
+      c_.pos += bytes;
+      // One form per state: a 4-byte one in a compact header is >= 2^24.
+      if (step::needs_word(x) || (compact_ && !short_state && x < kShortState)) return errc::corrupt;
       c_.x[lane] = x;
     }
-    c_.pos += kStateBytes;
     return errc::ok;
   }
 
@@ -100,13 +130,21 @@ class Decoder {
     return true;
   }
 
-  [[nodiscard]] errc finish() const noexcept {
-    for (const std::uint32_t x : c_.x)
-      if (x != step::kStateLow) return errc::corrupt;
+  // The end checks; a seeded stream's states are L + seed (the encoder's start), written to seed.
+  [[nodiscard]] errc finish(std::span<std::uint8_t> seed) const noexcept {
+    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+      const std::uint32_t x = c_.x[lane];
+      if (x >> step::kWordBits != 1 || (seed.empty() && x != step::kStateLow)) return errc::corrupt;
+      if (!seed.empty()) {
+        seed[2 * lane] = static_cast<std::uint8_t>(x);
+        seed[2 * lane + 1] = static_cast<std::uint8_t>(x >> 8);
+      }
+    }
     return c_.pos == c_.end ? errc::ok : errc::corrupt;
   }
 
  private:
+  bool compact_;
   detail::DecCursor c_{};
 };
 
@@ -234,12 +272,13 @@ Isa kernel_isa(Isa requested) noexcept { return simd::kernel_level(requested, kK
 Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
   if (tables.contexts() != 1 || !tables.can_encode() || !o0_codable(data, tables)) return errc::invalid_argument;
-  return detail::encode_order0_unchecked(data, tables, dst, isa);
+  return detail::encode_order0_unchecked(data, tables, dst, isa, {});
 }
 
 Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                                    std::span<std::byte> dst, Isa isa) {
-  Encoder enc(dst);
+                                                    std::span<std::byte> dst, Isa isa,
+                                                    std::span<const std::uint8_t> seed) {
+  Encoder enc(dst, seed);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   const std::size_t n = data.size();
@@ -254,8 +293,13 @@ Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t
 }
 
 errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
+  return detail::decode_order0(src, tables, out, isa, {});
+}
+
+errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+                          Isa isa, std::span<std::uint8_t> seed) {
   if (tables.contexts() != 1 || !tables.can_decode()) return errc::invalid_argument;
-  Decoder dec(src);
+  Decoder dec(src, !seed.empty());
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
   const std::size_t rows = n / kByteCoderLanes;
@@ -263,7 +307,7 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
   if (const auto* k = kernels_for(isa)) done = k->dec_o0(out.data(), rows, tables.slots(), tables.precision(), dec.cursor());
   for (std::size_t i = done * kByteCoderLanes; i < n; ++i)
     if (!dec.step(static_cast<unsigned>(i % kByteCoderLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
-  return dec.finish();
+  return dec.finish(seed);
 }
 
 // --- order 1 -------------------------------------------------------------------
@@ -272,14 +316,15 @@ Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const Byte
                                   std::span<std::byte> dst, Isa isa) {
   const O1Map map{data.size(), data.size() / kByteCoderLanes};
   if (tables.contexts() != 256 || !tables.can_encode() || !o1_codable(data, tables, map)) return errc::invalid_argument;
-  return detail::encode_order1_unchecked(data, tables, dst, isa);
+  return detail::encode_order1_unchecked(data, tables, dst, isa, {});
 }
 
 Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                                    std::span<std::byte> dst, Isa isa) {
+                                                    std::span<std::byte> dst, Isa isa,
+                                                    std::span<const std::uint8_t> seed) {
   const std::size_t n = data.size();
   const O1Map map{n, n / kByteCoderLanes};
-  Encoder enc(dst);
+  Encoder enc(dst, seed);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   auto ref_step = [&](std::size_t i) {
@@ -301,8 +346,13 @@ Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t
 }
 
 errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
+  return detail::decode_order1(src, tables, out, isa, {});
+}
+
+errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+                          Isa isa, std::span<std::uint8_t> seed) {
   if (tables.contexts() != 256 || !tables.can_decode()) return errc::invalid_argument;
-  Decoder dec(src);
+  Decoder dec(src, !seed.empty());
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
   const O1Map map{n, n / kByteCoderLanes};
@@ -320,7 +370,7 @@ errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std
     i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kByteCoderLanes;
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;
-  return dec.finish();
+  return dec.finish(seed);
 }
 
 }  // namespace rans

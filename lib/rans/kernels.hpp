@@ -57,12 +57,24 @@ struct Kernels {
                         const std::uint32_t* slots, unsigned precision, DecCursor& c);
 };
 
+// Seeded streams (the byte codec's, doc/format.md): the encoder's states start
+// at L + seed (u16 LE per lane, kSeedBytes bytes) instead of L, so the 16 bits
+// of each final state that would only repeat L carry content; the decoder ends
+// in states [L, 2L) and returns the seed. An empty seed is the plain stream
+// of rans/interleaved.hpp.
+inline constexpr std::size_t kSeedBytes = 2 * kLanes;
+
 // encode_order0/1 without the check that every byte is codable (the byte codec
-// builds its tables from the data's own counts).
+// builds its tables from the data's own counts); seed empty or kSeedBytes.
 Result<std::size_t> encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                            std::span<std::byte> dst, Isa isa);
+                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed);
 Result<std::size_t> encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                            std::span<std::byte> dst, Isa isa);
+                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed);
+// decode_order0/1 of a stream seeded with seed.size() (0 or kSeedBytes) bytes, written to seed.
+errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa,
+                   std::span<std::uint8_t> seed);
+errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa,
+                   std::span<std::uint8_t> seed);
 
 // Defined in kernels_<isa>.cpp; nullptr in builds without that ISA (kernels_none.cpp).
 const Kernels* kernels_sse2() noexcept;
