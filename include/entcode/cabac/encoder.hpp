@@ -7,10 +7,16 @@
 // Whole 32-bit chunks leave the accumulator once pend_ >= 32; a carry out of
 // a chunk is added into the bytes already written (it stops at the first
 // non-0xFF byte; it can never cross the start of a codeword), which replaces
-// the standard's bit-wise bitsOutstanding / firstBitFlag bookkeeping.
+// the standard's bit-wise bitsOutstanding / firstBitFlag bookkeeping. The
+// carry (0 or 1) is added to the previous 4 bytes without a branch (a carry
+// is as likely as not on bypass bins: a branch on it mispredicts); only a
+// carry out of those 4 bytes (all 0xFF) takes the byte-wise slow path. The
+// first chunk of a codeword never carries, and 4 bytes of headroom before the
+// buffer give it "previous bytes" to add the zero to.
 // Invariant between calls: pend_ <= 31, low_ < 2^(9 + pend_ + 1).
 // Output: an owned buffer written through raw pointers (4-byte big-endian
-// stores, no zero fill), grown by doubling with realloc; reserve(n) pre-sizes it. Every
+// stores, no zero fill), grown by doubling with realloc; reserve(n) pre-sizes it
+// (std::bad_alloc if that fails; the encoder is then unchanged). Every
 // member function on the coding path is inline and the out-of-line helpers
 // take values, not the encoder, so a caller's loop keeps the engine state in
 // registers.
@@ -31,6 +37,7 @@
 // n outside 0..32 or an encode_symbol outside the model.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -59,7 +66,7 @@ class CabacEncoder {
     swap(tmp);
     return *this;
   }
-  ~CabacEncoder() { std::free(buf_); }
+  ~CabacEncoder() { release(buf_); }
 
   // Makes room for n more output bytes without reallocating.
   void reserve(std::size_t n) {
@@ -155,15 +162,32 @@ class CabacEncoder {
     pend_ += n;
     if (pend_ >= 32) [[unlikely]] emit_chunk();
   }
-  void emit_chunk() {  // writes the top 32 pending bits (+ carry)
+  void emit_chunk() {  // writes the top 32 pending bits, their carry into the bytes before
+    if (end_ - pos_ < 4) [[unlikely]] reserve(4);  // first: a bad_alloc leaves the encoder unchanged
     const int shift = 9 + pend_ - 32;
-    put(low_ >> shift, 4);
+    const std::uint64_t chunk = low_ >> shift;  // bit 32: the carry
     low_ &= (std::uint64_t{1} << shift) - 1;
     pend_ -= 32;
+    const auto carry = static_cast<std::uint32_t>(chunk >> 32);
+    const std::uint32_t previous = load_be32(pos_ - 4) + carry;  // the headroom if pos_ == buf_
+    store_be32(pos_ - 4, previous);
+    if (previous < carry) [[unlikely]] add_carry(buf_ + codeword_start_, pos_ - 4);
+    store_be32(pos_, static_cast<std::uint32_t>(chunk));
+    pos_ += 4;
+  }
+  static std::uint32_t load_be32(const std::byte* p) noexcept {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
+  }
+  static void store_be32(std::byte* p, std::uint32_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+    std::memcpy(p, &v, 4);
   }
   void flush_codeword() {  // EncodeFlush + byte alignment + engine restart
     // range = 2 -> 7 renormalisation shifts; then the bits at positions 9, 8, 7
     // of the register, the last one forced to 1 (stop bit).
+    if (end_ - pos_ < 8) [[unlikely]] reserve(8);  // first: a bad_alloc leaves the encoder unchanged
     low_ <<= 7;
     pend_ += 7;
     std::uint64_t value = (low_ >> 7) | 1;
@@ -181,7 +205,6 @@ class CabacEncoder {
   // nbytes (<= 8) big-endian bytes of value; bit 8 * nbytes is a carry into the bytes before.
   void put(std::uint64_t value, int nbytes) {
     if (nbytes < 8 && (value >> (8 * nbytes))) [[unlikely]] add_carry(buf_ + codeword_start_, pos_);
-    if (end_ - pos_ < 8) [[unlikely]] reserve(8);
     const std::uint64_t be = __builtin_bswap64(value << (64 - 8 * nbytes));  // nbytes >= 1
     std::memcpy(pos_, &be, 8);  // 8 bytes stored, nbytes kept
     pos_ += nbytes;
@@ -219,14 +242,17 @@ class CabacEncoder {
     end_ = buf + grown_size(need);
   }
   // Out of line and given values, not the encoder (which would then live in memory).
-  static std::size_t grown_size(std::size_t need) noexcept;         // capacity grow() allocates for need
-  static std::byte* grow(std::byte* old, std::size_t need);  // realloc to grown_size(need)
+  // The buffer starts kHeadroom zero bytes into its allocation (see emit_chunk).
+  static constexpr std::size_t kHeadroom = 4;
+  static std::size_t grown_size(std::size_t need) noexcept;  // capacity grow() allocates for need
+  static std::byte* grow(std::byte* buf, std::size_t need);  // realloc to grown_size(need); buf may be null
+  static void release(std::byte* buf) noexcept;              // frees a buffer of grow()
   static void add_carry(std::byte* first, std::byte* pos) noexcept;  // +1 into the bytes [first, pos)
 
   std::uint64_t low_ = 0;
   std::uint32_t range_ = kInitRange;
   int pend_ = 0;
-  std::byte* buf_ = nullptr;        // owned, malloc'd
+  std::byte* buf_ = nullptr;        // owned, from grow()
   std::byte* pos_ = nullptr;        // next byte to write
   std::byte* end_ = nullptr;        // end of the allocation
   std::size_t codeword_start_ = 0;  // where the current codeword began (offset)
