@@ -14,6 +14,10 @@
 // first chunk of a codeword never carries, and 4 bytes of headroom before the
 // buffer give it "previous bytes" to add the zero to.
 // Invariant between calls: pend_ <= 31, low_ < 2^(9 + pend_ + 1).
+// A context-coded bin's critical path runs through range_ only: rangeTabLps[q]
+// and its shift come out of the state row by a register shift by 8 * q (no
+// range-indexed load), and the LPS/MPS choice (known from the bin before the
+// range is) is a test + cmov (Step::select_lps), not a branch.
 // Output: an owned buffer written through raw pointers (4-byte big-endian
 // stores, no zero fill), grown by doubling with realloc; reserve(n) pre-sizes it
 // (std::bad_alloc if that fails; the encoder is then unchanged). Every
@@ -78,16 +82,19 @@ class CabacEncoder {
   void encode_bin(Context& ctx, int bin) {
     const unsigned p = ctx.packed();
     const StateRow<std::uint8_t>& row = kStateTable[p];
-    const unsigned q = (range_ >> 6) - 4;  // (range >> 6) & 3, as 256 <= range <= 510
-    const std::uint32_t rlps = row.rlps[q];
-    const std::uint32_t rmps = range_ - rlps;
+    // rangeTabLps[q] and its shift are picked out of the row's first 8 bytes by a
+    // register shift (8 * q = range bits 7..6, times 8), not by a range-indexed load.
+    const std::uint64_t quad = lps_quad(row);
+    const unsigned at = (range_ >> 3) & 24;
+    const auto rlps = static_cast<std::uint8_t>(quad >> at);
+    const auto lps_shift = static_cast<std::uint8_t>((quad >> 32) >> at);
     const unsigned lps = static_cast<unsigned>(bin != 0) ^ (p & 1);
-    const std::uint32_t mask = 0u - lps;  // branchless MPS / LPS select
-    const unsigned mps_shift = rmps < 256;
-    const unsigned n = mps_shift ^ ((mps_shift ^ row.lps_shift[q]) & mask);
-    low_ = (low_ + (rmps & mask)) << n;
-    range_ = (rmps ^ ((rmps ^ rlps) & mask)) << n;
-    pend_ += static_cast<int>(n);
+    Step s{range_ - rlps, 0, 0};  // the MPS path
+    s.shift = s.range < 256;
+    s.select_lps(lps, rlps, lps_shift);
+    low_ = (low_ + s.low_add) << s.shift;
+    range_ = s.range << s.shift;
+    pend_ += static_cast<int>(s.shift);
     ctx.set_packed(row.next[lps]);
     if (pend_ >= 32) [[unlikely]] emit_chunk();
   }
@@ -156,6 +163,38 @@ class CabacEncoder {
 
  private:
   static constexpr std::size_t kInitialBytes = 4096;
+
+  // One decision before renormalisation, initialised to the MPS path (range =
+  // rMPS, shift = rMPS < 256, low unchanged); select_lps switches it to the LPS
+  // path (low += rMPS, range = rLPS, its shift) iff lps, without a branch.
+  struct Step {
+    std::uint32_t range, shift, low_add;
+    void select_lps(unsigned lps, std::uint32_t rlps, std::uint32_t lps_shift) noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+      // test + three cmov: one op between rMPS's shift and the new shift.
+      const std::uint32_t rmps = range;
+      asm("test %[lps], %[lps]\n\t"
+          "cmovne %[rmps], %[low_add]\n\t"
+          "cmovne %[rlps], %[range]\n\t"
+          "cmovne %[lps_shift], %[shift]"
+          : [range] "+r"(range), [shift] "+r"(shift), [low_add] "+r"(low_add)
+          : [lps] "r"(lps), [rmps] "r"(rmps), [rlps] "r"(rlps), [lps_shift] "r"(lps_shift)
+          : "cc");
+#else
+      const std::uint32_t mask = 0u - lps;
+      low_add = range & mask;
+      range ^= (range ^ rlps) & mask;
+      shift ^= (shift ^ lps_shift) & mask;
+#endif
+    }
+  };
+  // The row's rlps[0..3] in bytes 0..3 and lps_shift[0..3] in bytes 4..7 of a little-endian word.
+  static std::uint64_t lps_quad(const StateRow<std::uint8_t>& row) noexcept {
+    static_assert(offsetof(StateRow<std::uint8_t>, lps_shift) == 4);
+    std::uint64_t v;
+    std::memcpy(&v, &row, 8);
+    return std::endian::native == std::endian::little ? v : __builtin_bswap64(v);
+  }
 
   void bypass_chunk(std::uint32_t bits, int n) {  // n <= 16, bits < 2^n
     low_ = (low_ << n) + std::uint64_t{bits} * range_;
