@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <new>
 #include <random>
 
 #include "cabac_script.hpp"
@@ -194,6 +196,33 @@ TEST_CASE("carries through runs of 0xFF and 0x00 bytes", "[cabac]") {
       zero_runs += std::all_of(fast.begin() + i, fast.begin() + i + 4, [](std::byte b) { return b == std::byte{0}; });
   }
   CHECK(zero_runs > 1000);
+}
+
+TEST_CASE("a failed buffer growth throws bad_alloc and leaves the encoder unchanged", "[cabac]") {
+  const auto code = [](CabacEncoder& enc, int from, int to) {
+    for (int i = from; i < to; ++i) {
+      Context c(static_cast<unsigned>(i) % 63, 0);
+      enc.encode_bin(c, i % 7 == 0);
+      enc.encode_bypass_bits(static_cast<std::uint32_t>(i) & 0xff, 8);
+    }
+  };
+  CabacEncoder ref;
+  code(ref, 0, 20000);
+  const auto want = ref.finish().value();
+  REQUIRE(want.size() > 8192);  // the failures below hit a buffer that has grown
+  std::vector<std::size_t> requests{std::numeric_limits<std::size_t>::max(), CabacEncoder::kMaxBytes};
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  requests.push_back(CabacEncoder::kMaxBytes / 2);  // reaches realloc, which fails (sanitizers abort instead)
+#endif
+  for (const std::size_t n : requests) {
+    CabacEncoder enc;
+    code(enc, 0, 10000);
+    const std::size_t size = enc.finished_size();
+    CHECK_THROWS_AS(enc.reserve(n), std::bad_alloc);
+    CHECK(enc.finished_size() == size);
+    code(enc, 10000, 20000);
+    CHECK(enc.finish().value() == want);
+  }
 }
 
 TEST_CASE("two million context-coded bins at p(MPS) ~ 0.8 round-trip", "[cabac]") {

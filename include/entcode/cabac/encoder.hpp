@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <span>
 #include <utility>
 #include <vector>
@@ -72,11 +73,15 @@ class CabacEncoder {
   }
   ~CabacEncoder() { release(buf_); }
 
-  // Makes room for n more output bytes without reallocating.
+  // Makes room for n more output bytes without reallocating; std::bad_alloc
+  // (encoder unchanged) if the allocation fails or would exceed kMaxBytes.
   void reserve(std::size_t n) {
     const auto used = static_cast<std::size_t>(pos_ - buf_);
-    if (static_cast<std::size_t>(end_ - pos_) < n) set_buffer(grow(buf_, used + n), used, used + n);
+    if (static_cast<std::size_t>(end_ - pos_) >= n) return;
+    if (n > kMaxBytes - used) throw std::bad_alloc();
+    set_buffer(grow(buf_, used + n), used, used + n);
   }
+  static constexpr std::size_t kMaxBytes = std::size_t{1} << (sizeof(std::size_t) * 8 - 4);  // no size overflows
 
   // A context-coded bin (9.3.4.3.2 encoder side); bin != 0 codes a 1.
   void encode_bin(Context& ctx, int bin) {
