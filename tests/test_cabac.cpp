@@ -51,6 +51,12 @@ TEST_CASE("tables and context initialisation", "[cabac]") {
     REQUIRE(c_packed == Context(p >> 1, p & 1));
     REQUIRE(c_packed == Context(CabacState{static_cast<std::uint8_t>(p >> 1), static_cast<std::uint8_t>(p & 1)}));
   }
+#ifdef NDEBUG
+  // A state above 62 (an assertion in debug builds) is clamped to 62 (cabac/context.hpp).
+  CHECK(Context(63, 1) == Context(kMaxState, 1));
+  CHECK(Context(200, 0).packed() == 2 * kMaxState);
+  CHECK(Context::from_packed(127).packed() == 2 * kMaxState + 1);
+#endif
   // The LPS probability model: 0.5 at state 0, 0.01875 at state 63, strictly decreasing.
   CHECK(lps_probability(0) == 0.5);
   CHECK(std::abs(lps_probability(63) - 0.01875) < 1e-12);
