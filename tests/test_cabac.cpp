@@ -3,7 +3,10 @@
 // bins, termination semantics, truncation / corruption, symbol binarisation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <new>
 #include <random>
 
 #include "cabac_script.hpp"
@@ -18,6 +21,15 @@ namespace cs = cabac_script;
 static_assert(Backend<CabacEncoder, CabacDecoder>);
 
 namespace {
+
+// ASan / TSan abort on an impossible allocation instead of returning null (GCC: __SANITIZE_*, clang: __has_feature).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizedAllocator = true;
+#elif defined(__has_feature)
+constexpr bool kSanitizedAllocator = __has_feature(address_sanitizer) || __has_feature(thread_sanitizer);
+#else
+constexpr bool kSanitizedAllocator = false;
+#endif
 
 std::vector<std::byte> bytes(std::initializer_list<unsigned> v) {
   std::vector<std::byte> out;
@@ -48,6 +60,12 @@ TEST_CASE("tables and context initialisation", "[cabac]") {
     REQUIRE(c_packed == Context(p >> 1, p & 1));
     REQUIRE(c_packed == Context(CabacState{static_cast<std::uint8_t>(p >> 1), static_cast<std::uint8_t>(p & 1)}));
   }
+#ifdef NDEBUG
+  // A state above 62 (an assertion in debug builds) is clamped to 62 (cabac/context.hpp).
+  CHECK(Context(63, 1) == Context(kMaxState, 1));
+  CHECK(Context(200, 0).packed() == 2 * kMaxState);
+  CHECK(Context::from_packed(127).packed() == 2 * kMaxState + 1);
+#endif
   // The LPS probability model: 0.5 at state 0, 0.01875 at state 63, strictly decreasing.
   CHECK(lps_probability(0) == 0.5);
   CHECK(std::abs(lps_probability(63) - 0.01875) < 1e-12);
@@ -167,6 +185,57 @@ TEST_CASE("fast coders agree with the textbook transcription both ways", "[cabac
     REQUIRE(clean);
   }
   CHECK(total_ops > 1000000);
+}
+
+TEST_CASE("carries through runs of 0xFF and 0x00 bytes", "[cabac]") {
+  // Bypass bins decoded from bytes full of 4..12-byte runs of 0x00 and 0xFF re-encode
+  // to (nearly) those bytes: a run of 0x00 in the output is often a run of 0xFF that a
+  // later carry rippled through, so the encoder meets chunks that are all ones when a
+  // carry arrives (the carry must leave them) and carries into the byte before a run.
+  std::mt19937_64 rng(11);
+  std::size_t zero_runs = 0;  // 4-byte windows of 0x00 in the outputs
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::byte> crafted{static_cast<std::byte>(rng() % 0xff)};  // ivlOffset < 510
+    while (crafted.size() < 160) {
+      const std::size_t run = rng() % 3 == 0 ? 0 : 4 + rng() % 9;
+      const auto fill = static_cast<std::byte>(rng() % 2 ? 0xff : 0x00);
+      crafted.push_back(static_cast<std::byte>(rng()));
+      crafted.insert(crafted.end(), run, fill);
+    }
+    CabacDecoder dec(crafted);
+    cs::Script script;
+    for (int i = 0; i < 70; ++i) script.ops.push_back({cs::Kind::bypass, 0, 16, dec.decode_bypass_bits(16)});
+    const auto fast = cs::encode_fast(script);
+    REQUIRE(fast == cs::encode_textbook(script));
+    for (std::size_t i = 0; i + 4 <= fast.size(); ++i)
+      zero_runs += std::all_of(fast.begin() + i, fast.begin() + i + 4, [](std::byte b) { return b == std::byte{0}; });
+  }
+  CHECK(zero_runs > 1000);
+}
+
+TEST_CASE("a failed buffer growth throws bad_alloc and leaves the encoder unchanged", "[cabac]") {
+  const auto code = [](CabacEncoder& enc, int from, int to) {
+    for (int i = from; i < to; ++i) {
+      Context c(static_cast<unsigned>(i) % 63, 0);
+      enc.encode_bin(c, i % 7 == 0);
+      enc.encode_bypass_bits(static_cast<std::uint32_t>(i) & 0xff, 8);
+    }
+  };
+  CabacEncoder ref;
+  code(ref, 0, 20000);
+  const auto want = ref.finish().value();
+  REQUIRE(want.size() > 8192);  // the failures below hit a buffer that has grown
+  std::vector<std::size_t> requests{std::numeric_limits<std::size_t>::max(), CabacEncoder::kMaxBytes};
+  if (!kSanitizedAllocator) requests.push_back(CabacEncoder::kMaxBytes / 2);  // realloc fails (sanitizers abort)
+  for (const std::size_t n : requests) {
+    CabacEncoder enc;
+    code(enc, 0, 10000);
+    const std::size_t size = enc.finished_size();
+    CHECK_THROWS_AS(enc.reserve(n), std::bad_alloc);
+    CHECK(enc.finished_size() == size);
+    code(enc, 10000, 20000);
+    CHECK(enc.finish().value() == want);
+  }
 }
 
 TEST_CASE("two million context-coded bins at p(MPS) ~ 0.8 round-trip", "[cabac]") {

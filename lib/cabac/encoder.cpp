@@ -3,6 +3,7 @@
 
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 namespace entcode {
@@ -21,12 +22,18 @@ std::size_t CabacEncoder::grown_size(std::size_t need) noexcept {
   return cap;
 }
 
-std::byte* CabacEncoder::grow(std::byte* old, std::size_t need) {
+std::byte* CabacEncoder::grow(std::byte* buf, std::size_t need) {
   // realloc: a large block is moved by remapping its pages (no copy, no new page
   // faults for the bytes already written); the new bytes stay uninitialised.
-  void* buf = std::realloc(old, grown_size(need));
-  if (buf == nullptr) throw std::bad_alloc();
-  return static_cast<std::byte*>(buf);
+  std::byte* const old = buf != nullptr ? buf - kHeadroom : nullptr;
+  auto* const mem = static_cast<std::byte*>(std::realloc(old, kHeadroom + grown_size(need)));
+  if (mem == nullptr) throw std::bad_alloc();  // the old block is still valid
+  if (old == nullptr) std::memset(mem, 0, kHeadroom);
+  return mem + kHeadroom;
+}
+
+void CabacEncoder::release(std::byte* buf) noexcept {
+  if (buf != nullptr) std::free(buf - kHeadroom);
 }
 
 void CabacEncoder::encode_symbol(const SymbolModel& model, int s) {
