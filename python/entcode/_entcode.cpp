@@ -194,6 +194,7 @@ StreamArg stream_arg(py::handle obj, const char* name) {
 // CdfTables with the arguments they were built from (to recognise them on the next call).
 struct TableEntry {
   std::vector<std::int32_t> flat, lengths, offsets;
+  std::vector<std::size_t> widths;  // of each row given as a list (empty for a 2-D array)
   std::size_t stride = 0;
   std::optional<CdfTables> tables;
 };
@@ -229,9 +230,17 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
   if (T != lengths.values.size())
     throw py::value_error("entcode: cdfs has " + std::to_string(T) + " rows but " + lengths_name + " has " +
                           std::to_string(lengths.values.size()) + " values");
-  for (std::size_t t = 0; t < T; ++t) {
-    const std::int32_t n = lengths.values[t];
-    const std::size_t width = rows.empty() ? e.stride : rows[t].values.size();
+  for (const Int32Arg& r : rows) e.widths.push_back(r.values.size());
+  e.lengths.assign(lengths.values.begin(), lengths.values.end());
+  e.offsets.assign(offsets.values.begin(), offsets.values.end());
+  return e;
+}
+
+// Every row checked against its length; errors name the row (only for tables not cached yet).
+void check_rows(const TableEntry& e, const char* lengths_name) {
+  for (std::size_t t = 0; t < e.lengths.size(); ++t) {
+    const std::int32_t n = e.lengths[t];
+    const std::size_t width = e.widths.empty() ? e.stride : e.widths[t];
     const std::int32_t* row = e.flat.data() + t * e.stride;
     std::string bad;
     if (n < 2 || static_cast<std::size_t>(n) > width || static_cast<std::size_t>(n) > kMaxCdfLength)
@@ -243,9 +252,6 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
         if (row[j] <= row[j - 1]) bad = "not strictly increasing at position " + std::to_string(j);
     if (!bad.empty()) throw py::value_error("entcode: " + at("cdfs", t) + ": " + bad);
   }
-  e.lengths.assign(lengths.values.begin(), lengths.values.end());
-  e.offsets.assign(offsets.values.begin(), offsets.values.end());
-  return e;
 }
 
 // An object's most recent tables. get() returns shared immutable tables: equal
@@ -260,6 +266,7 @@ class TableCache {
           last_->offsets == args.offsets)
         return last_;
     }
+    check_rows(args, lengths_name);
     auto t = CdfTables::create(args.flat, args.stride, args.lengths, args.offsets);
     if (!t) throw py::value_error(std::string("entcode: invalid tables (") + to_string(t.error()) + ")");
     args.tables = std::move(*t);
@@ -284,9 +291,11 @@ class TableCache {
   raise(e);
 }
 
+// One branch-free (vectorised) max pass; the slow search for the bad position only on failure.
 void check_indexes(const CdfTables& t, std::span<const std::int32_t> idx) {
-  for (const std::int32_t i : idx)
-    if (static_cast<std::uint32_t>(i) >= t.size()) raise_coding(errc::invalid_argument, t, idx);
+  std::uint32_t top = 0;
+  for (const std::int32_t i : idx) top = std::max(top, static_cast<std::uint32_t>(i));
+  if (!idx.empty() && top >= t.size()) raise_coding(errc::invalid_argument, t, idx);
 }
 
 py::bytes to_bytes(std::span<const std::byte> b) {
