@@ -19,8 +19,9 @@
 // lengths, offsets) are immutable and shared through shared_ptr: an object's
 // one-entry cache swaps in a new pointer under a mutex and every call keeps its
 // own reference, so a call never sees tables freed or changed under it. Each
-// call has its own scratch. The only mutable per-object state (a
-// BufferedRansEncoder's pending segments, a RansDecoder's set_stream position)
+// call has its own scratch (encode: a per-thread reused buffer). The only
+// mutable per-object state (a BufferedRansEncoder's pending segments, a
+// RansDecoder's set_stream position)
 // is guarded by a per-object mutex, taken after the GIL is released.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -346,16 +347,30 @@ py::object decode_into(std::size_t n, bool numpy, Fn&& decode) {
 
 // --- entcode.compressai -----------------------------------------------------------------
 
+// The calling thread's encode scratch, at least `bound` bytes, never zero-filled.
+// Reused across calls so its pages stay mapped (a fresh 44-byte-per-symbol
+// allocation page-faults the stream's pages in every call); per thread, so calls
+// on other threads never share it.
+std::span<std::byte> thread_scratch(std::size_t bound) {
+  thread_local std::unique_ptr<std::byte[]> buffer;
+  thread_local std::size_t size = 0;
+  if (size < bound) {
+    buffer.reset();
+    buffer.reset(new std::byte[bound]);
+    size = bound;
+  }
+  return {buffer.get(), bound};
+}
+
 py::bytes compressai_encode(std::span<const compressai::Segment> segments, std::size_t n) {
-  const std::size_t bound = compressai::encode_bound(n);
-  const std::unique_ptr<std::byte[]> scratch(new std::byte[bound]);  // per call, never zero-filled
+  const std::span<std::byte> scratch = thread_scratch(compressai::encode_bound(n));
   Result<std::size_t> r = errc::ok;
   {
     py::gil_scoped_release release;
-    r = compressai::encode_segments(segments, std::span(scratch.get(), bound));
+    r = compressai::encode_segments(segments, scratch);
   }
   if (!r) raise(r.error());
-  return to_bytes(std::span(scratch.get(), *r));
+  return to_bytes(scratch.first(*r));
 }
 
 struct CaiEncoder {
