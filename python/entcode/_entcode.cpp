@@ -115,6 +115,21 @@ void from_array(const py::array& a, const char* name, Int32Arg& arg) {
   arg.values = arg.owned;
 }
 
+// An exact int of one digit (|v| < 2^30) read without a call (CPython's compact
+// form; PyLong_AsLongLongAndOverflow is a call per item); false for others.
+bool compact_int(PyObject* item, long& v) noexcept {
+  auto* l = reinterpret_cast<PyLongObject*>(item);
+#if PY_VERSION_HEX >= 0x030C0000
+  if (!PyUnstable_Long_IsCompact(l)) return false;
+  v = static_cast<long>(PyUnstable_Long_CompactValue(l));
+#else
+  const Py_ssize_t digits = Py_SIZE(item);
+  if (digits < -1 || digits > 1) return false;
+  v = static_cast<long>(digits) * static_cast<long>(l->ob_digit[0]);
+#endif
+  return true;
+}
+
 void from_sequence(py::handle seq, const char* name, Int32Arg& arg) {
   const auto fast = py::reinterpret_steal<py::object>(PySequence_Fast(seq.ptr(), ""));
   if (!fast) {
@@ -128,10 +143,8 @@ void from_sequence(py::handle seq, const char* name, Int32Arg& arg) {
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) __builtin_prefetch(items[i + kAhead]);
     PyObject* item = items[i];
-    int overflow = 0;
-    long long x = 0;
-    if (PyLong_CheckExact(item) && (x = PyLong_AsLongLongAndOverflow(item, &overflow), overflow == 0) &&
-        x >= INT32_MIN && x <= INT32_MAX)
+    long x = 0;
+    if (PyLong_CheckExact(item) && compact_int(item, x))
       arg.owned[i] = static_cast<std::int32_t>(x);  // the common case, no call
     else
       arg.owned[i] = to_int32(item, name, i);
