@@ -8,7 +8,8 @@ symbols round(N(0, scale)). Same run, interleaved, median of --reps:
   cai     entcode.compressai drop-in: lists (as CompressAI's entropy_models.py
           passes them) and NumPy int32 arrays
   ecgl    entcode.RansEncoder/RansDecoder (ECGL format, K = 1, one thread), NumPy
-The .tolist() conversions happen outside the timings (both sides get lists).
+The .tolist() conversions happen outside the timings (both sides get lists; the
+cdfs as CompressAI's entropy_models.py passes them: all rows padded to the longest).
 Bytes of cai equal mirror's (checked).
 
     taskset -c 1 /usr/bin/python3 bench/bench_gaussian_python.py build/python [--reps 7]
@@ -31,7 +32,7 @@ import entcode  # noqa: E402
 import entcode.compressai  # noqa: E402
 
 gc = entcode.GaussianConditional("compressai_f32")
-cdf_lists = [row[:n].tolist() for row, n in zip(gc.quantized_cdf, gc.cdf_length)]
+cdf_lists = gc.quantized_cdf.tolist()  # padded rows, as entropy_models.py passes _quantized_cdf.tolist()
 size_list, off_list = gc.cdf_length.tolist(), gc.offset.tolist()
 np_tables = (gc.quantized_cdf, gc.cdf_length, gc.offset)
 print(f"entcode {entcode.__version__}, {opt.n} symbols, median of {opt.reps} (ms); ratio = mirror / path")

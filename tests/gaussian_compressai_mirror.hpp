@@ -24,11 +24,11 @@ struct Tables {
   std::vector<std::int32_t> offsets;
 };
 
-inline void enc_put(std::uint64_t& x, std::vector<std::uint32_t>& out, std::uint32_t start, std::uint32_t freq,
-                    unsigned prec) {
+// Writes below ptr (CompressAI's backward output pointer).
+inline void enc_put(std::uint64_t& x, std::uint32_t*& ptr, std::uint32_t start, std::uint32_t freq, unsigned prec) {
   const std::uint64_t x_max = ((kL >> prec) << 32) * freq;
   if (x >= x_max) {
-    out.push_back(static_cast<std::uint32_t>(x));
+    *--ptr = static_cast<std::uint32_t>(x);
     x >>= 32;
   }
   x = ((x / freq) << prec) + (x % freq) + start;
@@ -41,8 +41,8 @@ struct Step {
   bool bypass;
 };
 
-// Buffers the steps in symbol order, then codes them from the last (flush);
-// returns the stream bytes.
+// Buffers the steps in symbol order, then codes them from the last into a
+// 0xCC-filled word buffer (CompressAI's flush); returns the stream bytes.
 inline std::string encode(const Tables& t, const std::vector<std::int32_t>& symbols,
                           const std::vector<std::int32_t>& indexes) {
   std::vector<Step> steps;
@@ -70,21 +70,21 @@ inline std::string encode(const Tables& t, const std::vector<std::int32_t>& symb
       }
     }
   }
-  std::vector<std::uint32_t> rev;
-  rev.reserve(steps.size() + 2);
+  // As CompressAI's flush: one word per step, filled with 0xCC, written backwards
+  // (+ 2: CompressAI's buffer has no room for the final state with one symbol).
+  std::vector<std::uint32_t> output(steps.size() + 2, 0xCC);
+  std::uint32_t* ptr = output.data() + output.size();
   std::uint64_t x = kL;
   while (!steps.empty()) {
     const Step s = steps.back();
-    if (s.bypass) enc_put(x, rev, s.start, 1, 4);
-    else enc_put(x, rev, s.start, s.range, 16);  // range 0 would mean 65536: not in valid tables
+    if (s.bypass) enc_put(x, ptr, s.start, 1, 4);
+    else enc_put(x, ptr, s.start, s.range, 16);  // range 0 would mean 65536: not in valid tables
     steps.pop_back();
   }
-  rev.push_back(static_cast<std::uint32_t>(x >> 32));
-  rev.push_back(static_cast<std::uint32_t>(x));
-  std::reverse(rev.begin(), rev.end());
-  std::string out(rev.size() * 4, '\0');
-  std::memcpy(out.data(), rev.data(), out.size());
-  return out;
+  *--ptr = static_cast<std::uint32_t>(x >> 32);
+  *--ptr = static_cast<std::uint32_t>(x);
+  const auto end = output.data() + output.size();
+  return std::string(reinterpret_cast<const char*>(ptr), static_cast<std::size_t>(end - ptr) * 4);
 }
 
 inline std::vector<std::int32_t> decode(const Tables& t, const std::string& stream,

@@ -59,6 +59,13 @@ bool valid_row(std::span<const std::int32_t> row) noexcept {
   return true;
 }
 
+// The SlotPair of a bucket whose first slot is in bin s (of `bins`) and holds at most one boundary.
+SlotPair slot_pair(const std::uint32_t* cdf, std::uint32_t s, std::uint32_t bins) noexcept {
+  const std::uint32_t last = s + 1 < bins ? cdf[s + 2] - 1 : kOne - 1;
+  return {static_cast<std::uint16_t>(cdf[s]), static_cast<std::uint16_t>(cdf[s + 1] - 1), static_cast<std::uint16_t>(last),
+          static_cast<std::uint16_t>(s)};
+}
+
 double std_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 }  // namespace
@@ -108,6 +115,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
   t.dec_.resize(t.cdf_.size());
   t.enc64_.resize(t.cdf_.size());
   t.guide_.resize(guide_total + 3);  // + 3: SIMD decoders read entries with 16-byte loads
+  t.pairs_.resize(guide_total);
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
     const std::uint32_t bins = std::uint32_t{info.max_value} + 1;
@@ -124,8 +132,10 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
       while (c[s + 1] <= slot) ++s;
       const bool search = s + 1 < bins && c[s + 2] < slot + width;  // 2+ inner boundaries
       const std::uint32_t next = std::min(c[s + 1] - slot, width);  // width: no boundary inside
-      t.guide_[info.guide_base + (slot >> info.guide_shift)] =
-          GuideEntry{static_cast<std::uint16_t>(s), search ? kGuideSearch : static_cast<std::uint16_t>(next)};
+      const std::uint32_t bucket = info.guide_base + (slot >> info.guide_shift);
+      t.guide_[bucket] = GuideEntry{static_cast<std::uint16_t>(s), search ? kGuideSearch : static_cast<std::uint16_t>(next)};
+      t.pairs_[bucket] = search ? SlotPair{kPairSearch.start, kPairSearch.split, kPairSearch.last, static_cast<std::uint16_t>(s)}
+                                : slot_pair(c, s, bins);
     }
   }
   return t;

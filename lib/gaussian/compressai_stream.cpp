@@ -2,6 +2,7 @@
 // (see include/entcode/gaussian/compressai_stream.hpp).
 #include "entcode/gaussian/compressai_stream.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -18,10 +19,15 @@ constexpr unsigned kBypassBits = escape::kChunkBits;  // escape nibbles are bypa
 constexpr std::uint32_t kBypassMax = escape::kChunkMask;
 constexpr std::size_t kMaxStepsPerSymbol = 1 + 1 + escape::kMaxChunks;
 
+// The largest index as unsigned (negative ones are huge): one vectorisable pass.
+std::uint32_t max_index(std::span<const std::int32_t> idx) noexcept {
+  std::uint32_t m = 0;
+  for (const std::int32_t i : idx) m = std::max(m, static_cast<std::uint32_t>(i));
+  return m;
+}
+
 bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx) noexcept {
-  for (const std::int32_t i : idx)
-    if (static_cast<std::uint32_t>(i) >= t.size()) return false;
-  return true;
+  return max_index(idx) < t.size();
 }
 
 // Writes 32-bit words backwards from the end of dst.
@@ -115,6 +121,69 @@ errc get_escape(Reader& r, std::uint64_t& x, const TableInfo& ti, std::int32_t& 
   return errc::ok;
 }
 
+// A decoded bin and its CDF bounds [start, end).
+struct Bin {
+  std::uint32_t bin, start, end;
+};
+
+// The bin owning `slot` from its bucket's pair (cdf_tables.hpp): a select without
+// a second dependent load; crowded buckets search the table's CDF.
+Bin bin_of(const SlotPair p, const std::uint32_t* cdf, std::uint32_t slot) noexcept {
+  if (p.start <= p.split) [[likely]] {
+    const bool upper = slot > p.split;
+    const std::uint32_t split_end = std::uint32_t{p.split} + 1;
+    return {p.bin + (upper ? 1u : 0u), upper ? split_end : p.start, upper ? std::uint32_t{p.last} + 1 : split_end};
+  }
+  std::uint32_t s = p.bin;
+  while (cdf[s + 1] <= slot) ++s;
+  return {s, cdf[s], cdf[s + 1]};
+}
+
+// The bin owning `slot` through its guide bucket and two CDF loads.
+Bin bin_of(const GuideEntry g, const std::uint32_t* cdf, std::uint32_t slot, std::uint32_t shift) noexcept {
+  std::uint32_t s = g.bin;
+  if (g.next != kGuideSearch) s += (slot & ((1u << shift) - 1)) >= g.next ? 1u : 0u;
+  else
+    while (cdf[s + 1] <= slot) ++s;
+  return {s, cdf[s], cdf[s + 1]};
+}
+
+// The bins of tables 0..top decode through SlotPairs when those tables' pairs
+// take at most kPairBudget bytes, else through the guide and the CDF: pairs are
+// twice the size, and beyond L2 the misses cost more than the second load.
+constexpr std::size_t kPairBudget = std::size_t{512} << 10;
+
+bool pairs_fit(const CdfTables& tables, std::uint32_t top) noexcept {
+  std::size_t bytes = 0;
+  for (std::uint32_t t = 0; t <= top && bytes <= kPairBudget; ++t)
+    bytes += sizeof(SlotPair) << (kPrecision - tables.info()[t].guide_shift);
+  return bytes <= kPairBudget;
+}
+
+// Decodes indexes.size() symbols into out from state x and reader r.
+template <bool kPairs>
+errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> indexes, std::span<std::int32_t> out,
+                    Reader& r, std::uint64_t& state) noexcept {
+  std::uint64_t x = state;
+  const SlotPair* pairs = tables.pair_data().data();
+  const GuideEntry* guide = tables.guide_data().data();
+  for (std::size_t i = 0; i < indexes.size(); ++i) {
+    const TableInfo& ti = tables.info()[static_cast<std::size_t>(indexes[i])];
+    const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
+    const std::uint32_t* cdf = tables.cdf_data().data() + ti.base;
+    const std::size_t bucket = ti.guide_base + (slot >> ti.guide_shift);
+    const Bin b = kPairs ? bin_of(pairs[bucket], cdf, slot) : bin_of(guide[bucket], cdf, slot, ti.guide_shift);
+    if (!r.advance(x, b.start, b.end - b.start, kPrecision)) return errc::truncated;
+    if (b.bin != ti.max_value) [[likely]] {
+      out[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(ti.offset) + b.bin);  // fits: cdf_tables.hpp
+      continue;
+    }
+    if (const errc e = get_escape(r, x, ti, out[i]); e != errc::ok) return e;
+  }
+  state = x;
+  return errc::ok;
+}
+
 // The symbols of one segment, last to first.
 bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
   const CdfTables& tables = *seg.tables;
@@ -199,25 +268,13 @@ errc StreamDecoder::start(std::span<const std::byte> src) noexcept {
 errc StreamDecoder::decode(const CdfTables& tables, std::span<const std::int32_t> indexes,
                            std::span<std::int32_t> out) noexcept {
   if (error_ != errc::ok) return error_;
-  if (out.size() != indexes.size() || !valid_indexes(tables, indexes)) return errc::invalid_argument;
+  if (out.size() != indexes.size()) return errc::invalid_argument;
+  const std::uint32_t top = max_index(indexes);
+  if (top >= tables.size()) return errc::invalid_argument;
   Reader r(src_, pos_);
-  std::uint64_t x = x_;
-  // The CDF (4 bytes a bin) rather than dec_data() (16): a 4x smaller working set.
-  const std::uint32_t* cdf_all = tables.cdf_data().data();
-  for (std::size_t i = 0; i < indexes.size(); ++i) {
-    const auto table = static_cast<std::size_t>(indexes[i]);
-    const TableInfo& ti = tables.info()[table];
-    const std::uint32_t* cdf = cdf_all + ti.base;
-    const std::uint32_t s = tables.bin_at(table, static_cast<std::uint32_t>(x & 0xffffu));
-    if (!r.advance(x, cdf[s], cdf[s + 1] - cdf[s], kPrecision)) return error_ = errc::truncated;
-    if (s != ti.max_value) {
-      out[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(ti.offset) + s);  // fits: cdf_tables.hpp
-      continue;
-    }
-    const errc e = get_escape(r, x, ti, out[i]);
-    if (e != errc::ok) return error_ = e;
-  }
-  x_ = x;
+  const errc e = pairs_fit(tables, top) ? decode_symbols<true>(tables, indexes, out, r, x_)
+                                        : decode_symbols<false>(tables, indexes, out, r, x_);
+  if (e != errc::ok) return error_ = e;
   pos_ = r.pos();
   return errc::ok;
 }

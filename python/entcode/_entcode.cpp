@@ -19,8 +19,9 @@
 // lengths, offsets) are immutable and shared through shared_ptr: an object's
 // one-entry cache swaps in a new pointer under a mutex and every call keeps its
 // own reference, so a call never sees tables freed or changed under it. Each
-// call has its own scratch. The only mutable per-object state (a
-// BufferedRansEncoder's pending segments, a RansDecoder's set_stream position)
+// call has its own scratch (encode: a per-thread reused buffer). The only
+// mutable per-object state (a BufferedRansEncoder's pending segments, a
+// RansDecoder's set_stream position)
 // is guarded by a per-object mutex, taken after the GIL is released.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -114,6 +115,21 @@ void from_array(const py::array& a, const char* name, Int32Arg& arg) {
   arg.values = arg.owned;
 }
 
+// An exact int of one digit (|v| < 2^30) read without a call (CPython's compact
+// form; PyLong_AsLongLongAndOverflow is a call per item); false for others.
+bool compact_int(PyObject* item, long& v) noexcept {
+  auto* l = reinterpret_cast<PyLongObject*>(item);
+#if PY_VERSION_HEX >= 0x030C0000
+  if (!PyUnstable_Long_IsCompact(l)) return false;
+  v = static_cast<long>(PyUnstable_Long_CompactValue(l));
+#else
+  const Py_ssize_t digits = Py_SIZE(item);
+  if (digits < -1 || digits > 1) return false;
+  v = static_cast<long>(digits) * static_cast<long>(l->ob_digit[0]);
+#endif
+  return true;
+}
+
 void from_sequence(py::handle seq, const char* name, Int32Arg& arg) {
   const auto fast = py::reinterpret_steal<py::object>(PySequence_Fast(seq.ptr(), ""));
   if (!fast) {
@@ -127,10 +143,8 @@ void from_sequence(py::handle seq, const char* name, Int32Arg& arg) {
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) __builtin_prefetch(items[i + kAhead]);
     PyObject* item = items[i];
-    int overflow = 0;
-    long long x = 0;
-    if (PyLong_CheckExact(item) && (x = PyLong_AsLongLongAndOverflow(item, &overflow), overflow == 0) &&
-        x >= INT32_MIN && x <= INT32_MAX)
+    long x = 0;
+    if (PyLong_CheckExact(item) && compact_int(item, x))
       arg.owned[i] = static_cast<std::int32_t>(x);  // the common case, no call
     else
       arg.owned[i] = to_int32(item, name, i);
@@ -194,6 +208,7 @@ StreamArg stream_arg(py::handle obj, const char* name) {
 // CdfTables with the arguments they were built from (to recognise them on the next call).
 struct TableEntry {
   std::vector<std::int32_t> flat, lengths, offsets;
+  std::vector<std::size_t> widths;  // of each row given as a list (empty for a 2-D array)
   std::size_t stride = 0;
   std::optional<CdfTables> tables;
 };
@@ -229,9 +244,17 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
   if (T != lengths.values.size())
     throw py::value_error("entcode: cdfs has " + std::to_string(T) + " rows but " + lengths_name + " has " +
                           std::to_string(lengths.values.size()) + " values");
-  for (std::size_t t = 0; t < T; ++t) {
-    const std::int32_t n = lengths.values[t];
-    const std::size_t width = rows.empty() ? e.stride : rows[t].values.size();
+  for (const Int32Arg& r : rows) e.widths.push_back(r.values.size());
+  e.lengths.assign(lengths.values.begin(), lengths.values.end());
+  e.offsets.assign(offsets.values.begin(), offsets.values.end());
+  return e;
+}
+
+// Every row checked against its length; errors name the row (only for tables not cached yet).
+void check_rows(const TableEntry& e, const char* lengths_name) {
+  for (std::size_t t = 0; t < e.lengths.size(); ++t) {
+    const std::int32_t n = e.lengths[t];
+    const std::size_t width = e.widths.empty() ? e.stride : e.widths[t];
     const std::int32_t* row = e.flat.data() + t * e.stride;
     std::string bad;
     if (n < 2 || static_cast<std::size_t>(n) > width || static_cast<std::size_t>(n) > kMaxCdfLength)
@@ -243,9 +266,6 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
         if (row[j] <= row[j - 1]) bad = "not strictly increasing at position " + std::to_string(j);
     if (!bad.empty()) throw py::value_error("entcode: " + at("cdfs", t) + ": " + bad);
   }
-  e.lengths.assign(lengths.values.begin(), lengths.values.end());
-  e.offsets.assign(offsets.values.begin(), offsets.values.end());
-  return e;
 }
 
 // An object's most recent tables. get() returns shared immutable tables: equal
@@ -260,6 +280,7 @@ class TableCache {
           last_->offsets == args.offsets)
         return last_;
     }
+    check_rows(args, lengths_name);
     auto t = CdfTables::create(args.flat, args.stride, args.lengths, args.offsets);
     if (!t) throw py::value_error(std::string("entcode: invalid tables (") + to_string(t.error()) + ")");
     args.tables = std::move(*t);
@@ -284,9 +305,11 @@ class TableCache {
   raise(e);
 }
 
+// One branch-free (vectorised) max pass; the slow search for the bad position only on failure.
 void check_indexes(const CdfTables& t, std::span<const std::int32_t> idx) {
-  for (const std::int32_t i : idx)
-    if (static_cast<std::uint32_t>(i) >= t.size()) raise_coding(errc::invalid_argument, t, idx);
+  std::uint32_t top = 0;
+  for (const std::int32_t i : idx) top = std::max(top, static_cast<std::uint32_t>(i));
+  if (!idx.empty() && top >= t.size()) raise_coding(errc::invalid_argument, t, idx);
 }
 
 py::bytes to_bytes(std::span<const std::byte> b) {
@@ -337,16 +360,30 @@ py::object decode_into(std::size_t n, bool numpy, Fn&& decode) {
 
 // --- entcode.compressai -----------------------------------------------------------------
 
+// The calling thread's encode scratch, at least `bound` bytes, never zero-filled.
+// Reused across calls so its pages stay mapped (a fresh 44-byte-per-symbol
+// allocation page-faults the stream's pages in every call); per thread, so calls
+// on other threads never share it.
+std::span<std::byte> thread_scratch(std::size_t bound) {
+  thread_local std::unique_ptr<std::byte[]> buffer;
+  thread_local std::size_t size = 0;
+  if (size < bound) {
+    buffer.reset();
+    buffer.reset(new std::byte[bound]);
+    size = bound;
+  }
+  return {buffer.get(), bound};
+}
+
 py::bytes compressai_encode(std::span<const compressai::Segment> segments, std::size_t n) {
-  const std::size_t bound = compressai::encode_bound(n);
-  const std::unique_ptr<std::byte[]> scratch(new std::byte[bound]);  // per call, never zero-filled
+  const std::span<std::byte> scratch = thread_scratch(compressai::encode_bound(n));
   Result<std::size_t> r = errc::ok;
   {
     py::gil_scoped_release release;
-    r = compressai::encode_segments(segments, std::span(scratch.get(), bound));
+    r = compressai::encode_segments(segments, scratch);
   }
   if (!r) raise(r.error());
-  return to_bytes(std::span(scratch.get(), *r));
+  return to_bytes(scratch.first(*r));
 }
 
 struct CaiEncoder {

@@ -122,6 +122,19 @@ class EntcodeTest(unittest.TestCase):
         # str streams are read as their UTF-8 bytes (as CompressAI's std::string argument).
         self.assertEqual(dec.decode_with_indexes("\x00@\x00\x00\x01\x00\x00\x00", [0], *small), [0])
 
+    def test_list_ints_at_digit_boundaries(self):
+        # Compact ints (one 30-bit digit) are read without a call, others through
+        # the C API: both give the NumPy path's bytes, signs included.
+        edge = [0, 1, -1, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**30 + 1, -(2**30) - 1, 2**31 - 1, -(2**31)]
+        sym = edge + [v // 3 for v in edge]
+        idx = [t % 64 for t in range(len(sym))]
+        enc = entcode.compressai.RansEncoder()
+        s32, i32 = np.array(sym, np.int32), np.array(idx, np.int32)
+        expected = enc.encode_with_indexes(s32, i32, *self.args)
+        self.assertEqual(enc.encode_with_indexes(sym, idx, *self.args), expected)
+        out = entcode.compressai.RansDecoder().decode_with_indexes(expected, idx, *self.args)
+        self.assertEqual(out, sym)
+
     def test_buffered_encoder_and_decode_stream(self):
         dcvc = entcode.GaussianConditional("dcvc")
         segs = []

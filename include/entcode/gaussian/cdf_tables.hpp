@@ -20,6 +20,9 @@
 //   the bin of a slot is `bin + (slot % width >= next)` without a loop (bin_at());
 //   buckets with 2+ boundaries are marked (next = kGuideSearch) and searched
 //   forward over the CDF.
+//   pairs[guide_base + (slot >> guide_shift)]  the same buckets for the scalar
+//   CompressAI stream decoder: both candidate bins' bounds in one 8-byte load, so
+//   its serial state chain has one dependent load and a select (SlotPair).
 // Builders compute in double precision; the built-in sets are checked-in
 // constants (scripts/gen_gaussian_tables.py) so they are identical on every CPU.
 // References: J. Ballé et al., "Variational image compression with a scale
@@ -85,6 +88,20 @@ struct GuideEntry {
 static_assert(sizeof(GuideEntry) == 4);
 inline constexpr std::uint16_t kGuideSearch = 0xffff;
 
+// One bucket of a table's guide with the bounds of the two bins it can hold
+// (8 bytes): slots <= split belong to `bin` = [start, split], the others to
+// bin + 1 = [split + 1, last]. A bucket with 2+ boundaries has start > split
+// (kPairSearch: search the CDF from `bin`). When bin is the last bin, split =
+// last = 2^16 - 1 (no slot is above it).
+struct SlotPair {
+  std::uint16_t start;
+  std::uint16_t split;
+  std::uint16_t last;
+  std::uint16_t bin;
+};
+static_assert(sizeof(SlotPair) == 8);
+inline constexpr SlotPair kPairSearch{0xffff, 0, 0, 0};
+
 class CdfTables {
  public:
   // CompressAI's arguments: `cdfs` row-major, T rows of `row_stride` values
@@ -121,6 +138,7 @@ class CdfTables {
   [[nodiscard]] std::span<const DecEntry> dec_data() const noexcept { return dec_; }
   [[nodiscard]] std::span<const Enc64Entry> enc64_data() const noexcept { return enc64_; }
   [[nodiscard]] std::span<const GuideEntry> guide_data() const noexcept { return guide_; }
+  [[nodiscard]] std::span<const SlotPair> pair_data() const noexcept { return pairs_; }
   // FNV-1a over lengths, offsets and CDF values: streams record it so a
   // decoder given other tables fails cleanly instead of producing garbage.
   [[nodiscard]] std::uint32_t fingerprint() const noexcept { return fingerprint_; }
@@ -138,6 +156,7 @@ class CdfTables {
   std::vector<DecEntry> dec_;
   std::vector<Enc64Entry> enc64_;
   std::vector<GuideEntry> guide_;
+  std::vector<SlotPair> pairs_;
   std::uint32_t fingerprint_ = 0;
 };
 
