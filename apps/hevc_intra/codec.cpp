@@ -57,7 +57,7 @@ entcode::Result<std::vector<std::uint8_t>> encode_sequence(const std::vector<Pic
   return out;
 }
 
-entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8_t> stream) {
+entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8_t> stream, std::string* why) {
   auto nals = split_nal_units(stream);
   if (!nals) return nals.error();
   std::vector<Picture> pictures;
@@ -69,17 +69,17 @@ entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8
     errc e = errc::ok;
     switch (nal.type) {
       case static_cast<int>(NalType::vps):
-        e = parse_vps(nal.rbsp);
+        e = parse_vps(nal.rbsp, why);
         have_vps = true;
         break;
       case static_cast<int>(NalType::sps): {
-        auto s = parse_sps(nal.rbsp);
+        auto s = parse_sps(nal.rbsp, why);
         e = s.error();
         if (s) seq = s.value();
         break;
       }
       case static_cast<int>(NalType::pps): {
-        auto p = parse_pps(nal.rbsp);
+        auto p = parse_pps(nal.rbsp, why);
         e = p.error();
         if (p) pps = p.value();
         have_pps = true;
@@ -87,7 +87,7 @@ entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8
       }
       case static_cast<int>(NalType::idr_w_radl): {
         if (!have_vps || seq.width == 0 || !have_pps) return errc::corrupt;
-        auto header = parse_slice_header(nal.rbsp, pps);
+        auto header = parse_slice_header(nal.rbsp, pps, why);
         if (!header) return header.error();
         const auto data = std::as_bytes(std::span(nal.rbsp)).subspan(header.value().data_offset);
         entcode::cabac::CabacDecoder dec(data);
@@ -96,11 +96,14 @@ entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8
         slice_params.slice_qp = header.value().slice_qp;
         SliceDecoder<entcode::cabac::CabacDecoder> slice(dec, coded, slice_params);
         e = slice.decode();
+        if (e == errc::unsupported_version && why != nullptr) *why = "a CU with part_mode NxN (hevc_intra writes 2Nx2N only)";
         if (e == errc::ok) pictures.push_back(crop_to(coded, seq.width, seq.height));
         break;
       }
       default:
         e = errc::unsupported_version;
+        if (why != nullptr)
+          *why = "NAL unit type " + std::to_string(nal.type) + " (hevc_intra reads VPS, SPS, PPS and IDR_W_RADL only)";
         break;
     }
     if (e != errc::ok) return e;

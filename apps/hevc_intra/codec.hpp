@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "entcode/status.hpp"
@@ -29,7 +30,9 @@ struct EncodeOptions {
 entcode::Result<std::vector<std::uint8_t>> encode_sequence(const std::vector<Picture>& pictures,
                                                            const EncodeOptions& options,
                                                            std::vector<Picture>* reconstruction = nullptr);
-entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8_t> stream);
+// `why` (optional) receives what the stream uses that this decoder does not support
+// when the result is unsupported_version (a parameter-set field, a NAL unit type, NxN parts).
+entcode::Result<std::vector<Picture>> decode_sequence(std::span<const std::uint8_t> stream, std::string* why = nullptr);
 
 // slice_segment_data() bytes of `picture` on the CABAC and on the rANS backend.
 struct PayloadSizes {

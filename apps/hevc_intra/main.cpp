@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,9 +80,27 @@ void parse_size(const std::string& v, int& w, int& h) {
   h = to_int("--size (height)", v.substr(x + 1), 1, 16384);
 }
 
+// Options only an encode takes, and what they need.
+constexpr const char* kEncodeOnly[] = {"-i", "--pattern", "--size", "--frames", "--source-out", "--fast",
+                                       "--qp", "--sign-hiding", "--recon-out", "--stats"};
+
+// Combinations that are refused: each option at most once, encode options not with
+// --decode, -i or --pattern (not both), --sign-hiding only with --qp, --stats not with -o -.
+void check_combination(const std::set<std::string>& seen, const Args& a) {
+  if (a.decode)
+    for (const char* opt : kEncodeOnly)
+      if (seen.contains(opt)) throw BadArgs{std::string(opt) + " is an encode option (not with --decode)"};
+  if (seen.contains("-i") && seen.contains("--pattern")) throw BadArgs{"-i and --pattern exclude each other"};
+  if (seen.contains("--sign-hiding") && a.options.qp < 0) throw BadArgs{"--sign-hiding needs --qp (lossy coding)"};
+  if (seen.contains("--stats") && a.output == "-") throw BadArgs{"--stats prints to stdout: not with -o -"};
+  if (a.output.empty()) throw BadArgs{"no output (-o FILE, or -o - for stdout)"};
+  if (seen.contains("--size") && (a.width % 2 || a.height % 2))
+    throw BadArgs{"--size " + std::to_string(a.width) + "x" + std::to_string(a.height) + " is odd (4:2:0 needs even)"};
+}
+
 // Parses argv into a; false after --help (answered on stdout). Throws BadArgs.
 bool parse_args(int argc, char** argv, Args& a) {
-  bool size_given = false;
+  std::set<std::string> seen;
   for (int i = 1; i < argc; ++i) {
     const std::string opt = argv[i];
     auto value = [&]() -> std::string {
@@ -92,6 +111,7 @@ bool parse_args(int argc, char** argv, Args& a) {
       std::fputs(kUsage, stdout);
       return false;
     }
+    if (!seen.insert(opt).second) throw BadArgs{opt + " given twice"};
     if (opt == "--decode") a.decode = true, a.input = value();
     else if (opt == "-i") a.input = value();
     else if (opt == "-o") a.output = value();
@@ -100,16 +120,16 @@ bool parse_args(int argc, char** argv, Args& a) {
     else if (opt == "--pattern") {
       const std::string v = value();
       if (!parse_pattern(v, a.pattern)) throw BadArgs{"--pattern expects flat, noise, gradient or natural, got '" + v + "'"};
-    } else if (opt == "--size") parse_size(value(), a.width, a.height), size_given = true;
+    } else if (opt == "--size") parse_size(value(), a.width, a.height);
     else if (opt == "--frames") a.frames = a.frames_given = to_int(opt, value(), 1, 100000);
     else if (opt == "--qp") a.options.qp = to_int(opt, value(), 0, 51);
     else if (opt == "--sign-hiding") a.options.sign_hiding = true;
     else if (opt == "--fast") a.options.fast = true;
     else if (opt == "--stats") a.stats = true;
-    else throw BadArgs{"unknown option '" + opt + "'"};
+    else throw BadArgs{(opt.starts_with("-") && opt != "-" ? "unknown option '" : "unexpected argument '") + opt + "'"};
   }
-  if (a.output.empty()) throw BadArgs{"no output (-o FILE, or -o - for stdout)"};
-  if (!a.input.empty() && !size_given) a.width = a.height = 0;  // raw input then fails with a reason
+  check_combination(seen, a);
+  if (!a.input.empty() && !seen.contains("--size")) a.width = a.height = 0;  // raw input then fails with a reason
   return true;
 }
 
@@ -135,8 +155,11 @@ int run_decode(const Args& a) {
   const bool read_error = std::ferror(f) != 0;
   if (f != stdin) std::fclose(f);
   if (read_error) return fail(a.input, "read error");
-  auto pictures = decode_sequence(stream);
-  if (!pictures) return fail("decode failed", entcode::to_string(pictures.error()));
+  std::string why;
+  auto pictures = decode_sequence(stream, &why);
+  if (pictures.error() == entcode::errc::unsupported_version)
+    return fail(a.input, "uses a feature hevc_intra does not support: " + why);
+  if (!pictures) return fail(a.input, std::string("decode failed: ") + entcode::to_string(pictures.error()));
   if (std::string e = write_video(a.output, pictures.value()); !e.empty()) return fail(e);
   return 0;
 }
@@ -162,8 +185,10 @@ int run_encode(const Args& a) {
   if (!a.recon_out.empty())
     if (std::string e = write_video(a.recon_out, recon); !e.empty()) return fail(e);
   if (a.stats) {
-    const double raw = static_cast<double>(pictures.size()) * a.width * a.height * 1.5;
-    std::printf("%zu frames %dx%d: %zu bytes (%.3f bits/pixel, raw %.0f bytes)\n", pictures.size(), a.width, a.height,
+    const int w = pictures[0].width();
+    const int h = pictures[0].height();
+    const double raw = static_cast<double>(pictures.size()) * w * h * 1.5;
+    std::printf("%zu frames %dx%d: %zu bytes (%.3f bits/pixel, raw %.0f bytes)\n", pictures.size(), w, h,
                 stream.value().size(), 8.0 * static_cast<double>(stream.value().size()) / (raw / 1.5), raw);
     if (a.options.qp >= 0)
       std::printf("QP %d: PSNR Y %.2f dB, Cb %.2f dB, Cr %.2f dB\n", a.options.qp, psnr(pictures, recon, 0),

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "entcode/status.hpp"
@@ -51,14 +52,17 @@ std::vector<std::uint8_t> write_pps(const CodingParams& params);
 // The IDR slice segment header including byte_alignment().
 std::vector<std::uint8_t> write_slice_header();  // slice_qp_delta = 0
 
-entcode::errc parse_vps(std::span<const std::uint8_t> rbsp);
-entcode::Result<SequenceInfo> parse_sps(std::span<const std::uint8_t> rbsp);
+// The parsers: `why` (optional) receives the refused field and its value when the
+// result is unsupported_version.
+entcode::errc parse_vps(std::span<const std::uint8_t> rbsp, std::string* why = nullptr);
+entcode::Result<SequenceInfo> parse_sps(std::span<const std::uint8_t> rbsp, std::string* why = nullptr);
 // The PPS's flags and 26 + init_qp_minus26 (in slice_qp).
-entcode::Result<CodingParams> parse_pps(std::span<const std::uint8_t> rbsp);
+entcode::Result<CodingParams> parse_pps(std::span<const std::uint8_t> rbsp, std::string* why = nullptr);
 struct SliceHeader {
   std::size_t data_offset;  // header size in bytes: slice_segment_data() starts there
   int slice_qp;             // SliceQpY (given the PPS), checked to be 0..51
 };
-entcode::Result<SliceHeader> parse_slice_header(std::span<const std::uint8_t> rbsp, const CodingParams& pps);
+entcode::Result<SliceHeader> parse_slice_header(std::span<const std::uint8_t> rbsp, const CodingParams& pps,
+                                                std::string* why = nullptr);
 
 }  // namespace hevc_intra

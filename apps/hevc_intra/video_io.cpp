@@ -60,6 +60,15 @@ bool parse_int(std::string_view s, int& v) {
   return ec == std::errc{} && end == s.data() + s.size() && v > 0;
 }
 
+// "" for 8-bit 4:2:0 (the C tag's value: 420, 420jpeg, 420paldv, 420mpeg2), else why not.
+std::string check_y4m_colour_space(std::string_view c) {
+  for (std::string_view ok : {"420", "420jpeg", "420paldv", "420mpeg2"})
+    if (c == ok) return {};
+  if (c.starts_with("420p"))
+    return "y4m colour space C" + std::string(c) + ": " + std::string(c.substr(4)) + "-bit samples are not supported (8-bit only)";
+  return "y4m colour space C" + std::string(c) + ": only 8-bit 4:2:0 is supported (C420, C420jpeg, C420paldv, C420mpeg2)";
+}
+
 // "YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg" -> width, height; "" or the reason.
 std::string parse_y4m_header(const std::string& line, int& w, int& h) {
   std::size_t pos = 0;
@@ -70,12 +79,15 @@ std::string parse_y4m_header(const std::string& line, int& w, int& h) {
     const std::string_view tok(line.data() + pos, end - pos);
     pos = end + 1;
     if (tok.empty() || tok == "YUV4MPEG2") continue;
-    if (tok[0] == 'W' && !parse_int(tok.substr(1), w)) return "bad y4m width";
-    if (tok[0] == 'H' && !parse_int(tok.substr(1), h)) return "bad y4m height";
-    if (tok[0] == 'C' && !tok.starts_with("C420")) return "y4m colour space " + std::string(tok.substr(1)) + " (only 4:2:0)";
-    if (tok[0] == 'I' && tok != "Ip" && tok != "I?") return "interlaced y4m is not supported";
+    if (tok[0] == 'W' && !parse_int(tok.substr(1), w)) return "bad y4m width '" + std::string(tok) + "'";
+    if (tok[0] == 'H' && !parse_int(tok.substr(1), h)) return "bad y4m height '" + std::string(tok) + "'";
+    if (tok[0] == 'C')
+      if (std::string e = check_y4m_colour_space(tok.substr(1)); !e.empty()) return e;
+    if (tok[0] == 'I' && tok != "Ip" && tok != "I?")
+      return "interlaced y4m (" + std::string(tok) + ") is not supported (progressive only)";
   }
   if (w == 0 || h == 0) return "y4m header without W and H";
+  if (w % 2 || h % 2) return "y4m size " + std::to_string(w) + "x" + std::to_string(h) + " is odd (4:2:0 needs even)";
   return {};
 }
 
@@ -88,6 +100,9 @@ std::string read_y4m(Bytes& b, const VideoInput& in, std::vector<Picture>& frame
   if (!b.line(line)) return "truncated y4m header";
   int w = 0, h = 0;
   if (std::string e = parse_y4m_header(line, w, h); !e.empty()) return e;
+  if (in.width > 0 && (in.width != w || in.height != h))
+    return "--size " + std::to_string(in.width) + "x" + std::to_string(in.height) + " contradicts the y4m header's " +
+           std::to_string(w) + "x" + std::to_string(h);
   while (b.left() > 0 && wants_more(in, frames)) {
     if (!b.line(line) || !line.starts_with("FRAME")) return "bad y4m frame header";
     Picture p;

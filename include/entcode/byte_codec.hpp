@@ -33,6 +33,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/isa.hpp"
 #include "entcode/status.hpp"
 
@@ -59,7 +60,7 @@ namespace detail {
 struct Scratch;  // lib/byte_codec/context.hpp
 }
 
-class Context {
+class ENTCODE_API Context {
  public:
   Context();
   ~Context();
@@ -74,21 +75,21 @@ class Context {
 };
 
 // Worst-case frame size for n input bytes (raw blocks + framing).
-std::size_t bound(std::size_t n, const Options& options = {}) noexcept;
+ENTCODE_API std::size_t bound(std::size_t n, const Options& options = {}) noexcept;
 
 // Compresses src into dst (dst.size() >= bound(n) always suffices).
-Result<std::size_t> compress(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options = {});
-Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> src, const Options& options = {});
-Result<std::size_t> compress(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+ENTCODE_API Result<std::size_t> compress(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options = {});
+ENTCODE_API Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> src, const Options& options = {});
+ENTCODE_API Result<std::size_t> compress(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                              const Options& options = {});
 
 // Decompresses one whole frame (no trailing bytes) into dst; returns the content size.
-Result<std::size_t> decompress(std::span<const std::byte> src, std::span<std::uint8_t> dst,
+ENTCODE_API Result<std::size_t> decompress(std::span<const std::byte> src, std::span<std::uint8_t> dst,
                                std::optional<Isa> isa = std::nullopt);
-Result<std::size_t> decompress(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
+ENTCODE_API Result<std::size_t> decompress(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
                                std::optional<Isa> isa = std::nullopt);
 // As above into a new vector; too_large when the content would exceed max_size.
-Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> src, std::size_t max_size,
+ENTCODE_API Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> src, std::size_t max_size,
                                              std::optional<Isa> isa = std::nullopt);
 
 // --- frame inspection (entcode info) -------------------------------------------
@@ -102,7 +103,7 @@ struct FrameInfo {
   std::uint32_t stored_crc = 0;  // when checksum
 };
 // Walks the block headers (no decoding); errors as decompress would report for the framing.
-Result<FrameInfo> inspect(std::span<const std::byte> src);
+ENTCODE_API Result<FrameInfo> inspect(std::span<const std::byte> src);
 
 // --- streaming pieces ------------------------------------------------------------
 
@@ -111,13 +112,13 @@ struct FrameHeader {
   bool checksum = false;
   [[nodiscard]] std::size_t block_size() const noexcept { return std::size_t{1} << block_log2; }
 };
-std::size_t write_frame_header(const Options& options, std::span<std::byte, kFrameHeaderSize> dst) noexcept;
-Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept;
+ENTCODE_API std::size_t write_frame_header(const Options& options, std::span<std::byte, kFrameHeaderSize> dst) noexcept;
+ENTCODE_API Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept;
 
 // One block (1 <= src.size() <= 2^block_log2) into dst (>= block_bound(src.size())).
-std::size_t block_bound(std::size_t n) noexcept;
-Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
-Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+ENTCODE_API std::size_t block_bound(std::size_t n) noexcept;
+ENTCODE_API Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
+ENTCODE_API Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                                    const Options& options);
 
 // The encoded size and content size of the block (or end marker) at the start
@@ -127,11 +128,11 @@ struct BlockExtent {
   std::size_t encoded_size;  // whole block including its header (1 for the end marker)
   std::size_t raw_size;      // 0 for the end marker
 };
-Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept;
+ENTCODE_API Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept;
 // Decodes exactly one block (src as measured by peek_block) into dst (size raw_size).
-errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,
+ENTCODE_API errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,
                       std::optional<Isa> isa = std::nullopt);
-errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
+ENTCODE_API errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
                       const FrameHeader& header, std::optional<Isa> isa = std::nullopt);
 
 }  // namespace byte_codec

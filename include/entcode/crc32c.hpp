@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <span>
 
+#include "entcode/export.hpp"
+
 namespace entcode {
 inline namespace v0 {
 
-std::uint32_t crc32c(std::span<const std::byte> data, std::uint32_t crc = 0) noexcept;
+ENTCODE_API std::uint32_t crc32c(std::span<const std::byte> data, std::uint32_t crc = 0) noexcept;
 // The table implementation (for tests and CPUs without SSE4.2).
-std::uint32_t crc32c_portable(std::span<const std::byte> data, std::uint32_t crc = 0) noexcept;
+ENTCODE_API std::uint32_t crc32c_portable(std::span<const std::byte> data, std::uint32_t crc = 0) noexcept;
 
 }  // namespace v0
 }  // namespace entcode

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string_view>
 
+#include "entcode/export.hpp"
 #include "entcode/status.hpp"
 
 namespace entcode {
@@ -37,16 +38,16 @@ enum class Isa : std::uint8_t { scalar = 0, sse2 = 1, avx2 = 2, avx512 = 3 };
 inline constexpr Isa kAllIsas[] = {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512};
 
 // "scalar", "sse2", "avx2", "avx512".
-const char* to_string(Isa isa) noexcept;
+ENTCODE_API const char* to_string(Isa isa) noexcept;
 // Inverse of to_string (exact, lower case); nullopt for anything else.
-std::optional<Isa> parse_isa(std::string_view name) noexcept;
+ENTCODE_API std::optional<Isa> parse_isa(std::string_view name) noexcept;
 
 // True when this CPU (and OS) can run code of that level.
-bool isa_supported(Isa isa) noexcept;
+ENTCODE_API bool isa_supported(Isa isa) noexcept;
 // The highest supported level (detected once).
-Isa best_isa() noexcept;
+ENTCODE_API Isa best_isa() noexcept;
 // ENTCODE_ISA if set (checked), else best_isa().
-Result<Isa> selected_isa() noexcept;
+ENTCODE_API Result<Isa> selected_isa() noexcept;
 
 }  // namespace v0
 }  // namespace entcode

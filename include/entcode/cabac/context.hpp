@@ -31,6 +31,7 @@
 
 #include "entcode/cabac/state.hpp"
 #include "entcode/cabac/tables.hpp"
+#include "entcode/export.hpp"
 #include "entcode/status.hpp"
 #include "entcode/stream.hpp"
 
@@ -65,7 +66,7 @@ class Context {
   Packed packed_{};
 };
 
-class SymbolModel {
+class ENTCODE_API SymbolModel {
  public:
   // A tree node; a child >= 0 is a node index, < 0 is the leaf ~symbol.
   struct Node {
@@ -87,7 +88,7 @@ class SymbolModel {
 };
 
 // The fixed context minimising the expected cost of a bin that is 1 with probability p1.
-Context context_for_probability(double p1) noexcept;
+ENTCODE_API Context context_for_probability(double p1) noexcept;
 
 }  // namespace cabac
 }  // namespace v0

@@ -42,6 +42,7 @@
 
 #include "entcode/cabac/context.hpp"
 #include "entcode/cabac/tables.hpp"
+#include "entcode/export.hpp"
 #include "entcode/status.hpp"
 
 namespace entcode {
@@ -51,7 +52,7 @@ namespace cabac {
 // kStateTable with the LPS ranges pre-scaled to the decoder's range_ (<< 54).
 inline constexpr auto kDecodeTable = make_state_table<std::uint64_t, 54>();
 
-class CabacDecoder {
+class ENTCODE_API CabacDecoder {
  public:
   using Context = cabac::Context;
   using SymbolModel = cabac::SymbolModel;

@@ -53,13 +53,14 @@
 
 #include "entcode/cabac/context.hpp"
 #include "entcode/cabac/tables.hpp"
+#include "entcode/export.hpp"
 #include "entcode/status.hpp"
 
 namespace entcode {
 inline namespace v0 {
 namespace cabac {
 
-class CabacEncoder {
+class ENTCODE_API CabacEncoder {
  public:
   using Context = cabac::Context;
   using SymbolModel = cabac::SymbolModel;

@@ -34,6 +34,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/rans/model.hpp"
 #include "entcode/status.hpp"
 
@@ -78,7 +79,7 @@ struct Enc64Entry {
   std::uint8_t reserved;
 };
 static_assert(sizeof(Enc64Entry) == 16);
-Enc64Entry make_enc64_entry(std::uint32_t start, std::uint32_t freq) noexcept;
+ENTCODE_API Enc64Entry make_enc64_entry(std::uint32_t start, std::uint32_t freq) noexcept;
 
 // One bucket of a table's guide (see above; 4 bytes, so the guides stay cache-sized).
 struct GuideEntry {
@@ -102,7 +103,7 @@ struct SlotPair {
 static_assert(sizeof(SlotPair) == 8);
 inline constexpr SlotPair kPairSearch{0xffff, 0, 0, 0};
 
-class CdfTables {
+class ENTCODE_API CdfTables {
  public:
   // CompressAI's arguments: `cdfs` row-major, T rows of `row_stride` values
   // (row t holds cdf_lengths[t] <= row_stride valid values), T lengths, T offsets.
@@ -166,13 +167,13 @@ class CdfTables {
 // sums, last = 2^16, then every zero-width bin steals one unit from the bin
 // with the smallest width > 1. pmf.size() + 1 values. invalid_argument if the
 // pmf is empty, has more than 2^16 entries, or sums to nothing after rounding.
-Result<std::vector<std::uint32_t>> pmf_to_quantized_cdf(std::span<const double> pmf);
+ENTCODE_API Result<std::vector<std::uint32_t>> pmf_to_quantized_cdf(std::span<const double> pmf);
 
 // exp(linspace(log lo, log hi, levels)) in double (last value exactly hi).
-std::vector<double> log_scale_table(double lo, double hi, std::size_t levels);
+ENTCODE_API std::vector<double> log_scale_table(double lo, double hi, std::size_t levels);
 
 // -Phi^-1(tail_mass / 2): CompressAI's pmf_center multiplier (6.1094102... for 1e-9).
-double tail_multiplier(double tail_mass);
+ENTCODE_API double tail_multiplier(double tail_mass);
 
 // How the half-width (pmf_center) of each table follows from its scale.
 enum class CenterRule : std::uint8_t {
@@ -184,7 +185,7 @@ enum class CenterRule : std::uint8_t {
 // for k = 0 .. 2c, escape = 2 Phi((-0.5 - c) / s), quantised; offset = -c.
 // invalid_argument for an empty or unsorted table, scales <= 0, or a table whose
 // CDF would exceed kMaxCdfLength.
-Result<CdfTables> build_gaussian_tables(std::span<const double> scales, CenterRule rule, double tail_mass = 1e-9);
+ENTCODE_API Result<CdfTables> build_gaussian_tables(std::span<const double> scales, CenterRule rule, double tail_mass = 1e-9);
 
 }  // namespace gaussian
 }  // namespace v0

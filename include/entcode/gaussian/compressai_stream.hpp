@@ -31,6 +31,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/gaussian/cdf_tables.hpp"
 #include "entcode/status.hpp"
 
@@ -42,7 +43,7 @@ namespace compressai {
 inline constexpr std::uint64_t kStateLow = std::uint64_t{1} << 31;
 
 // Always enough for n symbols (8 bytes of state plus at most 12 words per symbol).
-std::size_t encode_bound(std::size_t n) noexcept;
+ENTCODE_API std::size_t encode_bound(std::size_t n) noexcept;
 
 // A run of symbols coded with one table set. CompressAI's BufferedRansEncoder
 // takes several encode_with_indexes calls, each with its own tables, and flushes
@@ -58,24 +59,24 @@ struct Segment {
 // encode_bound(n) bytes while encoding: the stream is built from its end); the
 // vector overloads return exactly the stream (built in uninitialised scratch,
 // only the touched pages are ever faulted in, then copied out).
-Result<std::size_t> encode_with_indexes(const CdfTables& tables, std::span<const std::int32_t> symbols,
+ENTCODE_API Result<std::size_t> encode_with_indexes(const CdfTables& tables, std::span<const std::int32_t> symbols,
                                         std::span<const std::int32_t> indexes, std::span<std::byte> dst);
-Result<std::vector<std::byte>> encode_with_indexes(const CdfTables& tables, std::span<const std::int32_t> symbols,
+ENTCODE_API Result<std::vector<std::byte>> encode_with_indexes(const CdfTables& tables, std::span<const std::int32_t> symbols,
                                                    std::span<const std::int32_t> indexes);
-Result<std::size_t> encode_segments(std::span<const Segment> segments, std::span<std::byte> dst);
-Result<std::vector<std::byte>> encode_segments(std::span<const Segment> segments);
+ENTCODE_API Result<std::size_t> encode_segments(std::span<const Segment> segments, std::span<std::byte> dst);
+ENTCODE_API Result<std::vector<std::byte>> encode_segments(std::span<const Segment> segments);
 
 // out.size() == indexes.size().
-errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
+ENTCODE_API errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                          std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept;
-Result<std::vector<std::int32_t>> decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
+ENTCODE_API Result<std::vector<std::int32_t>> decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                                                       std::span<const std::int32_t> indexes);
 
 // Incremental decoding (CompressAI's RansDecoder.set_stream + decode_stream):
 // decode() calls continue where the previous one stopped, each with its own
 // tables. The decoder views `src` (the caller keeps it alive). The first error
 // sticks: later calls return it. decode_with_indexes() is start + decode + finish.
-class StreamDecoder {
+class ENTCODE_API StreamDecoder {
  public:
   StreamDecoder() noexcept = default;
   // Reads the initial state: truncated (short or not a multiple of 4 bytes) or corrupt.

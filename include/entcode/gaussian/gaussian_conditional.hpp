@@ -29,6 +29,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/gaussian/cdf_tables.hpp"
 #include "entcode/status.hpp"
 
@@ -47,20 +48,20 @@ struct CodecOptions {
 };
 
 // Always enough for encode() of n symbols with these options.
-std::size_t encode_bound(std::size_t n, const CodecOptions& options = {}) noexcept;
+ENTCODE_API std::size_t encode_bound(std::size_t n, const CodecOptions& options = {}) noexcept;
 
 // symbols.size() == indexes.size(); every index in [0, tables.size()) or kSkipIndex.
 // Returns the stream size; invalid_argument, output_too_small, too_large.
-Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t> symbols,
+ENTCODE_API Result<std::size_t> encode(const CdfTables& tables, std::span<const std::int32_t> symbols,
                            std::span<const std::int32_t> indexes, std::span<std::byte> dst,
                            const CodecOptions& options = {});
-Result<std::vector<std::byte>> encode(const CdfTables& tables, std::span<const std::int32_t> symbols,
+ENTCODE_API Result<std::vector<std::byte>> encode(const CdfTables& tables, std::span<const std::int32_t> symbols,
                                       std::span<const std::int32_t> indexes, const CodecOptions& options = {});
 
 // out.size() == indexes.size(); `threads` as in CodecOptions.
-errc decode(const CdfTables& tables, std::span<const std::byte> src, std::span<const std::int32_t> indexes,
+ENTCODE_API errc decode(const CdfTables& tables, std::span<const std::byte> src, std::span<const std::int32_t> indexes,
             std::span<std::int32_t> out, unsigned threads = 0);
-Result<std::vector<std::int32_t>> decode(const CdfTables& tables, std::span<const std::byte> src,
+ENTCODE_API Result<std::vector<std::int32_t>> decode(const CdfTables& tables, std::span<const std::byte> src,
                                          std::span<const std::int32_t> indexes, unsigned threads = 0);
 
 // Parameter sets (see scripts/gen_gaussian_tables.py for their derivations).
@@ -76,7 +77,7 @@ enum class IndexRule : std::uint8_t {
   log_floor,   // DCVC-RT: floor((log clamp(scale) - log s0) / log step)
 };
 
-class GaussianConditional {
+class ENTCODE_API GaussianConditional {
  public:
   // The built-in sets (constants, identical on every CPU).
   static const GaussianConditional& builtin(ParamSet set);

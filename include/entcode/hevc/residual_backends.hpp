@@ -12,12 +12,12 @@
 #include "entcode/hevc/residual.hpp"
 #include "entcode/rans/stream_coder.hpp"
 
-#define ENTCODE_HEVC_RESIDUAL_INSTANCES(EXTERN, Enc, Dec)                                                       \
-  EXTERN template errc encode_residual<Enc>(Enc&, ResidualContexts<Enc::Context>&, const TransformBlock&,       \
-                                            std::span<const std::int16_t>);                                     \
-  EXTERN template errc decode_residual<Dec>(Dec&, ResidualContexts<Dec::Context>&, const TransformBlock&,       \
-                                            std::span<std::int16_t>, bool&);                                    \
-  EXTERN template errc decode_residual<Dec>(Dec&, ResidualContexts<Dec::Context>&, const TransformBlock&,       \
+#define ENTCODE_HEVC_RESIDUAL_INSTANCES(EXTERN, Enc, Dec)                                                              \
+  EXTERN template ENTCODE_API errc encode_residual<Enc>(Enc&, ResidualContexts<Enc::Context>&, const TransformBlock&,  \
+                                            std::span<const std::int16_t>);                                            \
+  EXTERN template ENTCODE_API errc decode_residual<Dec>(Dec&, ResidualContexts<Dec::Context>&, const TransformBlock&,  \
+                                            std::span<std::int16_t>, bool&);                                           \
+  EXTERN template ENTCODE_API errc decode_residual<Dec>(Dec&, ResidualContexts<Dec::Context>&, const TransformBlock&,  \
                                             std::span<std::int16_t>);
 
 namespace entcode {

@@ -33,6 +33,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/isa.hpp"
 #include "entcode/rans/model.hpp"
 #include "entcode/rans/reference.hpp"
@@ -71,7 +72,7 @@ struct SimdSlot {
 };
 
 // Encoder and decoder tables for 1 (order 0) or 256 (order 1) byte contexts.
-class ByteTables {
+class ENTCODE_API ByteTables {
  public:
   static constexpr unsigned kMaxPrecision = 12;
 
@@ -113,18 +114,18 @@ inline constexpr std::size_t encoded_bound(std::size_t n) noexcept { return refe
 // Encoders need tables built with Use::encode or both, decoders Use::decode or both.
 // Order 0 (tables.contexts() == 1). Every byte of data must have freq >= 1
 // (invalid_argument otherwise). Returns the stream size, or output_too_small.
-Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
+ENTCODE_API Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa);
-errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa);
+ENTCODE_API errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa);
 
 // Order 1 (tables.contexts() == 256), segment layout above.
-Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
+ENTCODE_API Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa);
-errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa);
+ENTCODE_API errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa);
 
 // The ISA the kernels use for `requested` on this build: the highest kernel
 // level <= requested that was compiled in (scalar when none).
-Isa kernel_isa(Isa requested) noexcept;
+ENTCODE_API Isa kernel_isa(Isa requested) noexcept;
 
 }  // namespace rans
 }  // namespace v0

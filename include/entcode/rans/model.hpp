@@ -23,6 +23,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/status.hpp"
 
 namespace entcode {
@@ -42,7 +43,7 @@ struct EncSymbol {
 static_assert(sizeof(EncSymbol) == 16);
 
 // Table entry for (start, freq) in a model of 2^precision (1 <= freq <= 2^precision).
-EncSymbol make_enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned precision) noexcept;
+ENTCODE_API EncSymbol make_enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned precision) noexcept;
 
 // Scales counts to frequencies summing to 2^precision (10 <= precision <= 16):
 // every symbol with a non-zero count gets freq >= 1; the rounding is then
@@ -51,11 +52,11 @@ EncSymbol make_enc_symbol(std::uint32_t start, std::uint32_t freq, unsigned prec
 // normaliser of the library (lib/rans/normalise.hpp; the byte codec uses it too).
 // Errors: invalid_argument if precision is out of range, all counts are zero,
 // or more symbols are present than 2^precision.
-Result<std::vector<std::uint32_t>> normalize_frequencies(std::span<const std::uint64_t> counts,
+ENTCODE_API Result<std::vector<std::uint32_t>> normalize_frequencies(std::span<const std::uint64_t> counts,
                                                          unsigned precision);
 
 // A static model: CDF, encoder table, decoder slot table.
-class SymbolModel {
+class ENTCODE_API SymbolModel {
  public:
   // From normalised frequencies (sum must be exactly 2^precision, 1 <= precision <= 16).
   static Result<SymbolModel> from_frequencies(std::span<const std::uint32_t> freqs, unsigned precision);

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <span>
 
+#include "entcode/export.hpp"
 #include "entcode/rans/model.hpp"
 #include "entcode/status.hpp"
 
@@ -44,9 +45,9 @@ inline constexpr std::size_t interleaved_bound(std::size_t n, unsigned lanes) no
 // freq >= 1 for every byte value in data (invalid_argument otherwise, or for a
 // lane count outside [1, kMaxReferenceLanes]). Returns the stream size, or
 // output_too_small.
-Result<std::size_t> encode_bytes(std::span<const std::uint8_t> data, const SymbolModel& model, unsigned lanes,
+ENTCODE_API Result<std::size_t> encode_bytes(std::span<const std::uint8_t> data, const SymbolModel& model, unsigned lanes,
                                  std::span<std::byte> dst);
-errc decode_bytes(std::span<const std::byte> src, const SymbolModel& model, unsigned lanes,
+ENTCODE_API errc decode_bytes(std::span<const std::byte> src, const SymbolModel& model, unsigned lanes,
                   std::span<std::uint8_t> out);
 
 }  // namespace reference

@@ -16,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "entcode/export.hpp"
 #include "entcode/rans/model.hpp"
 #include "entcode/status.hpp"
 #include "entcode/stream.hpp"
@@ -25,7 +26,7 @@ inline namespace v0 {
 namespace rans {
 
 // Adaptive probability of a 0 bin, 15-bit fixed point.
-class BinContext {
+class ENTCODE_API BinContext {
  public:
   static constexpr unsigned kPrecision = 15;
   static constexpr std::uint32_t kOne = 1u << kPrecision;
@@ -45,7 +46,7 @@ class BinContext {
   std::uint32_t p0_ = kOne / 2;
 };
 
-class StreamEncoder {
+class ENTCODE_API StreamEncoder {
  public:
   using Context = BinContext;
   using SymbolModel = rans::SymbolModel;
@@ -66,7 +67,7 @@ class StreamEncoder {
   errc error_ = errc::ok;
 };
 
-class StreamDecoder {
+class ENTCODE_API StreamDecoder {
  public:
   using Context = BinContext;
   using SymbolModel = rans::SymbolModel;
