@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "../tests/cabac_textbook.hpp"
+#include "support/cabac_textbook.hpp"
 #include "entcode/cabac/decoder.hpp"
 #include "entcode/cabac/encoder.hpp"
 

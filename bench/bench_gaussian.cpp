@@ -18,7 +18,7 @@
 #include <map>
 #include <random>
 
-#include "../tests/gaussian_compressai_mirror.hpp"
+#include "support/gaussian_compressai_mirror.hpp"
 #include "entcode/gaussian/compressai_stream.hpp"
 #include "entcode/gaussian/gaussian_conditional.hpp"
 

@@ -6,7 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include "gaussian_compressai_mirror.hpp"
+#include "support/gaussian_compressai_mirror.hpp"
 
 namespace py = pybind11;
 using Ints = std::vector<std::int32_t>;

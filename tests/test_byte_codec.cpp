@@ -10,7 +10,7 @@
 
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
-#include "../lib/byte_codec/stream.hpp"
+#include "byte_codec/stream.hpp"
 
 using namespace entcode;
 namespace bc = entcode::byte_codec;

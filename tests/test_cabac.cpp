@@ -9,7 +9,7 @@
 #include <new>
 #include <random>
 
-#include "cabac_script.hpp"
+#include "support/cabac_script.hpp"
 #include "entcode/cabac/decoder.hpp"
 #include "entcode/cabac/encoder.hpp"
 #include "entcode/stream.hpp"

@@ -30,7 +30,7 @@
 #include "entcode/byte_codec.hpp"
 #include "entcode/rans/reference.hpp"
 #include "entcode/rans/stream_coder.hpp"
-#include "rans_test_util.hpp"
+#include "support/byte_samples.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define ENTCODE_FAULT_INJECTION 0

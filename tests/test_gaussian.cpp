@@ -12,13 +12,13 @@
 #include <thread>
 #include <string>
 
-#include "../lib/gaussian/escapes.hpp"
-#include "../lib/gaussian/kernels.hpp"
+#include "gaussian/escapes.hpp"
+#include "gaussian/kernels.hpp"
 #include "entcode/gaussian/compressai_stream.hpp"
 #include "entcode/gaussian/gaussian_conditional.hpp"
 #include "entcode/gaussian/stream_frontend.hpp"
 #include "entcode/rans/stream_coder.hpp"
-#include "gaussian_compressai_mirror.hpp"
+#include "support/gaussian_compressai_mirror.hpp"
 
 using namespace entcode;
 using namespace entcode::gaussian;

@@ -30,7 +30,7 @@
 #include "entcode/hevc/residual.hpp"
 #include "entcode/byte_codec.hpp"
 #include "entcode/rans/stream_coder.hpp"
-#include "rans_test_util.hpp"
+#include "support/byte_samples.hpp"
 
 // ---- heap accounting -------------------------------------------------------
 // The global operator new/delete of this executable count live bytes (by

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "entcode/hevc/residual_backends.hpp"  // the library's CABAC/rANS instantiations
-#include "stream_backends.hpp"
+#include "support/stream_backends.hpp"
 
 using namespace entcode;
 using namespace entcode::hevc;

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "entcode/rans/reference.hpp"
-#include "rans_test_util.hpp"
+#include "support/byte_samples.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;

@@ -11,8 +11,8 @@
 #include "entcode/isa.hpp"
 #include "entcode/rans/interleaved.hpp"
 #include "entcode/rans/reference.hpp"
-#include "../lib/rans/reference_coder.hpp"
-#include "../lib/simd/dispatch.hpp"
+#include "rans/reference_coder.hpp"
+#include "simd/dispatch.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "entcode/rans/model.hpp"
-#include "../lib/rans/step.hpp"
+#include "rans/step.hpp"
 
 using namespace entcode;
 using namespace entcode::rans;

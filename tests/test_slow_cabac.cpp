@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <random>
 
-#include "cabac_script.hpp"
+#include "support/cabac_script.hpp"
 
 namespace cs = cabac_script;
 

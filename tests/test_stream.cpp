@@ -11,7 +11,7 @@
 #include <random>
 #include <string_view>
 
-#include "stream_backends.hpp"
+#include "support/stream_backends.hpp"
 
 using namespace entcode;
 

@@ -1,4 +1,5 @@
-// rans_test_util.hpp — test data generators shared by the rANS tests.
+// byte_samples.hpp — random byte samples and their statistics (counts, order-0
+// entropy), shared by the rANS, hardening and fault-injection tests.
 #pragma once
 
 #include <algorithm>
