@@ -1,5 +1,5 @@
 // bench_cabac.cpp — CABAC engine throughput in M bins/s, entcode's coder beside a
-// bit-by-bit textbook transcription of the standard (tests/cabac_textbook.hpp)
+// bit-by-bit textbook transcription of the standard (tests/support/cabac_textbook.hpp)
 // measured in the same run, so the ratio carries over to the peer figures
 // (FFmpeg / x265 relative to a textbook coder on this machine class).
 // Workloads (4 Mi bins each, fixed seeds): context-coded bins with p(MPS) ~ 0.8

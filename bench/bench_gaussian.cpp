@@ -7,7 +7,7 @@
 //   BM_ecgl_{encode,decode}        entcode's multi-lane format (default ISA;
 //                                  ENTCODE_ISA=scalar|avx512 to compare)
 //   BM_compressai_{encode,decode}  entcode's CompressAI-compatible stream mode
-//   BM_baseline_{encode,decode}    tests/gaussian_compressai_mirror.hpp: a plain
+//   BM_baseline_{encode,decode}    tests/support/gaussian_compressai_mirror.hpp: a plain
 //                                  model of CompressAI's backend (one 64-bit
 //                                  state, per-symbol table lookup, division,
 //                                  linear CDF search) — the ratio's denominator.

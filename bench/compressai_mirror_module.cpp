@@ -1,5 +1,5 @@
 // compressai_mirror_module.cpp — Python module `compressai_mirror` for
-// bench/bench_gaussian_python.py: tests/gaussian_compressai_mirror.hpp behind
+// bench/bench_gaussian_python.py: tests/support/gaussian_compressai_mirror.hpp behind
 // CompressAI's Python binding shape (pybind11 std::vector / std::string
 // arguments, list results, GIL held), so Python timings compare against the
 // calls CompressAI users make. Not installed.

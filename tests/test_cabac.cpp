@@ -1,5 +1,5 @@
 // test_cabac.cpp — the HEVC CABAC engine: hand-computed vectors, agreement with the
-// textbook transcription (tests/cabac_textbook.hpp) both ways on millions of random
+// textbook transcription (tests/support/cabac_textbook.hpp) both ways on millions of random
 // bins, termination semantics, truncation / corruption, symbol binarisation.
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // test_slow_cabac.cpp — (suite 'slow') the acceptance check of the CABAC engine:
 // at least 10^8 random bins (context-coded with random per-context probabilities,
 // bypass groups of 0..32, single bypass, terminate 0/1) coded by the fast encoder
-// and the textbook transcription (tests/cabac_textbook.hpp) must give identical
+// and the textbook transcription (tests/support/cabac_textbook.hpp) must give identical
 // bytes, and each decoder must decode the other's stream back to the bins.
 #include <catch2/catch.hpp>
 
