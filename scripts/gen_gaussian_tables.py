@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """gen_gaussian_tables.py - writes lib/gaussian/tables_data.cpp, the built-in
-Gaussian-conditional CDF tables of entcode (doc/format.md, "Gaussian tables").
+Gaussian-conditional CDF tables of entcode (doc/format.md, section
+"Gaussian-conditional latents (ECGL)", its "Tables" paragraph).
 
 Three parameter sets:
   compressai      CompressAI's GaussianConditional defaults, computed in double
