@@ -10,6 +10,7 @@
 #include <cstring>
 #include <random>
 
+#include "entcode/gaussian/escape.hpp"
 #include "entcode/gaussian/gaussian_conditional.hpp"
 
 using namespace entcode;
@@ -45,12 +46,8 @@ double ideal_bits(const CdfTables& t, const std::vector<std::int32_t>& sym, cons
     const std::int64_t v = std::int64_t{sym[i]} - t.offset(k);
     const bool esc = v < 0 || v >= max;
     bits -= std::log2(t.freq(k, static_cast<std::size_t>(esc ? max : v)) / 65536.0);
-    if (esc) {
-      const auto raw = static_cast<std::uint64_t>(v < 0 ? -2 * v - 1 : 2 * (v - max));
-      unsigned chunks = 0;
-      while ((raw >> (4 * chunks)) != 0) ++chunks;
-      bits += 4.0 * (1 + chunks);
-    }
+    if (esc)  // the escape's count nibble and raw chunks (gaussian/escape.hpp)
+      bits += escape::kChunkBits * (1.0 + escape::chunks_of(escape::raw_of(v, static_cast<std::uint32_t>(max))));
   }
   return bits;
 }
