@@ -30,6 +30,17 @@ bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx) noexce
   return max_index(idx) < t.size();
 }
 
+// `a < b ? if_below : otherwise` as cmp + cmov on x86-64: the renormalisation
+// decisions are unpredictable, and gcc turns a plain conditional into a branch.
+std::uint64_t select_below(std::uint64_t a, std::uint64_t b, std::uint64_t if_below, std::uint64_t otherwise) noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  asm("cmp %[b], %[a]\n\tcmovb %[y], %[r]" : [r] "+r"(otherwise) : [a] "r"(a), [b] "r"(b), [y] "r"(if_below) : "cc");
+  return otherwise;
+#else
+  return a < b ? if_below : otherwise;
+#endif
+}
+
 // Writes 32-bit words backwards from the end of dst.
 class BackwardWriter {
  public:
@@ -37,13 +48,26 @@ class BackwardWriter {
   bool put(std::uint32_t w) noexcept {
     if (pos_ < 4) return false;
     pos_ -= 4;
-    for (int b = 0; b < 4; ++b) dst_[pos_ + static_cast<std::size_t>(b)] = static_cast<std::byte>(w >> (8 * b));
+    store(w);
     return true;
   }
+  // Branch-free renormalisation of a 64-bit state x against x_max: stores x's low word
+  // below pos (room_for_word() must hold), keeps it and returns x >> 32 iff x >= x_max.
+  std::uint64_t renormalise(std::uint64_t x, std::uint64_t x_max) noexcept {
+    const std::size_t at = pos_;
+    pos_ -= 4;
+    store(static_cast<std::uint32_t>(x));
+    pos_ = select_below(x, x_max, at, pos_);
+    return select_below(x, x_max, x, x >> 32);
+  }
+  [[nodiscard]] bool room_for_word() const noexcept { return pos_ >= 4; }
   [[nodiscard]] std::size_t size() const noexcept { return dst_.size() - pos_; }
   [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
 
  private:
+  void store(std::uint32_t w) noexcept {
+    for (int b = 0; b < 4; ++b) dst_[pos_ + static_cast<std::size_t>(b)] = static_cast<std::byte>(w >> (8 * b));
+  }
   std::span<std::byte> dst_;
   std::size_t pos_;
 };
@@ -64,12 +88,12 @@ __extension__ using U128 = unsigned __int128;  // GCC/Clang; __extension__: no -
 
 // Rans64EncPut for a 16-bit bin through its reciprocal (no division; the same
 // state as put() with prec 16, cdf_tables.hpp's Enc64Entry).
+// While the stream fits, a word is free below the writer before every step (the
+// final state's two words come last), so asking for one never refuses a stream that fits.
 bool put_bin(std::uint64_t& x, BackwardWriter& w, const Enc64Entry& e) noexcept {
+  if (!w.room_for_word()) return false;
   const std::uint64_t x_max = std::uint64_t{(1u << kPrecision) - e.cmpl} << (63 - kPrecision);
-  if (x >= x_max) {
-    if (!w.put(static_cast<std::uint32_t>(x))) return false;
-    x >>= 32;
-  }
+  x = w.renormalise(x, x_max);
   const auto q = static_cast<std::uint64_t>((U128{x} * e.rcp) >> 64) >> e.shift;
   x += e.bias + q * e.cmpl;
   return true;
@@ -82,12 +106,10 @@ class Reader {
   bool advance(std::uint64_t& x, std::uint32_t start, std::uint32_t freq, unsigned prec) noexcept {
     const std::uint64_t mask = (std::uint64_t{1} << prec) - 1;
     x = freq * (x >> prec) + (x & mask) - start;
-    if (x >= kStateLow) return true;
+    if (x >= kStateLow) return true;  // a branch: refills are rare and a cmov would lengthen the chain
     if (src_.size() - pos_ < 4) return false;
-    std::uint32_t word;
-    std::memcpy(&word, src_.data() + pos_, 4);
+    x = x << 32 | word();
     pos_ += 4;
-    x = x << 32 | word;
     return true;
   }
   bool get_bits(std::uint64_t& x, std::uint32_t& val) noexcept {
@@ -97,6 +119,11 @@ class Reader {
   [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
 
  private:
+  [[nodiscard]] std::uint32_t word() const noexcept {
+    std::uint32_t w;
+    std::memcpy(&w, src_.data() + pos_, 4);
+    return w;
+  }
   std::span<const std::byte> src_;
   std::size_t pos_;
 };
