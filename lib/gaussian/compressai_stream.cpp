@@ -211,21 +211,25 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
   return errc::ok;
 }
 
-// The symbols of one segment, last to first.
+// The symbols of one segment, last to first. The stream's bytes may alias anything,
+// so the table and argument pointers are locals (else reloaded after every store).
 bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
-  const CdfTables& tables = *seg.tables;
-  const Enc64Entry* enc64 = tables.enc64_data().data();
+  const TableInfo* const info = seg.tables->info().data();
+  const Enc64Entry* const enc64 = seg.tables->enc64_data().data();
+  const std::int32_t* const symbols = seg.symbols.data();
+  const std::int32_t* const indexes = seg.indexes.data();
+  std::uint64_t state = x;
   for (std::size_t i = seg.symbols.size(); i-- > 0;) {
-    const auto t = static_cast<std::size_t>(seg.indexes[i]);
-    const std::uint32_t max = tables.max_value(t);
-    const std::int64_t v = std::int64_t{seg.symbols[i]} - tables.offset(t);
-    std::uint32_t bin = static_cast<std::uint32_t>(v);
-    if (v < 0 || v >= max) {
-      if (!put_escape(x, w, v, max)) return false;
-      bin = max;
+    const TableInfo ti = info[static_cast<std::size_t>(indexes[i])];
+    const std::int64_t v = std::int64_t{symbols[i]} - ti.offset;
+    auto bin = static_cast<std::uint32_t>(v);
+    if (static_cast<std::uint64_t>(v) >= ti.max_value) [[unlikely]] {
+      if (!put_escape(state, w, v, ti.max_value)) return false;
+      bin = ti.max_value;
     }
-    if (!put_bin(x, w, enc64[tables.info()[t].base + bin])) return false;
+    if (!put_bin(state, w, enc64[ti.base + bin])) return false;
   }
+  x = state;
   return true;
 }
 
