@@ -697,6 +697,29 @@ TEST_CASE("CompressAI mode: bytes equal the CompressAI-mirroring backend", "[gau
   }
 }
 
+TEST_CASE("CompressAI mode: a dst of exactly the stream's size suffices, a smaller one is refused",
+          "[gaussian][compressai]") {
+  // The encoder stores every step's word before deciding to keep it (branch-free
+  // renormalisation); that must never ask for more room than the stream needs.
+  for (const ParamSet set : {ParamSet::compressai, ParamSet::dcvc}) {
+    const auto& gc = GaussianConditional::builtin(set);
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{3000}}) {
+      const Latent l = make_latent(gc, n, n + 11, 0.02);
+      const auto stream = compressai::encode_with_indexes(gc.tables(), l.symbols, l.indexes).value();
+      std::vector<std::byte> exact(stream.size());
+      const auto size = compressai::encode_with_indexes(gc.tables(), l.symbols, l.indexes, exact);
+      REQUIRE(size);
+      CHECK(*size == stream.size());
+      CHECK(exact == stream);
+      for (const std::size_t less : {std::size_t{1}, std::size_t{4}}) {
+        std::vector<std::byte> small(stream.size() - less);
+        CHECK(compressai::encode_with_indexes(gc.tables(), l.symbols, l.indexes, small).error() ==
+              errc::output_too_small);
+      }
+    }
+  }
+}
+
 TEST_CASE("CompressAI mode: segments (BufferedRansEncoder) and incremental decoding", "[gaussian][compressai]") {
   // Two segments on different table sets are the stream of their concatenation over
   // the union of the tables (the mirror codes that in one call).

@@ -30,6 +30,17 @@ bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx) noexce
   return max_index(idx) < t.size();
 }
 
+// `a < b ? if_below : otherwise` as cmp + cmov on x86-64: the renormalisation
+// decisions are unpredictable, and gcc turns a plain conditional into a branch.
+std::uint64_t select_below(std::uint64_t a, std::uint64_t b, std::uint64_t if_below, std::uint64_t otherwise) noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  asm("cmp %[b], %[a]\n\tcmovb %[y], %[r]" : [r] "+r"(otherwise) : [a] "r"(a), [b] "r"(b), [y] "r"(if_below) : "cc");
+  return otherwise;
+#else
+  return a < b ? if_below : otherwise;
+#endif
+}
+
 // Writes 32-bit words backwards from the end of dst.
 class BackwardWriter {
  public:
@@ -37,13 +48,26 @@ class BackwardWriter {
   bool put(std::uint32_t w) noexcept {
     if (pos_ < 4) return false;
     pos_ -= 4;
-    for (int b = 0; b < 4; ++b) dst_[pos_ + static_cast<std::size_t>(b)] = static_cast<std::byte>(w >> (8 * b));
+    store(w);
     return true;
   }
+  // Branch-free renormalisation of a 64-bit state x against x_max: stores x's low word
+  // below pos (room_for_word() must hold), keeps it and returns x >> 32 iff x >= x_max.
+  std::uint64_t renormalise(std::uint64_t x, std::uint64_t x_max) noexcept {
+    const std::size_t at = pos_;
+    pos_ -= 4;
+    store(static_cast<std::uint32_t>(x));
+    pos_ = select_below(x, x_max, at, pos_);
+    return select_below(x, x_max, x, x >> 32);
+  }
+  [[nodiscard]] bool room_for_word() const noexcept { return pos_ >= 4; }
   [[nodiscard]] std::size_t size() const noexcept { return dst_.size() - pos_; }
   [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
 
  private:
+  void store(std::uint32_t w) noexcept {
+    for (int b = 0; b < 4; ++b) dst_[pos_ + static_cast<std::size_t>(b)] = static_cast<std::byte>(w >> (8 * b));
+  }
   std::span<std::byte> dst_;
   std::size_t pos_;
 };
@@ -64,12 +88,12 @@ __extension__ using U128 = unsigned __int128;  // GCC/Clang; __extension__: no -
 
 // Rans64EncPut for a 16-bit bin through its reciprocal (no division; the same
 // state as put() with prec 16, cdf_tables.hpp's Enc64Entry).
+// While the stream fits, a word is free below the writer before every step (the
+// final state's two words come last), so asking for one never refuses a stream that fits.
 bool put_bin(std::uint64_t& x, BackwardWriter& w, const Enc64Entry& e) noexcept {
+  if (!w.room_for_word()) return false;
   const std::uint64_t x_max = std::uint64_t{(1u << kPrecision) - e.cmpl} << (63 - kPrecision);
-  if (x >= x_max) {
-    if (!w.put(static_cast<std::uint32_t>(x))) return false;
-    x >>= 32;
-  }
+  x = w.renormalise(x, x_max);
   const auto q = static_cast<std::uint64_t>((U128{x} * e.rcp) >> 64) >> e.shift;
   x += e.bias + q * e.cmpl;
   return true;
@@ -82,12 +106,10 @@ class Reader {
   bool advance(std::uint64_t& x, std::uint32_t start, std::uint32_t freq, unsigned prec) noexcept {
     const std::uint64_t mask = (std::uint64_t{1} << prec) - 1;
     x = freq * (x >> prec) + (x & mask) - start;
-    if (x >= kStateLow) return true;
+    if (x >= kStateLow) return true;  // a branch: refills are rare and a cmov would lengthen the chain
     if (src_.size() - pos_ < 4) return false;
-    std::uint32_t word;
-    std::memcpy(&word, src_.data() + pos_, 4);
+    x = x << 32 | word();
     pos_ += 4;
-    x = x << 32 | word;
     return true;
   }
   bool get_bits(std::uint64_t& x, std::uint32_t& val) noexcept {
@@ -97,6 +119,11 @@ class Reader {
   [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
 
  private:
+  [[nodiscard]] std::uint32_t word() const noexcept {
+    std::uint32_t w;
+    std::memcpy(&w, src_.data() + pos_, 4);
+    return w;
+  }
   std::span<const std::byte> src_;
   std::size_t pos_;
 };
@@ -184,21 +211,25 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
   return errc::ok;
 }
 
-// The symbols of one segment, last to first.
+// The symbols of one segment, last to first. The stream's bytes may alias anything,
+// so the table and argument pointers are locals (else reloaded after every store).
 bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
-  const CdfTables& tables = *seg.tables;
-  const Enc64Entry* enc64 = tables.enc64_data().data();
+  const TableInfo* const info = seg.tables->info().data();
+  const Enc64Entry* const enc64 = seg.tables->enc64_data().data();
+  const std::int32_t* const symbols = seg.symbols.data();
+  const std::int32_t* const indexes = seg.indexes.data();
+  std::uint64_t state = x;
   for (std::size_t i = seg.symbols.size(); i-- > 0;) {
-    const auto t = static_cast<std::size_t>(seg.indexes[i]);
-    const std::uint32_t max = tables.max_value(t);
-    const std::int64_t v = std::int64_t{seg.symbols[i]} - tables.offset(t);
-    std::uint32_t bin = static_cast<std::uint32_t>(v);
-    if (v < 0 || v >= max) {
-      if (!put_escape(x, w, v, max)) return false;
-      bin = max;
+    const TableInfo ti = info[static_cast<std::size_t>(indexes[i])];
+    const std::int64_t v = std::int64_t{symbols[i]} - ti.offset;
+    auto bin = static_cast<std::uint32_t>(v);
+    if (static_cast<std::uint64_t>(v) >= ti.max_value) [[unlikely]] {
+      if (!put_escape(state, w, v, ti.max_value)) return false;
+      bin = ti.max_value;
     }
-    if (!put_bin(x, w, enc64[tables.info()[t].base + bin])) return false;
+    if (!put_bin(state, w, enc64[ti.base + bin])) return false;
   }
+  x = state;
   return true;
 }
 
