@@ -2,7 +2,7 @@
 // bench/bench_compressai_real.py: CompressAI's real rANS backend, compiled from a
 // CompressAI checkout (scripts/bench_compressai_real.sh passes its path; nothing of
 // it is in this repository), timed in one process against the mirror
-// (tests/gaussian_compressai_mirror.hpp) and entcode's CompressAI mode.
+// (tests/support/gaussian_compressai_mirror.hpp) and entcode's CompressAI mode.
 // The arguments are converted to std::vectors once, outside the timings, so the
 // figures are the C++ calls alone (CompressAI: RansEncoder::encode_with_indexes,
 // which buffers RansSymbols then flushes, and RansDecoder::decode_with_indexes;
@@ -22,7 +22,7 @@
 #include "compressai/cpp_exts/rans/rans_interface.cpp"
 #include "entcode/gaussian/compressai_stream.hpp"
 #include "entcode/gaussian/gaussian_conditional.hpp"
-#include "gaussian_compressai_mirror.hpp"
+#include "support/gaussian_compressai_mirror.hpp"
 
 namespace py = pybind11;
 
