@@ -4,12 +4,14 @@
 // flips, bad headers, size caps).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string_view>
 #include <vector>
 
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
+#include "entcode/rans/interleaved.hpp"
 #include "../lib/byte_codec/stream.hpp"
 
 using namespace entcode;
@@ -318,6 +320,32 @@ TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders a
   Bytes back(data.size());
   REQUIRE(bc::decompress(moved, frame, back).ok());
   REQUIRE(back == data);
+}
+
+TEST_CASE("byte codec: reused ByteTables hold the same slots as fresh ones", "[byte_codec]") {
+  // A reused object refills only the contexts whose use changed: every slot
+  // (unused contexts' fill, the entries a context's fill spills into the next)
+  // must still equal a fresh build's, or corrupt streams would decode
+  // differently after other blocks.
+  std::mt19937 rng(7);
+  rans::ByteTables reused;
+  for (int round = 0; round < 40; ++round) {
+    const unsigned p = round % 5 == 0 ? 1 + rng() % 3 : 8 + rng() % 5;
+    std::vector<std::uint32_t> freqs(256 * 256, 0);
+    for (unsigned c = 0; c < 256; ++c) {
+      if (rng() % 4 != 0) continue;  // about a quarter of the contexts used, a different set each round
+      std::uint32_t left = 1u << p;
+      for (unsigned s = rng() % 256; left > 0; s = (s + 1 + rng() % 7) % 256) {
+        const std::uint32_t f = std::min(left, 1 + static_cast<std::uint32_t>(rng() % 37));
+        freqs[c * 256 + s] += f;
+        left -= f;
+      }
+    }
+    REQUIRE(reused.assign(freqs, 256, p, rans::ByteTables::Use::decode) == errc::ok);
+    const auto fresh = rans::ByteTables::build(freqs, 256, p, rans::ByteTables::Use::decode);
+    REQUIRE(fresh);
+    REQUIRE(std::equal(reused.slots(), reused.slots() + (std::size_t{256} << p), fresh->slots()));
+  }
 }
 
 TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0", "[byte_codec]") {

@@ -222,15 +222,17 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     return errc::invalid_argument;
   const std::uint32_t total = 1u << precision;
   ByteTables& t = *this;
-  t.precision_ = precision;
-  t.contexts_ = contexts;
   t.freq_.assign(freqs.begin(), freqs.end());
   const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
   const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
   // resize() keeps the capacity of a reused object: no allocation, no page faults.
   t.ref_enc_.resize(want_enc ? freqs.size() : 0);
   t.enc_.resize(want_enc ? freqs.size() : 0);
-  t.slots_.resize(want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0);
+  const std::size_t slot_count = want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0;
+  if (slot_count != t.slots_.size() || precision != t.precision_) t.unused_filled_.assign(contexts, false);
+  t.slots_.resize(slot_count);
+  t.precision_ = precision;
+  t.contexts_ = contexts;
   const EncSymbol* by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
@@ -238,9 +240,13 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
     std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
     if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
-      if (want_dec)
-        fill_slots(slots, SimdSlot::pack(0, total, 0), total);
+      if (want_dec && !t.unused_filled_[c]) fill_slots(slots, SimdSlot::pack(0, total, 0), total);
+      if (want_dec) t.unused_filled_[c] = true;
       continue;
+    }
+    if (want_dec) {  // this context's fill may spill kSlotOvershoot entries into the next: refill that one
+      t.unused_filled_[c] = false;
+      if (c + 1 < contexts) t.unused_filled_[c + 1] = false;
     }
     if (sum != total) {
       t.ref_enc_.clear();

@@ -182,8 +182,9 @@ struct RowCoder {
   // Symbols are staged in a tile of kTile rows per lane and copied out one lane
   // segment at a time: the segments are n / kLanes bytes apart, often a multiple of
   // 4 KiB, and byte stores straight to them thrash one cache set. Full tiles
-  // leave by 16x16 byte transposes where P::kTransposeFlush (measured: AVX2 on
-  // Zen 3, where the byte-wise copy was ~45% of order-1 decoding).
+  // leave by 16x16 byte transposes into lane order and one kTile-byte copy per
+  // lane where P::kTransposeFlush (measured: AVX2 on Zen 3, where the byte-wise
+  // copy was ~45% of order-1 decoding; AVX-512 on Zen 5, ~35%).
   static constexpr std::size_t kTile = 64;
 
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
@@ -197,9 +198,11 @@ struct RowCoder {
     const std::byte* pos = c.pos;
     std::size_t j = j_lo, t = 0;
     auto flush = [&] {  // rows [j - t, j) of every lane
-      if (P::kTransposeFlush && t == kTile) {
+      if (P::kTransposeFlush && t == kTile) {  // transposed into lane order, then one 64-byte copy a lane
+        alignas(64) std::uint8_t by_lane[kLanes][kTile];
         for (unsigned r = 0; r < kTile; r += 16)
-          for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(&tile[r][k], kLanes, out + k * m + j - t + r, m);
+          for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(&tile[r][k], kLanes, &by_lane[k][r], kTile);
+        for (unsigned k = 0; k < kLanes; ++k) std::memcpy(out + k * m + j - t, by_lane[k], kTile);
       } else {
         for (unsigned k = 0; k < kLanes; ++k)
           for (std::size_t r = 0; r < t; ++r) out[k * m + j - t + r] = tile[r][k];

@@ -106,6 +106,10 @@ class ENTCODE_API ByteTables {
   std::vector<EncSymbol> ref_enc_;
   std::vector<SimdEncSymbol> enc_;
   std::vector<std::uint32_t> slots_;
+  // Contexts whose slots hold the unused-context fill for the current
+  // (contexts, precision) layout: a reused object refills only what changed
+  // (an order-1 block of quality strings uses ~40 of the 256 contexts).
+  std::vector<bool> unused_filled_;
 };
 
 // Upper bound of an encoded stream (= interleaved_bound(n, kByteCoderLanes)).
