@@ -228,8 +228,9 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   // resize() keeps the capacity of a reused object: no allocation, no page faults.
   t.ref_enc_.resize(want_enc ? freqs.size() : 0);
   t.enc_.resize(want_enc ? freqs.size() : 0);
-  const std::size_t slot_count = want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0;
-  if (slot_count != t.slots_.size() || precision != t.precision_) t.unused_filled_.assign(contexts, false);
+  const std::size_t slot_count = want_dec ? (std::size_t{contexts} << kMaxPrecision) + kSlotOvershoot : 0;
+  // The unused-context entry is 0, which resize() writes into an empty vector.
+  if (slot_count != t.slots_.size()) t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
   t.slots_.resize(slot_count);
   t.precision_ = precision;
   t.contexts_ = contexts;
@@ -238,15 +239,16 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
-    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
-    if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
-      if (want_dec && !t.unused_filled_[c]) fill_slots(slots, SimdSlot::pack(0, total, 0), total);
-      if (want_dec) t.unused_filled_[c] = true;
+    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << kMaxPrecision) : nullptr;
+    if (sum == 0) {  // unused context (only reached by corrupt input): byte 0, x -> x >> p, any precision
+      static_assert(SimdSlot::pack(0, 1, 0) == 0);
+      if (want_dec && t.unused_extent_[c] < total) std::fill(slots, slots + total, SimdSlot::pack(0, 1, 0));
+      if (want_dec) t.unused_extent_[c] = std::max(t.unused_extent_[c], total);
       continue;
     }
-    if (want_dec) {  // this context's fill may spill kSlotOvershoot entries into the next: refill that one
-      t.unused_filled_[c] = false;
-      if (c + 1 < contexts) t.unused_filled_[c + 1] = false;
+    if (want_dec) {  // at p = 12 the fill may spill kSlotOvershoot entries into the next context
+      t.unused_extent_[c] = 0;
+      if (c + 1 < contexts && precision == kMaxPrecision) t.unused_extent_[c + 1] = 0;
     }
     if (sum != total) {
       t.ref_enc_.clear();
@@ -365,7 +367,7 @@ errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tab
   const unsigned p = tables.precision();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
-    const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << p);
+    const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << ByteTables::kMaxPrecision);
     return dec.step(static_cast<unsigned>(i % kByteCoderLanes), slots, p, out[map.index(i)]);
   };
   std::size_t i = 0;

@@ -11,7 +11,7 @@
 //           emit words of lanes with x > xmax, x >>= 16 there;
 //           t = mulhi(x, rcp), u = t + ((x - t) >> 1), q = u >> shift;
 //           x += bias + q * cmpl.
-//   decode: e = slots[ctx << p | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e)
+//   decode: e = slots[ctx << 12 | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e)
 //           (SimdSlot layout: (freq - 1) * (x >> p) + (x >> p) + bias);
 //           refill lanes with x < L from the next words in lane order.
 // The per-vector primitives (Prim<A>, raw intrinsics where xsimd lacks them)
@@ -186,13 +186,14 @@ struct RowCoder {
   // lane where P::kTransposeFlush (measured: AVX2 on Zen 3, where the byte-wise
   // copy was ~45% of order-1 decoding; AVX-512 on Zen 5, ~35%).
   static constexpr std::size_t kTile = 64;
+  static constexpr int kCtxShift = ByteTables::kMaxPrecision;  // context c's slots start at c << 12
 
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const std::uint32_t* slots, unsigned precision, DecCursor& c) noexcept {
     States x, ctx;
     load_states(c.x, x);
     std::uint32_t lane_ctx[kLanes];
-    for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << precision;
+    for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << kCtxShift;
     load_states(lane_ctx, ctx);
     alignas(64) std::uint8_t tile[kTile][kLanes];
     const std::byte* pos = c.pos;
@@ -215,7 +216,7 @@ struct RowCoder {
         unroll<G>([&](auto i) ENTCODE_KERNEL_LAMBDA {
           constexpr unsigned k = g * G + i;
           e[i] = dec_step(x[k], ctx[k], slots, precision, pos);
-          ctx[k] = (e[i] & V(0xffu)) << static_cast<int>(precision);
+          ctx[k] = (e[i] & V(0xffu)) << kCtxShift;
         });
         P::store_u8(&tile[t][g * G * N], e);
       });
