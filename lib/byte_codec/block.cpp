@@ -25,12 +25,13 @@ namespace {
 using detail::Scratch;
 using rans::ByteTables;
 constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blocks
-// Order-1 blocks use 10-bit models when that costs little: the decoder's slot
-// table is then 1 MiB instead of 4 MiB (it fits L2: text decodes ~1.3x faster).
-// Blocks below 1 MiB always do (their tables are a large part of the block);
-// larger ones when the 10-bit models code the block's counts within
-// kMaxOrder1Excess of their empirical entropy (text: ~0.1%; geometric bytes
-// with a long tail: > 1%, so 12 bits).
+// Order-1 blocks use the smallest precision that costs little: the decoder's
+// slots of the used contexts then stay in L2 (Zen 5, 1 MiB: text at 11 bits,
+// ~100 contexts x 8 KiB, decodes ~1.5x faster than at 12). Blocks below 1 MiB
+// always use 10 bits (their tables are a large part of the block); larger ones
+// the first of 10, 11, 12 bits whose models code the block's counts within
+// kMaxOrder1Excess (10 bits) or twice that (11 bits) of their empirical
+// entropy (text: 11; quality strings and geometric bytes, > 1% at 11: 12).
 constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
@@ -65,10 +66,9 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts.data(), contexts, precision, freqs, bits);
-  if (order == 1 && src.size() >= kMinOrder1Precision12 && excess(counts, freqs, precision) > kMaxOrder1Excess) {
-    precision = kPrecision;
-    normalise(counts.data(), contexts, precision, freqs, bits);
-  }
+  for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
+         excess(counts, freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
+    normalise(counts.data(), contexts, ++precision, freqs, bits);
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
