@@ -59,7 +59,8 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
 std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
                        Isa isa, std::size_t budget) {
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, spare, freqs, tables] = scratch;
+  auto& [counts, spare, freqs, by_order] = scratch;
+  ByteTables& tables = by_order[order];
   counts.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) count_order0(coded_part(src), counts.data());
   else count_order1(coded_part(src), counts, spare);
@@ -132,7 +133,7 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
   if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
   const unsigned contexts = order == 0 ? 1 : 256;
   std::vector<std::uint32_t>& freqs = s.freqs;
-  ByteTables& tables = s.tables;
+  ByteTables& tables = s.tables[order];
   freqs.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
     get_model(r, freqs.data(), precision);
