@@ -241,7 +241,7 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
   std::array<bool, 256> used{};
   unsigned k = 0;
   for (unsigned c = 0; c < 256; ++c) {
-    used[c] = std::any_of(freqs.begin() + c * 256, freqs.begin() + (c + 1) * 256, [](std::uint32_t f) { return f; });
+    used[c] = !context_unused(freqs.data() + std::size_t{c} * 256);
     k += used[c];
   }
   put_symbol_set(t, used, k);
