@@ -95,13 +95,15 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   return start + field + *stream;
 }
 
-// The size an order-0 block of src would about have: its byte entropy plus
-// the model (~2 bytes a symbol) and the stream framing (the lanes' states, ~1
-// byte each beyond their content when seeded).
-std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
-  std::uint32_t counts[256];
-  count_order0(src, counts);
-  const auto n = static_cast<double>(src.size());
+// The size an order-0 block would about have, from the order-1 counts of its
+// coded part (their column sums: no second pass over the block): its byte
+// entropy plus the model (~2 bytes a symbol) and the stream framing (the
+// lanes' states, ~1 byte each beyond their content when seeded).
+std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
+  std::uint32_t counts[256] = {};
+  for (std::size_t i = 0; i < order1_counts.size(); ++i) counts[i % 256] += order1_counts[i];
+  double n = 0;
+  for (const std::uint32_t c : counts) n += c;
   double bits = 0;
   std::size_t symbols = 0;
   for (const std::uint32_t c : counts)
@@ -120,9 +122,9 @@ std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
 constexpr double kOrder0Margin = 1.01;
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
-  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);
+  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
   const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
-  if (order0_estimate(src) * kOrder0Margin > static_cast<double>(limit)) return o1;
+  if (order0_estimate(scratch.counts) * kOrder0Margin > static_cast<double>(limit)) return o1;
   if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
   return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
 }
