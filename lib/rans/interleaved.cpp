@@ -342,8 +342,8 @@ Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t
   };
   const std::size_t m = map.m;
   std::size_t i = n;
-  // Tail and the last rows (whose 4-byte loads could pass the end) by the reference.
-  const std::size_t j_hi = m >= 3 ? m - 2 : 1;
+  // The tail by the reference, rows 1 .. m - 1 by the kernel, row 0 (context 0) by the reference.
+  const std::size_t j_hi = std::max<std::size_t>(m, 1);
   for (; i > j_hi * kByteCoderLanes; --i)
     if (!ref_step(i - 1)) return errc::output_too_small;
   if (const auto* k = kernels_for(isa); k != nullptr && j_hi > 1)

@@ -143,34 +143,33 @@ struct RowCoder {
     return r;
   }
 
-  ENTCODE_KERNEL_INLINE static void lane_offsets(std::size_t m, std::size_t j, States& off) noexcept {
-    std::uint32_t o[kLanes];
-    for (unsigned k = 0; k < kLanes; ++k) o[k] = static_cast<std::uint32_t>(k * m + j);
-    load_states(o, off);
-  }
-
-  // Rows are read through a tile: per lane, the context byte and kTile symbols
-  // copied from its segment (segments n / kLanes bytes apart would thrash one cache set).
-  static constexpr std::size_t kTileStride = 64 + 4;  // kTile + 1 context byte, padded for 4-byte loads
+  // Rows are read through a tile: per lane, the context byte and up to kEncRows
+  // symbols are copied from its segment (segments n / kLanes bytes apart would
+  // thrash one cache set), then turned into rows by 16x16 transposes, so a
+  // row's contexts and symbols are two vector loads (no byte gather).
+  static constexpr std::size_t kEncRows = 64;
+  static constexpr std::size_t kTileStride = kEncRows + 16;  // context + kEncRows bytes, rounded up to 16
 
   static std::size_t enc_o1(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const SimdEncSymbol* enc, unsigned precision, EncCursor& c) noexcept {
-    States x, lane_base;
+    States x;
     load_states(c.x, x);
     alignas(64) std::uint8_t tile[kLanes * kTileStride] = {};
-    lane_offsets(kTileStride, 0, lane_base);
+    alignas(64) std::uint8_t rows[kTileStride][kLanes];
     std::byte* pos = c.pos;
     std::size_t j = j_hi;
     while (j > j_lo && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
-      const std::size_t j0 = j - std::min<std::size_t>(j - j_lo, kTileStride - 4);  // rows [j0, j)
+      const std::size_t j0 = j - std::min<std::size_t>(j - j_lo, kEncRows);  // rows [j0, j); rows[r] = byte j0 - 1 + r
       for (unsigned k = 0; k < kLanes; ++k) std::memcpy(tile + k * kTileStride, data + k * m + j0 - 1, j - j0 + 1);
+      for (std::size_t r = 0; r <= j - j0; r += 16)
+        for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(tile + k * kTileStride + r, kTileStride, &rows[r][k], kLanes);
       while (j > j0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
         --j;
-        const V row(static_cast<std::uint32_t>(j - j0));
+        const std::uint8_t* ctx = rows[j - j0];
         unroll<kVecs>([&](auto v) ENTCODE_KERNEL_LAMBDA {
           constexpr unsigned k = kVecs - 1 - v;
-          const V w = P::gather_bytes(tile, lane_base[k] + row);  // byte 0: context, byte 1: symbol
-          enc_step(x[k], P::load_enc(enc, ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu))), precision, pos);
+          const V idx = (P::load_u8(ctx + k * N) << 8) | P::load_u8(ctx + kLanes + k * N);
+          enc_step(x[k], P::load_enc(enc, idx), precision, pos);
         });
       }
     }
