@@ -97,6 +97,27 @@ class Decoder {
   }
   detail::DecCursor& cursor() noexcept { return c_; }
 
+  // A kernel stops kRowSlack bytes before the end of the input; run(cursor)
+  // then codes on from a zero-padded copy of those bytes, so only what a
+  // complete stream cannot fill (the order-1 tail) is left to the scalar
+  // steps. False when the kernel took more words than the input holds.
+  template <class Kernel>
+  bool on_padded_tail(Kernel&& run) noexcept {
+    alignas(64) std::byte pad[2 * detail::kRowSlack] = {};
+    const auto left = static_cast<std::size_t>(c_.end - c_.pos);
+    if (left >= detail::kRowSlack) return true;  // the kernel stopped for another reason
+    std::memcpy(pad, c_.pos, left);
+    const std::byte* const real = c_.pos;
+    const std::byte* const real_end = c_.end;
+    c_.pos = pad;
+    c_.end = pad + left + detail::kRowSlack;  // rows run while pos <= pad + left; one uses <= 2 kLanes bytes
+    run(c_);
+    const auto used = static_cast<std::size_t>(c_.pos - pad);
+    c_.pos = real + std::min(used, left);
+    c_.end = real_end;
+    return used <= left;
+  }
+
   errc start() noexcept {
     const std::byte* flags = c_.pos;
     if (compact_) {
@@ -312,7 +333,13 @@ errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tab
   const std::size_t n = out.size();
   const std::size_t rows = n / kByteCoderLanes;
   std::size_t done = 0;
-  if (const auto* k = kernels_for(isa)) done = k->dec_o0(out.data(), rows, tables.slots(), tables.precision(), dec.cursor());
+  if (const auto* k = kernels_for(isa)) {
+    auto run = [&](detail::DecCursor& c) {
+      done += k->dec_o0(out.data() + done * kByteCoderLanes, rows - done, tables.slots(), tables.precision(), c);
+    };
+    run(dec.cursor());
+    if (done < rows && !dec.on_padded_tail(run)) return errc::truncated;
+  }
   for (std::size_t i = done * kByteCoderLanes; i < n; ++i)
     if (!dec.step(static_cast<unsigned>(i % kByteCoderLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
   return dec.finish(seed);
@@ -374,8 +401,13 @@ errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tab
   const std::size_t first_rows = map.m > 0 ? kByteCoderLanes : 0;  // row 0 (context 0) by the reference
   for (; i < first_rows; ++i)
     if (!ref_step(i)) return errc::truncated;
-  if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1)
-    i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kByteCoderLanes;
+  if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1) {
+    std::size_t j = 1;
+    auto run = [&](detail::DecCursor& c) { j = k->dec_o1(out.data(), map.m, j, map.m, tables.slots(), p, c); };
+    run(dec.cursor());
+    if (j < map.m && !dec.on_padded_tail(run)) return errc::truncated;
+    i = j * kByteCoderLanes;
+  }
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;
   return dec.finish(seed);
