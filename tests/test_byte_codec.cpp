@@ -4,12 +4,14 @@
 // flips, bad headers, size caps).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string_view>
 #include <vector>
 
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
+#include "entcode/rans/interleaved.hpp"
 #include "byte_codec/stream.hpp"
 
 using namespace entcode;
@@ -87,15 +89,15 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 4, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 5, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 4, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 5, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 4, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 5, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 4, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 5, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -179,7 +181,10 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     f[4] = std::byte{3};  // nor version 3 (unseeded streams, u32 stream sizes)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{5};
+    f[4] = std::byte{4};  // nor version 4 (symbol sets without the run form)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{6};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -196,9 +201,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 4, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 5, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 4, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 5, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -318,6 +323,70 @@ TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders a
   Bytes back(data.size());
   REQUIRE(bc::decompress(moved, frame, back).ok());
   REQUIRE(back == data);
+}
+
+TEST_CASE("byte codec: symbol sets in list, run and bitmap form", "[byte_codec]") {
+  // An order-0 block's model starts at byte 11 (header 7, kind, 2-byte raw size, p).
+  auto model_of = [](const Bytes& data) {
+    bc::Options o;
+    const Frame f = *bc::compress(data, o);
+    REQUIRE(f[7] == std::byte{3});
+    REQUIRE(*bc::decompress(f, data.size()) == data);
+    return f;
+  };
+  Bytes runs;  // '\n' and 'a'..'z': two runs, 4 bytes instead of a 27-byte list
+  for (std::size_t i = 0; i < 3000; ++i) runs.push_back(i % 40 == 39 ? '\n' : static_cast<std::uint8_t>('a' + (i * 7 + i / 13) % 26));
+  Frame f = model_of(runs);
+  REQUIRE(std::vector<std::byte>(f.begin() + 11, f.begin() + 16) == bytes_of({31 + 1, 10, 0, 'a' - 11, 25}));
+  Bytes listed;  // 3 scattered symbols: the list (3 bytes) beats 3 runs (6)
+  for (std::size_t i = 0; i < 3000; ++i) listed.push_back("\x05\x50\xa0"[(i * i + i / 7) % 3]);
+  f = model_of(listed);
+  REQUIRE(std::vector<std::byte>(f.begin() + 11, f.begin() + 15) == bytes_of({2, 0x05, 0x50, 0xa0}));
+  Bytes spread = text_like(5000, 9);  // all 256 symbols: one run from 0
+  for (unsigned b = 0; b < 256; ++b) spread[b * 19] = static_cast<std::uint8_t>(b);
+  f = model_of(spread);
+  REQUIRE(std::vector<std::byte>(f.begin() + 11, f.begin() + 14) == bytes_of({31, 0, 255}));
+  Bytes every_other;  // 128 runs: the bitmap
+  for (std::size_t i = 0; i < 5000; ++i) every_other.push_back(static_cast<std::uint8_t>(2 * ((i * 131 + i / 3) % 128)));
+  f = model_of(every_other);
+  REQUIRE(f[11] == std::byte{255});
+  REQUIRE(f[12] == std::byte{0x55});
+  // Hostile run forms (inspect parses order-0 models): a second run without a gap, a run passing symbol 255.
+  REQUIRE(bc::inspect(f = model_of(runs)).ok());
+  f[14] = std::byte{0};  // the gap before 'a'..'z': 0 after the first run
+  REQUIRE(bc::inspect(f).error() == errc::corrupt);
+  REQUIRE(bc::decompress(f, runs.size()).error() == errc::corrupt);
+  f = model_of(runs);
+  f[15] = std::byte{250};  // 'a' + 251 > 256
+  REQUIRE(bc::inspect(f).error() == errc::corrupt);
+}
+
+TEST_CASE("byte codec: reused ByteTables hold the same slots as fresh ones", "[byte_codec]") {
+  // A reused object refills only the contexts whose use changed: every slot a
+  // decoder can reach (unused contexts' fill, the entries a context's fill
+  // spills into the next) must still equal a fresh build's, also after blocks
+  // of other precisions, or corrupt streams would decode differently after
+  // other blocks.
+  std::mt19937 rng(7);
+  rans::ByteTables reused;
+  for (int round = 0; round < 40; ++round) {
+    const unsigned p = round % 5 == 0 ? 1 + rng() % 3 : 8 + rng() % 5;
+    std::vector<std::uint32_t> freqs(256 * 256, 0);
+    for (unsigned c = 0; c < 256; ++c) {
+      if (rng() % 4 != 0) continue;  // about a quarter of the contexts used, a different set each round
+      std::uint32_t left = 1u << p;
+      for (unsigned s = rng() % 256; left > 0; s = (s + 1 + rng() % 7) % 256) {
+        const std::uint32_t f = std::min(left, 1 + static_cast<std::uint32_t>(rng() % 37));
+        freqs[c * 256 + s] += f;
+        left -= f;
+      }
+    }
+    REQUIRE(reused.assign(freqs, 256, p, rans::ByteTables::Use::decode) == errc::ok);
+    const auto fresh = rans::ByteTables::build(freqs, 256, p, rans::ByteTables::Use::decode);
+    REQUIRE(fresh);
+    for (std::size_t c = 0; c < 256; ++c)
+      REQUIRE(std::equal(reused.slots() + (c << 12), reused.slots() + (c << 12) + (1u << p), fresh->slots() + (c << 12)));
+  }
 }
 
 TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0", "[byte_codec]") {

@@ -25,12 +25,13 @@ namespace {
 using detail::Scratch;
 using rans::ByteTables;
 constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blocks
-// Order-1 blocks use 10-bit models when that costs little: the decoder's slot
-// table is then 1 MiB instead of 4 MiB (it fits L2: text decodes ~1.3x faster).
-// Blocks below 1 MiB always do (their tables are a large part of the block);
-// larger ones when the 10-bit models code the block's counts within
-// kMaxOrder1Excess of their empirical entropy (text: ~0.1%; geometric bytes
-// with a long tail: > 1%, so 12 bits).
+// Order-1 blocks use the smallest precision that costs little: the decoder's
+// slots of the used contexts then stay in L2 (Zen 5, 1 MiB: text at 11 bits,
+// ~100 contexts x 8 KiB, decodes ~1.5x faster than at 12). Blocks below 1 MiB
+// always use 10 bits (their tables are a large part of the block); larger ones
+// the first of 10, 11, 12 bits whose models code the block's counts within
+// kMaxOrder1Excess (10 bits) or twice that (11 bits) of their empirical
+// entropy (text: 11; quality strings and geometric bytes, > 1% at 11: 12).
 constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
@@ -58,17 +59,17 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
 std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
                        Isa isa, std::size_t budget) {
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, spare, freqs, tables] = scratch;
+  auto& [counts, spare, freqs, by_order] = scratch;
+  ByteTables& tables = by_order[order];
   counts.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) count_order0(coded_part(src), counts.data());
   else count_order1(coded_part(src), counts, spare);
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts.data(), contexts, precision, freqs, bits);
-  if (order == 1 && src.size() >= kMinOrder1Precision12 && excess(counts, freqs, precision) > kMaxOrder1Excess) {
-    precision = kPrecision;
-    normalise(counts.data(), contexts, precision, freqs, bits);
-  }
+  for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
+         excess(counts, freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
+    normalise(counts.data(), contexts, ++precision, freqs, bits);
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
@@ -94,13 +95,15 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   return start + field + *stream;
 }
 
-// The size an order-0 block of src would about have: its byte entropy plus
-// the model (~2 bytes a symbol) and the stream framing (the lanes' states, ~1
-// byte each beyond their content when seeded).
-std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
-  std::uint32_t counts[256];
-  count_order0(src, counts);
-  const auto n = static_cast<double>(src.size());
+// The size an order-0 block would about have, from the order-1 counts of its
+// coded part (their column sums: no second pass over the block): its byte
+// entropy plus the model (~2 bytes a symbol) and the stream framing (the
+// lanes' states, ~1 byte each beyond their content when seeded).
+std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
+  std::uint32_t counts[256] = {};
+  for (std::size_t i = 0; i < order1_counts.size(); ++i) counts[i % 256] += order1_counts[i];
+  double n = 0;
+  for (const std::uint32_t c : counts) n += c;
   double bits = 0;
   std::size_t symbols = 0;
   for (const std::uint32_t c : counts)
@@ -119,9 +122,9 @@ std::size_t order0_estimate(std::span<const std::uint8_t> src) noexcept {
 constexpr double kOrder0Margin = 1.01;
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
-  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);
+  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
   const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
-  if (order0_estimate(src) * kOrder0Margin > static_cast<double>(limit)) return o1;
+  if (order0_estimate(scratch.counts) * kOrder0Margin > static_cast<double>(limit)) return o1;
   if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
   return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
 }
@@ -132,7 +135,7 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
   if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
   const unsigned contexts = order == 0 ? 1 : 256;
   std::vector<std::uint32_t>& freqs = s.freqs;
-  ByteTables& tables = s.tables;
+  ByteTables& tables = s.tables[order];
   freqs.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
     get_model(r, freqs.data(), precision);

@@ -2,7 +2,7 @@
 // entcode/byte_codec.hpp): buffers reused across blocks. Order-1 tables are
 // megabytes, and allocating them per block costs page faults comparable to
 // coding a small block. Sizes: counts/spare/freqs <= 256 x 256 u32 each,
-// tables <= rans::ByteTables for 256 contexts at 12 bits (~6 MiB in all).
+// tables <= rans::ByteTables for 1 and for 256 contexts at 12 bits (~6 MiB in all).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,9 @@ namespace byte_codec::detail {
 struct Scratch {
   std::vector<std::uint32_t> counts, spare;
   std::vector<std::uint32_t> freqs;
-  rans::ByteTables tables;
+  // By order: blocks of both orders in turn keep the order-1 slots (and their
+  // unused-context fill) instead of rebuilding them after every order-0 block.
+  rans::ByteTables tables[2];
 };
 
 // The Context of the overloads without one: one per thread (documented in

@@ -13,6 +13,14 @@ namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
 
+// A loop the compiler vectorises (most of the 256 order-1 contexts of a small
+// block are unused; ContextCounts and early-exit searches are serial scans).
+bool context_unused(const std::uint32_t* c) noexcept {
+  std::uint32_t any = 0;
+  for (unsigned s = 0; s < 256; ++s) any |= c[s];
+  return any == 0;
+}
+
 void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept {
   // 8 tables, one per byte of a 64-bit load: repeated symbols (skewed data)
   // then rarely increment the same counter back to back (store-to-load stalls).
@@ -87,8 +95,8 @@ void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precisio
                std::array<std::uint8_t, 256>& bits) {
   freqs.assign(std::size_t{contexts} * 256, 0);
   for (unsigned c = 0; c < contexts; ++c) {
+    if (context_unused(counts + std::size_t{c} * 256)) continue;
     const ContextCounts cc(counts + std::size_t{c} * 256);
-    if (cc.n == 0) continue;
     const unsigned q = contexts == 1 ? precision : context_bits(cc, precision);
     bits[c] = static_cast<std::uint8_t>(q);
     std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
@@ -101,6 +109,7 @@ void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precisio
 double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision) {
   double entropy = 0, length = 0;
   for (unsigned c = 0; c < 256; ++c) {
+    if (context_unused(counts.data() + std::size_t{c} * 256)) continue;
     const ContextCounts cc(counts.data() + std::size_t{c} * 256);
     for (unsigned i = 0; i < cc.k; ++i) {
       const unsigned s = cc.present[i];

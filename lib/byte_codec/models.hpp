@@ -15,6 +15,9 @@ namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
 
+// True when the 256 counts (or frequencies) of a context are all zero.
+bool context_unused(const std::uint32_t* c) noexcept;
+
 // Counts fit 32 bits: blocks hold at most 2^26 bytes. counts: 256 entries.
 void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept;
 // counts: 256 x 256 zeroed entries (context-major); spare: scratch.

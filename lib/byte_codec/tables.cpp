@@ -20,18 +20,56 @@ using rans::ByteTables;
 namespace {
 
 // --- frequency headers ----------------------------------------------------------
-// A symbol set: u8 (k - 1), then k ascending bytes if k < 32, else a 32-byte bitmap.
+// A symbol set (k members), in the shortest of three forms, by its first byte h:
+// h < 31: the k = h + 1 members as ascending bytes; 31 <= h < 255: R = h - 30
+// runs of consecutive members, each u8 gap (absent symbols before it, >= 1
+// after the first run) and u8 (length - 1); h = 255: a 32-byte bitmap.
 // A model: its symbol set, then varint(freq - 1) for each symbol but the last,
 // whose frequency is 2^p minus the others'.
+constexpr unsigned kMaxListed = 31;
+constexpr unsigned kRunsBase = 31;
+constexpr unsigned kBitmapForm = 255;
+constexpr unsigned kMaxRuns = kBitmapForm - kRunsBase;
+
+struct Run {
+  unsigned first, length;
+};
+
+// The runs of consecutive members, at most kMaxRuns + 1 (then the bitmap is shorter anyway).
+unsigned runs_of(const std::array<bool, 256>& present, std::array<Run, kMaxRuns + 1>& runs) {
+  unsigned r = 0;
+  for (unsigned s = 0; s < 256 && r <= kMaxRuns;) {
+    if (!present[s]) {
+      ++s;
+      continue;
+    }
+    const unsigned first = s;
+    while (s < 256 && present[s]) ++s;
+    runs[r++] = {first, s - first};
+  }
+  return r;
+}
 
 template <class Writer>
 void put_symbol_set(Writer& w, const std::array<bool, 256>& present, unsigned k) {
-  w.put_u8(static_cast<std::uint8_t>(k - 1));
-  if (k < 32) {
+  std::array<Run, kMaxRuns + 1> runs;
+  const unsigned r = runs_of(present, runs);
+  const unsigned list_cost = k <= kMaxListed ? k : 256, runs_cost = r <= kMaxRuns ? 2 * r : 256;
+  if (list_cost <= runs_cost && list_cost <= 32) {
+    w.put_u8(static_cast<std::uint8_t>(k - 1));
     for (unsigned s = 0; s < 256; ++s)
       if (present[s]) w.put_u8(static_cast<std::uint8_t>(s));
     return;
   }
+  if (runs_cost < 32) {
+    w.put_u8(static_cast<std::uint8_t>(kRunsBase + r - 1));
+    for (unsigned i = 0, next = 0; i < r; next = runs[i].first + runs[i].length, ++i) {
+      w.put_u8(static_cast<std::uint8_t>(runs[i].first - next));
+      w.put_u8(static_cast<std::uint8_t>(runs[i].length - 1));
+    }
+    return;
+  }
+  w.put_u8(static_cast<std::uint8_t>(kBitmapForm));
   for (unsigned byte = 0; byte < 32; ++byte) {
     std::uint8_t bits = 0;
     for (unsigned b = 0; b < 8; ++b) bits = static_cast<std::uint8_t>(bits | (present[byte * 8 + b] ? 1u << b : 0u));
@@ -42,10 +80,11 @@ void put_symbol_set(Writer& w, const std::array<bool, 256>& present, unsigned k)
 // Returns the number of symbols, 0 on error (recorded in r).
 unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
   present.fill(false);
-  const unsigned k = r.get_u8() + 1u;
-  if (k < 32) {
+  const unsigned h = r.get_u8();
+  unsigned k = 0;
+  if (h < kMaxListed) {
     int last = -1;
-    for (unsigned i = 0; i < k; ++i) {
+    for (unsigned i = 0; i <= h; ++i) {
       const int s = r.get_u8();
       if (!r.ok()) return 0;
       if (s <= last) {
@@ -55,19 +94,30 @@ unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
       present[static_cast<unsigned>(s)] = true;
       last = s;
     }
+    return h + 1;
+  }
+  if (h < kBitmapForm) {
+    for (unsigned i = 0, s = 0; i < h - kRunsBase + 1; ++i) {
+      const unsigned gap = r.get_u8(), length = r.get_u8() + 1u;
+      if (!r.ok()) return 0;
+      if ((i > 0 && gap == 0) || s + gap + length > 256) {  // runs are maximal and end by symbol 255
+        r.fail(errc::corrupt);
+        return 0;
+      }
+      s += gap;
+      std::fill(present.begin() + s, present.begin() + s + length, true);
+      s += length;
+      k += length;
+    }
     return k;
   }
   const auto bits = r.get_bytes(32);
   if (!r.ok()) return 0;
-  unsigned count = 0;
   for (unsigned s = 0; s < 256; ++s) {
     present[s] = ((std::to_integer<unsigned>(bits[s / 8]) >> (s % 8)) & 1) != 0;
-    count += present[s];
+    k += present[s];
   }
-  if (count != k) {
-    r.fail(errc::corrupt);
-    return 0;
-  }
+  if (k == 0) r.fail(errc::corrupt);
   return k;
 }
 
@@ -191,7 +241,7 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
   std::array<bool, 256> used{};
   unsigned k = 0;
   for (unsigned c = 0; c < 256; ++c) {
-    used[c] = std::any_of(freqs.begin() + c * 256, freqs.begin() + (c + 1) * 256, [](std::uint32_t f) { return f; });
+    used[c] = !context_unused(freqs.data() + std::size_t{c} * 256);
     k += used[c];
   }
   put_symbol_set(t, used, k);

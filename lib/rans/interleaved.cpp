@@ -97,6 +97,27 @@ class Decoder {
   }
   detail::DecCursor& cursor() noexcept { return c_; }
 
+  // A kernel stops kRowSlack bytes before the end of the input; run(cursor)
+  // then codes on from a zero-padded copy of those bytes, so only what a
+  // complete stream cannot fill (the order-1 tail) is left to the scalar
+  // steps. False when the kernel took more words than the input holds.
+  template <class Kernel>
+  bool on_padded_tail(Kernel&& run) noexcept {
+    alignas(64) std::byte pad[2 * detail::kRowSlack] = {};
+    const auto left = static_cast<std::size_t>(c_.end - c_.pos);
+    if (left >= detail::kRowSlack) return true;  // the kernel stopped for another reason
+    std::memcpy(pad, c_.pos, left);
+    const std::byte* const real = c_.pos;
+    const std::byte* const real_end = c_.end;
+    c_.pos = pad;
+    c_.end = pad + left + detail::kRowSlack;  // rows run while pos <= pad + left; one uses <= 2 kLanes bytes
+    run(c_);
+    const auto used = static_cast<std::size_t>(c_.pos - pad);
+    c_.pos = real + std::min(used, left);
+    c_.end = real_end;
+    return used <= left;
+  }
+
   errc start() noexcept {
     const std::byte* flags = c_.pos;
     if (compact_) {
@@ -222,25 +243,33 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     return errc::invalid_argument;
   const std::uint32_t total = 1u << precision;
   ByteTables& t = *this;
-  t.precision_ = precision;
-  t.contexts_ = contexts;
   t.freq_.assign(freqs.begin(), freqs.end());
   const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
   const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
   // resize() keeps the capacity of a reused object: no allocation, no page faults.
   t.ref_enc_.resize(want_enc ? freqs.size() : 0);
   t.enc_.resize(want_enc ? freqs.size() : 0);
-  t.slots_.resize(want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0);
+  const std::size_t slot_count = want_dec ? (std::size_t{contexts} << kMaxPrecision) + kSlotOvershoot : 0;
+  // The unused-context entry is 0, which resize() writes into an empty vector.
+  if (slot_count != t.slots_.size()) t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
+  t.slots_.resize(slot_count);
+  t.precision_ = precision;
+  t.contexts_ = contexts;
   const EncSymbol* by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
-    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
-    if (sum == 0) {  // unused context: byte 0 with probability 1 (only reached by corrupt input)
-      if (want_dec)
-        fill_slots(slots, SimdSlot::pack(0, total, 0), total);
+    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << kMaxPrecision) : nullptr;
+    if (sum == 0) {  // unused context (only reached by corrupt input): byte 0, x -> x >> p, any precision
+      static_assert(SimdSlot::pack(0, 1, 0) == 0);
+      if (want_dec && t.unused_extent_[c] < total) std::fill(slots, slots + total, SimdSlot::pack(0, 1, 0));
+      if (want_dec) t.unused_extent_[c] = std::max(t.unused_extent_[c], total);
       continue;
+    }
+    if (want_dec) {  // at p = 12 the fill may spill kSlotOvershoot entries into the next context
+      t.unused_extent_[c] = 0;
+      if (c + 1 < contexts && precision == kMaxPrecision) t.unused_extent_[c + 1] = 0;
     }
     if (sum != total) {
       t.ref_enc_.clear();
@@ -304,7 +333,13 @@ errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tab
   const std::size_t n = out.size();
   const std::size_t rows = n / kByteCoderLanes;
   std::size_t done = 0;
-  if (const auto* k = kernels_for(isa)) done = k->dec_o0(out.data(), rows, tables.slots(), tables.precision(), dec.cursor());
+  if (const auto* k = kernels_for(isa)) {
+    auto run = [&](detail::DecCursor& c) {
+      done += k->dec_o0(out.data() + done * kByteCoderLanes, rows - done, tables.slots(), tables.precision(), c);
+    };
+    run(dec.cursor());
+    if (done < rows && !dec.on_padded_tail(run)) return errc::truncated;
+  }
   for (std::size_t i = done * kByteCoderLanes; i < n; ++i)
     if (!dec.step(static_cast<unsigned>(i % kByteCoderLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
   return dec.finish(seed);
@@ -334,8 +369,8 @@ Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t
   };
   const std::size_t m = map.m;
   std::size_t i = n;
-  // Tail and the last rows (whose 4-byte loads could pass the end) by the reference.
-  const std::size_t j_hi = m >= 3 ? m - 2 : 1;
+  // The tail by the reference, rows 1 .. m - 1 by the kernel, row 0 (context 0) by the reference.
+  const std::size_t j_hi = std::max<std::size_t>(m, 1);
   for (; i > j_hi * kByteCoderLanes; --i)
     if (!ref_step(i - 1)) return errc::output_too_small;
   if (const auto* k = kernels_for(isa); k != nullptr && j_hi > 1)
@@ -359,15 +394,20 @@ errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tab
   const unsigned p = tables.precision();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
-    const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << p);
+    const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << ByteTables::kMaxPrecision);
     return dec.step(static_cast<unsigned>(i % kByteCoderLanes), slots, p, out[map.index(i)]);
   };
   std::size_t i = 0;
   const std::size_t first_rows = map.m > 0 ? kByteCoderLanes : 0;  // row 0 (context 0) by the reference
   for (; i < first_rows; ++i)
     if (!ref_step(i)) return errc::truncated;
-  if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1)
-    i = k->dec_o1(out.data(), map.m, 1, map.m, tables.slots(), p, dec.cursor()) * kByteCoderLanes;
+  if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1) {
+    std::size_t j = 1;
+    auto run = [&](detail::DecCursor& c) { j = k->dec_o1(out.data(), map.m, j, map.m, tables.slots(), p, c); };
+    run(dec.cursor());
+    if (j < map.m && !dec.on_padded_tail(run)) return errc::truncated;
+    i = j * kByteCoderLanes;
+  }
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;
   return dec.finish(seed);

@@ -11,7 +11,7 @@
 //           emit words of lanes with x > xmax, x >>= 16 there;
 //           t = mulhi(x, rcp), u = t + ((x - t) >> 1), q = u >> shift;
 //           x += bias + q * cmpl.
-//   decode: e = slots[ctx << p | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e)
+//   decode: e = slots[ctx << 12 | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e)
 //           (SimdSlot layout: (freq - 1) * (x >> p) + (x >> p) + bias);
 //           refill lanes with x < L from the next words in lane order.
 // The per-vector primitives (Prim<A>, raw intrinsics where xsimd lacks them)
@@ -143,34 +143,33 @@ struct RowCoder {
     return r;
   }
 
-  ENTCODE_KERNEL_INLINE static void lane_offsets(std::size_t m, std::size_t j, States& off) noexcept {
-    std::uint32_t o[kLanes];
-    for (unsigned k = 0; k < kLanes; ++k) o[k] = static_cast<std::uint32_t>(k * m + j);
-    load_states(o, off);
-  }
-
-  // Rows are read through a tile: per lane, the context byte and kTile symbols
-  // copied from its segment (segments n / kLanes bytes apart would thrash one cache set).
-  static constexpr std::size_t kTileStride = 64 + 4;  // kTile + 1 context byte, padded for 4-byte loads
+  // Rows are read through a tile: per lane, the context byte and up to kEncRows
+  // symbols are copied from its segment (segments n / kLanes bytes apart would
+  // thrash one cache set), then turned into rows by 16x16 transposes, so a
+  // row's contexts and symbols are two vector loads (no byte gather).
+  static constexpr std::size_t kEncRows = 64;
+  static constexpr std::size_t kTileStride = kEncRows + 16;  // context + kEncRows bytes, rounded up to 16
 
   static std::size_t enc_o1(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const SimdEncSymbol* enc, unsigned precision, EncCursor& c) noexcept {
-    States x, lane_base;
+    States x;
     load_states(c.x, x);
     alignas(64) std::uint8_t tile[kLanes * kTileStride] = {};
-    lane_offsets(kTileStride, 0, lane_base);
+    alignas(64) std::uint8_t rows[kTileStride][kLanes];
     std::byte* pos = c.pos;
     std::size_t j = j_hi;
     while (j > j_lo && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
-      const std::size_t j0 = j - std::min<std::size_t>(j - j_lo, kTileStride - 4);  // rows [j0, j)
+      const std::size_t j0 = j - std::min<std::size_t>(j - j_lo, kEncRows);  // rows [j0, j); rows[r] = byte j0 - 1 + r
       for (unsigned k = 0; k < kLanes; ++k) std::memcpy(tile + k * kTileStride, data + k * m + j0 - 1, j - j0 + 1);
+      for (std::size_t r = 0; r <= j - j0; r += 16)
+        for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(tile + k * kTileStride + r, kTileStride, &rows[r][k], kLanes);
       while (j > j0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
         --j;
-        const V row(static_cast<std::uint32_t>(j - j0));
+        const std::uint8_t* ctx = rows[j - j0];
         unroll<kVecs>([&](auto v) ENTCODE_KERNEL_LAMBDA {
           constexpr unsigned k = kVecs - 1 - v;
-          const V w = P::gather_bytes(tile, lane_base[k] + row);  // byte 0: context, byte 1: symbol
-          enc_step(x[k], P::load_enc(enc, ((w & V(0xffu)) << 8) | ((w >> 8) & V(0xffu))), precision, pos);
+          const V idx = (P::load_u8(ctx + k * N) << 8) | P::load_u8(ctx + kLanes + k * N);
+          enc_step(x[k], P::load_enc(enc, idx), precision, pos);
         });
       }
     }
@@ -182,24 +181,28 @@ struct RowCoder {
   // Symbols are staged in a tile of kTile rows per lane and copied out one lane
   // segment at a time: the segments are n / kLanes bytes apart, often a multiple of
   // 4 KiB, and byte stores straight to them thrash one cache set. Full tiles
-  // leave by 16x16 byte transposes where P::kTransposeFlush (measured: AVX2 on
-  // Zen 3, where the byte-wise copy was ~45% of order-1 decoding).
+  // leave by 16x16 byte transposes into lane order and one kTile-byte copy per
+  // lane where P::kTransposeFlush (measured: AVX2 on Zen 3, where the byte-wise
+  // copy was ~45% of order-1 decoding; AVX-512 on Zen 5, ~35%).
   static constexpr std::size_t kTile = 64;
+  static constexpr int kCtxShift = ByteTables::kMaxPrecision;  // context c's slots start at c << 12
 
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const std::uint32_t* slots, unsigned precision, DecCursor& c) noexcept {
     States x, ctx;
     load_states(c.x, x);
     std::uint32_t lane_ctx[kLanes];
-    for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << precision;
+    for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << kCtxShift;
     load_states(lane_ctx, ctx);
     alignas(64) std::uint8_t tile[kTile][kLanes];
     const std::byte* pos = c.pos;
     std::size_t j = j_lo, t = 0;
     auto flush = [&] {  // rows [j - t, j) of every lane
-      if (P::kTransposeFlush && t == kTile) {
+      if (P::kTransposeFlush && t == kTile) {  // transposed into lane order, then one 64-byte copy a lane
+        alignas(64) std::uint8_t by_lane[kLanes][kTile];
         for (unsigned r = 0; r < kTile; r += 16)
-          for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(&tile[r][k], kLanes, out + k * m + j - t + r, m);
+          for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(&tile[r][k], kLanes, &by_lane[k][r], kTile);
+        for (unsigned k = 0; k < kLanes; ++k) std::memcpy(out + k * m + j - t, by_lane[k], kTile);
       } else {
         for (unsigned k = 0; k < kLanes; ++k)
           for (std::size_t r = 0; r < t; ++r) out[k * m + j - t + r] = tile[r][k];
@@ -212,7 +215,7 @@ struct RowCoder {
         unroll<G>([&](auto i) ENTCODE_KERNEL_LAMBDA {
           constexpr unsigned k = g * G + i;
           e[i] = dec_step(x[k], ctx[k], slots, precision, pos);
-          ctx[k] = (e[i] & V(0xffu)) << static_cast<int>(precision);
+          ctx[k] = (e[i] & V(0xffu)) << kCtxShift;
         });
         P::store_u8(&tile[t][g * G * N], e);
       });

@@ -47,7 +47,7 @@ struct Kernels {
   std::size_t (*dec_o0)(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
                         DecCursor& c);
   // Order 1 over segments of m bytes: encodes rows j = j_hi - 1 down to j_lo
-  // (1 <= j_lo, j_hi <= m - 2 so 4-byte loads at data + k*m + j - 1 stay inside).
+  // (1 <= j_lo, j_hi <= m; reads only data[k*m + j_lo - 1, k*m + j_hi)).
   // Returns the row j such that rows [j_lo, j) remain.
   std::size_t (*enc_o1)(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                         const SimdEncSymbol* enc, unsigned precision, EncCursor& c);

@@ -60,10 +60,6 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
     return _mm512_i32gather_epi32(idx, static_cast<const void*>(base), 4);
   }
-  // 4 bytes at base + off (byte offsets).
-  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
-    return _mm512_i32gather_epi32(off, static_cast<const void*>(base), 1);
-  }
   // Encoder entries of 16 lanes by two 8-lane qword gathers (a gather costs per
   // element: half the elements of two dword gathers), even lanes into `lo`,
   // odd lanes into `hi`, so each qword's low dword is already where the
@@ -152,7 +148,7 @@ struct Prim<xsimd::avx512bw> {
   }
   // The low byte of each lane (vpmovdb truncates), one vector at a time.
   static constexpr unsigned kStoreGroup = 1;
-  static constexpr bool kTransposeFlush = false;  // 8x8 transposes were no clear win on Zen 5
+  static constexpr bool kTransposeFlush = true;  // 16x16 SSE2 transposes (lib/rans/kernel_impl.hpp): Zen 5 order-1 decode ~1.5x
   ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, const V (&v)[1]) noexcept {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm512_cvtepi32_epi8(v[0]));
   }
@@ -186,9 +182,6 @@ struct Prim<xsimd::avx2> {
     const __m128i hi = _mm_setr_epi32(static_cast<int>(base[i[4]]), static_cast<int>(base[i[5]]),
                                       static_cast<int>(base[i[6]]), static_cast<int>(base[i[7]]));
     return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
-  }
-  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
-    return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), off, 1);
   }
   // As AVX-512, even lanes' entries in `lo`, odd in `hi`, but from eight
   // scalar 8-byte loads (faster than two qword gathers, see the file comment).
@@ -319,12 +312,6 @@ struct Prim<xsimd::sse2> {
     lanes(idx, i);
     return _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
                           static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
-  }
-  ENTCODE_KERNEL_INLINE static V gather_bytes(const std::uint8_t* base, V off) noexcept {
-    std::uint32_t i[4], w[4];
-    lanes(off, i);
-    for (int k = 0; k < 4; ++k) std::memcpy(&w[k], base + i[k], 4);
-    return V::load_unaligned(w);
   }
   // Four 8-byte entries loaded whole and transposed (no gathers on SSE2).
   struct Enc {

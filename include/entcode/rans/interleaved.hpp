@@ -21,8 +21,8 @@
 //
 // Tables: precision p in [1, 12] (ByteTables::kMaxPrecision), byte symbols,
 // every used context's frequencies sum to 2^p; unused contexts are all zero
-// (a decoder landing in one decodes byte 0 with probability 1, and the end
-// checks then report `corrupt`). Decoders never read outside src, check the
+// (only corrupt streams reach one: it decodes byte 0 and drops the state to
+// x >> p, so the end checks almost surely report `corrupt`). Decoders never read outside src, check the
 // initial states (>= L), and report `truncated` when a word is missing and
 // `corrupt` when the final states are not L or words are left over.
 // Kernels: lib/rans/kernels_{sse2,avx2,avx512}.cpp (see doc/perf.md for speed).
@@ -96,7 +96,9 @@ class ENTCODE_API ByteTables {
   // contexts * 256 entries.
   [[nodiscard]] std::span<const SimdEncSymbol> enc() const noexcept { return enc_; }
   [[nodiscard]] std::span<const EncSymbol> reference_enc() const noexcept { return ref_enc_; }
-  // contexts << precision SimdSlot entries, context-major.
+  // SimdSlot entries, context-major: context c's 2^precision slots start at
+  // c << kMaxPrecision whatever the precision, so blocks of other precisions
+  // reuse the layout (and the unused contexts' fill).
   [[nodiscard]] const std::uint32_t* slots() const noexcept { return slots_.data(); }
 
  private:
@@ -106,6 +108,10 @@ class ENTCODE_API ByteTables {
   std::vector<EncSymbol> ref_enc_;
   std::vector<SimdEncSymbol> enc_;
   std::vector<std::uint32_t> slots_;
+  // Per context, how many of its leading slots are known to hold the
+  // unused-context entry: a reused object refills only what changed (an
+  // order-1 block of quality strings uses ~40 of the 256 contexts).
+  std::vector<std::uint32_t> unused_extent_;
 };
 
 // Upper bound of an encoded stream (= interleaved_bound(n, kByteCoderLanes)).
