@@ -73,7 +73,7 @@ class ENTCODE_API CabacDecoder {
     const std::uint64_t rlps = row->rlps[(range_ >> 61) - 4];
     Decision d{value_, range_};
     const unsigned lps = d.select_lps(rlps);
-    const auto shift = static_cast<unsigned>(std::countl_zero(d.range));  // renormalisation: top bit back to 63
+    const unsigned shift = leading_zeros(d.range);  // renormalisation: top bit back to 63
     value_ = d.value << shift;
     range_ = d.range << shift;
     bits_ -= static_cast<int>(shift);
@@ -161,6 +161,15 @@ class ENTCODE_API CabacDecoder {
 #endif
     }
   };
+
+  // Count of leading zeros of x != 0 (lzcnt with -mlzcnt; without it, no zero test before bsr).
+  static unsigned leading_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__)
+    return static_cast<unsigned>(__builtin_clzll(x));
+#else
+    return static_cast<unsigned>(std::countl_zero(x));
+#endif
+  }
 
   static constexpr int kShift = 55;          // ivlOffset / ivlCurrRange live at bits 63..55
   static constexpr int kMinBits = 7;         // buffered bits guaranteed between calls
