@@ -187,6 +187,38 @@ TEST_CASE("fast coders agree with the textbook transcription both ways", "[cabac
   CHECK(total_ops > 1000000);
 }
 
+TEST_CASE("decisions at equality (offset == rMPS, 2 * offset == range) match the textbook", "[cabac]") {
+  // Every initial ivlOffset followed by zero bits: the fast decoder's offset then has
+  // no stray low bits, so the LPS test (offset >= rMPS) and the bypass test
+  // (2 * offset + bit >= range) meet equality for some offset of every state.
+  std::size_t compared = 0;
+  for (unsigned offset = 0; offset < kInitRange; ++offset) {
+    std::vector<std::byte> in(32, std::byte{0});
+    in[0] = static_cast<std::byte>(offset >> 1);
+    in[1] = static_cast<std::byte>((offset & 1) << 7);
+    for (unsigned state : {0u, 5u, 20u, 40u, 62u}) {
+      for (unsigned mps : {0u, 1u}) {
+        CabacDecoder fast(in);
+        textbook::Decoder slow(in);
+        Context c(state, mps);
+        textbook::Ctx t{static_cast<int>(state), static_cast<int>(mps)};
+        for (int i = 0; i < 24; ++i) {
+          int got = 0, want = 0;
+          switch (i % 3) {
+            case 0: got = fast.decode_bin(c), want = slow.bin(t); break;
+            case 1: got = fast.decode_bypass(), want = slow.bypass(); break;
+            default: got = static_cast<int>(fast.decode_bypass_bits(2)), want = slow.bypass() << 1, want |= slow.bypass();
+          }
+          REQUIRE(got == want);
+          ++compared;
+        }
+        REQUIRE(fast.status() == errc::ok);
+      }
+    }
+  }
+  CHECK(compared == kInitRange * 5 * 2 * 24);
+}
+
 TEST_CASE("carries through runs of 0xFF and 0x00 bytes", "[cabac]") {
   // Bypass bins decoded from bytes full of 4..12-byte runs of 0x00 and 0xFF re-encode
   // to (nearly) those bytes: a run of 0x00 in the output is often a run of 0xFF that a

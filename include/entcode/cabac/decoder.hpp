@@ -1,15 +1,17 @@
 // cabac/decoder.hpp — HEVC CABAC arithmetic decoder (ITU-T H.265 9.3.4.3), fast and bounds-checked.
 //
-// Representation: range_ = ivlCurrRange << 54 and value_ = ivlOffset << 54 | the
-// next `bits_` stream bits below it (one bit of headroom above bit 62 lets bypass
-// shift before comparing). A decision is one kDecodeTable row, a compare,
-// conditional moves (no branch; Decision::select_lps, cmp + cmov on x86-64,
-// masks elsewhere), and a renormalisation shift taken from the row (LPS) or
-// from rMPS's top bit (MPS), so no count-leading-zeros on the critical path.
+// Representation: range_ = ivlCurrRange << 55 and value_ = ivlOffset << 55 | the
+// next `bits_` stream bits below it, so a renormalised range has bit 63 set.
+// A context-coded decision's chain through range_ is: shift (q = range_'s bits
+// 62..61 index the kDecodeTable row, whose address is computed from the context
+// beforehand), load rLPS, add (its carry is the LPS/MPS decision, its sum the LPS
+// offset; Decision::select_lps), cmov, count-leading-zeros (the renormalisation
+// shift of either path), shift. No branch (a data-dependent branch mispredicts on
+// every LPS); masks instead of cmov off x86-64.
 // Every member function is inline (cold paths too): no call takes the
 // decoder's address, so a caller's loop keeps its registers in registers.
 // Refill: when fewer than 7 buffered bits remain (7 = the largest single-bin
-// shift), one unaligned 8-byte big-endian load tops value_ up to 47..54 bits;
+// shift), one unaligned 8-byte big-endian load tops value_ up to 48..55 bits;
 // within 8 bytes of the end, bytes are taken one at a time and zeros are
 // supplied past the end while counting them, so nothing outside the span is
 // ever read. Grouped bypass (decode_bypass_bits, n bins at once) is one long
@@ -18,7 +20,7 @@
 //
 // Errors (status() is sticky; after an error every call returns 0):
 //  - truncated: the decoder consumed bits past the end of the span (detected
-//    at the next refill, i.e. at most ~54 bits late; exactly by finish()),
+//    at the next refill, i.e. at most ~55 bits late; exactly by finish()),
 //    or the span is shorter than the 9 bits initialisation reads;
 //  - corrupt: ivlOffset >= 510 at initialisation (9.3.2.5), or after a
 //    terminate bin of 1 the last bit read (the rbsp_stop_one_bit /
@@ -49,8 +51,8 @@ namespace entcode {
 inline namespace v0 {
 namespace cabac {
 
-// kStateTable with the LPS ranges pre-scaled to the decoder's range_ (<< 54).
-inline constexpr auto kDecodeTable = make_state_table<std::uint64_t, 54>();
+// kStateTable with the LPS ranges pre-scaled to the decoder's range_ (<< 55).
+inline constexpr auto kDecodeTable = make_state_table<std::uint64_t, 55>();
 
 class ENTCODE_API CabacDecoder {
  public:
@@ -62,25 +64,29 @@ class ENTCODE_API CabacDecoder {
   // A context-coded bin (9.3.4.3.2).
   int decode_bin(Context& ctx) noexcept {
     const unsigned p = ctx.packed();
-    const StateRow<std::uint64_t>& row = kDecodeTable[p];
-    const auto q = static_cast<unsigned>(range_ >> 60) - 4;  // (range >> 6) & 3
-    const std::uint64_t rlps = row.rlps[q];
-    const std::uint64_t rmps = range_ - rlps;
-    Decision d{value_, rmps, static_cast<unsigned>(rmps >> 62) ^ 1};  // the MPS path; shift 1 iff rMPS < 256
-    const unsigned lps = d.select_lps(rlps, row.lps_shift[q]);
-    value_ = d.value << d.shift;
-    range_ = d.range << d.shift;
-    bits_ -= static_cast<int>(d.shift);
-    ctx.set_packed(row.next[lps]);
+    const StateRow<std::uint64_t>* row = &kDecodeTable[p];
+#if defined(__GNUC__)
+    asm("" : "+r"(row));  // the row address is computed from the context alone, not folded into the load's index
+#endif
+    // q = (ivlCurrRange >> 6) & 3 = (range_ >> 61) - 4 (range_'s top bits are 1qq):
+    // one shift between range_ and the load, the -4 is the load's displacement.
+    const std::uint64_t rlps = row->rlps[(range_ >> 61) - 4];
+    Decision d{value_, range_};
+    const unsigned lps = d.select_lps(rlps);
+    const unsigned shift = leading_zeros(d.range);  // renormalisation: top bit back to 63
+    value_ = d.value << shift;
+    range_ = d.range << shift;
+    bits_ -= static_cast<int>(shift);
+    ctx.set_packed(row->next[lps]);
     if (bits_ < kMinBits) [[unlikely]] refill();
     return static_cast<int>(((p & 1) ^ lps) & ok_mask_);
   }
 
   // One bypass bin (9.3.4.3.4).
   int decode_bypass() noexcept {
-    const std::uint64_t v = value_ << 1;
-    const unsigned bin = v >= range_;
-    value_ = bin ? v - range_ : v;
+    const std::uint64_t v = value_;
+    const unsigned bin = v >= range_ - v;  // 2 * offset >= range, without overflowing bit 63
+    value_ = (v << 1) - (range_ & (0 - std::uint64_t{bin}));  // < range_: exact modulo 2^64
     if (--bits_ < kMinBits) [[unlikely]] refill();
     return static_cast<int>(bin & ok_mask_);
   }
@@ -123,38 +129,49 @@ class ENTCODE_API CabacDecoder {
   errc finish() noexcept;
 
  private:
-  // One decision's outcome before renormalisation, initialised to the MPS path;
-  // select_lps switches it to the LPS path iff value >= rMPS, without a branch
-  // (a data-dependent branch here mispredicts on every LPS).
+  // One decision's outcome before renormalisation, initialised to value and
+  // range; select_lps makes it the MPS path (range = rMPS) or the LPS path
+  // (value -= rMPS, range = rLPS) without a branch (a data-dependent branch
+  // here mispredicts on every LPS). LPS iff value >= rMPS iff value + rLPS >= range,
+  // which is the carry out of rLPS + (value - range) (modulo 2^64): one add after
+  // the rLPS load decides, and its sum is the LPS path's value.
   struct Decision {
     std::uint64_t value, range;
-    unsigned shift;
-    unsigned select_lps(std::uint64_t rlps, unsigned lps_shift) noexcept {
-      const std::uint64_t rmps = range;
+    unsigned select_lps(std::uint64_t rlps) noexcept {
+      std::uint64_t value_lps = value - range;
+      std::uint64_t rmps = range - rlps;
 #if defined(__x86_64__) && defined(__GNUC__)
-      // cmp + three cmov: the compare is the only op between rMPS and the new registers.
-      const std::uint64_t value_lps = value - rmps;
       std::uint8_t lps;
-      asm("cmp %[rmps], %[value]\n\t"
-          "cmovae %[value_lps], %[value]\n\t"
-          "cmovae %[rlps], %[range]\n\t"
-          "cmovae %[lps_shift], %[shift]\n\t"
-          "setae %[lps]"
-          : [value] "+r"(value), [range] "+r"(range), [shift] "+r"(shift), [lps] "=r"(lps)
-          : [rmps] "r"(rmps), [value_lps] "r"(value_lps), [rlps] "r"(rlps), [lps_shift] "r"(lps_shift)
+      asm("add %[rlps], %[value_lps]\n\t"
+          "cmovc %[value_lps], %[value]\n\t"
+          "cmovc %[rlps], %[rmps]\n\t"
+          "setc %[lps]"
+          : [value] "+r"(value), [value_lps] "+r"(value_lps), [rmps] "+r"(rmps), [lps] "=r"(lps)
+          : [rlps] "r"(rlps)
           : "cc");
+      range = rmps;
       return lps;
 #else
-      const std::uint64_t mask = 0 - static_cast<std::uint64_t>(value >= rmps);  // LPS: all ones
-      value -= rmps & mask;
-      range ^= (rmps ^ rlps) & mask;
-      shift ^= (shift ^ lps_shift) & static_cast<unsigned>(mask);
-      return static_cast<unsigned>(mask & 1);
+      value_lps += rlps;
+      const unsigned lps = value_lps < rlps;  // the carry
+      const std::uint64_t mask = 0 - static_cast<std::uint64_t>(lps);
+      value ^= (value ^ value_lps) & mask;
+      range = rmps ^ ((rmps ^ rlps) & mask);
+      return lps;
 #endif
     }
   };
 
-  static constexpr int kShift = 54;          // ivlOffset / ivlCurrRange live at bits 62..54
+  // Count of leading zeros of x != 0 (lzcnt with -mlzcnt; without it, no zero test before bsr).
+  static unsigned leading_zeros(std::uint64_t x) noexcept {
+#if defined(__GNUC__)
+    return static_cast<unsigned>(__builtin_clzll(x));
+#else
+    return static_cast<unsigned>(std::countl_zero(x));
+#endif
+  }
+
+  static constexpr int kShift = 55;          // ivlOffset / ivlCurrRange live at bits 63..55
   static constexpr int kMinBits = 7;         // buffered bits guaranteed between calls
   static constexpr int kMaxBypassGroup = 20;  // reciprocal division exact for offset:20 bits
   static constexpr std::uint64_t kLowMask = (std::uint64_t{1} << kShift) - 1;

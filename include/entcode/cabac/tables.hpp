@@ -8,7 +8,8 @@
 // and one derived row per packed state (StateRow): the four LPS ranges (at the
 // coder's scale), their renormalisation shifts, and the packed successor states
 // after an MPS and after an LPS (with the MPS flip at pStateIdx 0 folded in), so
-// a decision needs one table row and no count-leading-zeros on its critical path.
+// a decision needs one table row (the decoder uses the ranges and successors, the
+// encoder the ranges, shifts and successors).
 // kBypassReciprocal[r] = ceil(2^38 / r) for 256 <= r <= 510: x / r ==
 // (x * kBypassReciprocal[r]) >> 38 exactly for x < 2^29 (Granlund–Montgomery,
 // error term x * (m r - 2^38) < 2^29 * 2^9), used by grouped bypass decoding.
