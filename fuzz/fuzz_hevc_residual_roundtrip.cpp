@@ -12,34 +12,6 @@
 
 using namespace entcode;
 
-namespace {
-
-// Sets each sub-block's hidden sign (first nonzero in scan order) to its parity.
-void hide_signs(std::vector<std::int16_t>& c, const hevc::TransformBlock& tb) {
-  if (!tb.sign_data_hiding) return;
-  const int log2_sb = tb.log2_size - 2;
-  for (int i = 0; i < (1 << (2 * log2_sb)); ++i) {
-    const hevc::ScanPos sb = hevc::scan_positions(log2_sb, tb.scan)[i];
-    int first = -1, last = -1, sum = 0;
-    for (int n = 0; n < 16; ++n) {
-      const hevc::ScanPos q = hevc::scan_positions(2, tb.scan)[n];
-      const int idx = (((sb.y << 2) + q.y) << tb.log2_size) + (sb.x << 2) + q.x;
-      if (c[static_cast<std::size_t>(idx)] == 0) continue;
-      if (first < 0) first = idx;
-      last = n;
-      sum += std::abs(c[static_cast<std::size_t>(idx)]);
-    }
-    if (first < 0) continue;
-    const int first_n = hevc::scan_index(2, tb.scan, first & 3, (first >> tb.log2_size) & 3);
-    if (last - first_n <= 3) continue;
-    auto& v = c[static_cast<std::size_t>(first)];
-    if (v == -32768) v = -32767, sum -= 1;  // keep |v| representable after a sign flip
-    v = static_cast<std::int16_t>((sum & 1) ? -std::abs(v) : std::abs(v));
-  }
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::Params p(data, size);
   const hevc::TransformBlock tb = fuzz::residual_block_from(p.byte());
@@ -59,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       c[i] = static_cast<std::int16_t>(v & 2 ? -mag : mag);
     }
     if (std::all_of(c.begin(), c.end(), [](std::int16_t x) { return x == 0; })) c[0] = 1;
-    hide_signs(c, tb);
+    fuzz::hide_signs(c, tb);
     blocks.push_back(std::move(c));
   }
   fuzz::residual_roundtrip<cabac::CabacEncoder, cabac::CabacDecoder>(tb, blocks);
