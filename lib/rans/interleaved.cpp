@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <new>
 
 #include "../simd/dispatch.hpp"
 #include "kernels.hpp"
@@ -224,14 +225,25 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   ByteTables& t = *this;
   t.precision_ = precision;
   t.contexts_ = contexts;
-  t.freq_.assign(freqs.begin(), freqs.end());
+  const auto unusable = [&t] {  // can neither encode nor decode
+    t.ref_enc_.clear();
+    t.enc_.clear();
+    t.slots_.clear();
+  };
   const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
   const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
-  // resize() keeps the capacity of a reused object: no allocation, no page faults.
-  t.ref_enc_.resize(want_enc ? freqs.size() : 0);
-  t.enc_.resize(want_enc ? freqs.size() : 0);
-  t.slots_.resize(want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0);
-  const EncSymbol* by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
+  const EncSymbol* by_freq = nullptr;
+  try {  // std::bad_alloc: no tables sized for other parameters are left usable
+    t.freq_.assign(freqs.begin(), freqs.end());
+    // resize() keeps the capacity of a reused object: no allocation, no page faults.
+    t.ref_enc_.resize(want_enc ? freqs.size() : 0);
+    t.enc_.resize(want_enc ? freqs.size() : 0);
+    t.slots_.resize(want_dec ? (std::size_t{contexts} << precision) + kSlotOvershoot : 0);
+    by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
+  } catch (const std::bad_alloc&) {
+    unusable();
+    throw;
+  }
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
@@ -243,9 +255,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
       continue;
     }
     if (sum != total) {
-      t.ref_enc_.clear();
-      t.enc_.clear();
-      t.slots_.clear();
+      unusable();
       return errc::invalid_argument;
     }
     std::uint32_t start = 0;
