@@ -1,7 +1,7 @@
 // fuzz_hevc_residual_roundtrip.cpp — HEVC residual_coding() encode/decode round trip.
 // Byte 0: TransformBlock parameters (fuzz_hevc_residual.hpp); byte 1: bits 0-1
 // level scale shift x4 (0, 4, 8, 12 bits), bits 2-4 number of blocks - 1
-// (at most 4 blocks of 32x32).
+// (at most 1024 levels: one block of 32x32, four of 16x16, eight of 8x8 or 4x4).
 // The rest gives the levels: each byte b is one coefficient, zero unless
 // b & 1, then (b >> 2) << shift with sign bit 1 (clamped to int16). An
 // all-zero block gets DC = 1; with sign data hiding the hidden signs are
@@ -17,7 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const hevc::TransformBlock tb = fuzz::residual_block_from(p.byte());
   const std::uint8_t b = p.byte();
   const int shift = 4 * (b & 3);
-  const int count = std::min(1 + ((b >> 2) & 7), 4 << (2 * (5 - tb.log2_size)));  // <= 4096 levels
+  // <= 1024 levels (one 32x32 block): libFuzzer's per-input cost grows with the features
+  // an input touches; several 32x32 blocks in one stream: fuzz_hevc_residual_backends.cpp.
+  const int count = std::min(1 + ((b >> 2) & 7), 1 << (2 * (5 - tb.log2_size)));
   const auto rest = p.rest();
   const std::size_t n = std::size_t{1} << (2 * tb.log2_size);
   std::vector<std::vector<std::int16_t>> blocks;

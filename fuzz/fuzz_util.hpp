@@ -1,8 +1,9 @@
 // fuzz_util.hpp — small helpers shared by the fuzz targets: a byte-consuming
 // parameter reader (so a target's parameters come from its first input bytes),
 // the input size cap, a deterministic sample of the inputs (for checks too slow
-// to run on every input: other ISAs, worker threads, big tables), and a hard
-// failure that libFuzzer and the standalone driver both report.
+// to run on every input: other ISAs, worker threads, big tables), tiling a short
+// input into a big one, and a hard failure that libFuzzer and the standalone
+// driver both report.
 // Speed rule (doc/security.md): every target must run >= 5,000 exec/s under
 // ASan + UBSan, so a target reads at most kMaxInput bytes and builds no table
 // that does not depend on the input more than once per process.
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <vector>
 
 namespace entcode::fuzz {
 
@@ -44,6 +46,12 @@ inline bool sampled(std::span<const std::uint8_t> bytes, std::uint32_t n) {
   std::uint32_t h = 2166136261u;
   for (auto b : bytes) h = (h ^ b) * 16777619u;
   return h % n == 0;
+}
+
+// Repeats `bytes` (non-empty) until it holds at least n bytes: cheap inputs for
+// paths that only big blocks take (order-1 byte coding needs >= 4 KiB).
+inline void tile(std::vector<std::uint8_t>& bytes, std::size_t n) {
+  for (const std::size_t period = bytes.size(); bytes.size() < n;) bytes.push_back(bytes[bytes.size() % period]);
 }
 
 [[noreturn]] inline void fail(const char* what) {

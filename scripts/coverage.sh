@@ -21,7 +21,7 @@ decoder_regex=${DECODER_REGEX:-[Dd]ecod|inspect|peek_block|read_frame_header}
 flags='-fprofile-instr-generate -fcoverage-mapping'
 if [ ! -f "$builddir/build.ninja" ]; then
   CXX=clang++-14 CC=clang-14 meson setup "$builddir" -Dbuildtype=debug -Dfuzzing_engine=libfuzzer -Dtests=false \
-    -Dexamples=false -Dpython=disabled -Dbenchmarks=disabled -Dcpp_args="$flags" -Dcpp_link_args="$flags" >/dev/null
+    -Dexamples=false -Dpython=disabled -Dbenchmarks=disabled -Db_lundef=false -Dcpp_args="$flags" -Dcpp_link_args="$flags" >/dev/null
 fi
 ninja -C "$builddir" >"$builddir/ninja.log" 2>&1 || { tail -n 40 "$builddir/ninja.log"; echo "$0: build failed" >&2; exit 1; }
 
@@ -41,17 +41,31 @@ for t in "${targets[@]}"; do
 done
 llvm-profdata-14 merge -sparse "$out"/profiles/*.profraw -o "$out/merged.profdata"
 # llvm-cov takes the first binary plainly and the others with -object.
-cov=(-instr-profile="$out/merged.profdata" "${objects[@]:1}" "${objects[1]}")
-sources=("$PWD/lib" "$PWD/include")
-llvm-cov-14 report "${cov[@]}" "${sources[@]}" >"$out/summary.txt"
-llvm-cov-14 show "${cov[@]}" -format=html -output-dir="$out/html" "${sources[@]}" >/dev/null
-# Text view of the decoder functions only; a line whose execution count is 0 was never run.
-llvm-cov-14 show "${cov[@]}" -name-regex="$decoder_regex" -show-line-counts "${sources[@]}" |
-  awk -v root="$PWD/" '
-    /^\/.*:$/ { file = substr($0, 1, length($0) - 1); sub(root, "", file); next }
-    match($0, /^ *[0-9]+\| *0\|/) { split($0, f, "|"); line = f[1] + 0; src = substr($0, RLENGTH + 1)
-      key = file ":" line; if (!(key in seen)) { seen[key] = 1; print key ": " src } }' |
-  sort -t: -k1,1 -k2,2n >"$out/uncovered.txt"
+cov=(-instr-profile="$out/merged.profdata" "${objects[@]:1}" -ignore-filename-regex='(/fuzz/|/tests/|^/usr/)')
+llvm-cov-14 report "${cov[@]}" >"$out/summary.txt" 2>"$out/llvm-cov.log"
+llvm-cov-14 show "${cov[@]}" -format=html -output-dir="$out/html" 2>>"$out/llvm-cov.log"
+# Decoder functions' line ranges (from the JSON export), then the lines in them whose
+# execution count (text view, all binaries merged) is 0.
+llvm-cov-14 export "${cov[@]}" -skip-expansions >"$out/export.json" 2>>"$out/llvm-cov.log"
+llvm-cov-14 show "${cov[@]}" -show-line-counts >"$out/lines.txt" 2>>"$out/llvm-cov.log"
+/usr/bin/python3 - "$out" "$decoder_regex" "$PWD/" <<'PY' >"$out/uncovered.txt"
+import json, os, re, sys
+out, regex, root = sys.argv[1], re.compile(sys.argv[2]), sys.argv[3]
+def rel(f): return os.path.relpath(os.path.realpath(f), root)
+ranges = {}  # file -> set of lines inside decoder functions
+for data in json.load(open(os.path.join(out, "export.json")))["data"]:
+    for fn in data["functions"]:
+        if not regex.search(fn["name"]): continue
+        own = [r for r in fn["regions"] if r[5] == 0]
+        if own: ranges.setdefault(rel(fn["filenames"][0]), set()).update(range(min(r[0] for r in own), max(r[2] for r in own) + 1))
+current = None
+for line in open(os.path.join(out, "lines.txt"), errors="replace"):
+    if line.startswith("/") and line.rstrip().endswith(":"):
+        current = rel(line.rstrip()[:-1]); continue
+    m = re.match(r"^ *(\d+)\| *0\|(.*)$", line.rstrip("\n"))
+    if current and m and int(m.group(1)) in ranges.get(current, ()):
+        print(f"{current}:{m.group(1)}: {m.group(2).strip()}")
+PY
 grep '^TOTAL' "$out/summary.txt" | awk '{ print "total: regions " $4 " covered, functions " $7 ", lines " $10 }'
 echo "uncovered decoder lines per file ($out/uncovered.txt):"
 cut -d: -f1 "$out/uncovered.txt" | sort | uniq -c | sort -rn
