@@ -5,7 +5,9 @@
 // The rest gives the levels: each byte b is one coefficient, zero unless
 // b & 1, then (b >> 2) << shift with sign bit 1 (clamped to int16). An
 // all-zero block gets DC = 1; with sign data hiding the hidden signs are
-// set to match the parities. Both backends must reproduce every level.
+// set to match the parities. CABAC must reproduce every level, and so must rANS
+// on a 1-in-4 sample of the inputs (its finish() costs as much as the CABAC round
+// trip; fuzz_hevc_residual_backends runs both backends on every input).
 #include <algorithm>
 
 #include "fuzz_hevc_residual.hpp"
@@ -37,6 +39,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     blocks.push_back(std::move(c));
   }
   fuzz::residual_roundtrip<cabac::CabacEncoder, cabac::CabacDecoder>(tb, blocks);
-  fuzz::residual_roundtrip<rans::StreamEncoder, rans::StreamDecoder>(tb, blocks);
+  if (fuzz::sampled(p.rest(), 4)) fuzz::residual_roundtrip<rans::StreamEncoder, rans::StreamDecoder>(tb, blocks);
   return 0;
 }

@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
 done
 llvm-profdata-14 merge -sparse "$out"/profiles/*.profraw -o "$out/merged.profdata"
 # llvm-cov takes the first binary plainly and the others with -object.
-cov=(-instr-profile="$out/merged.profdata" "${objects[@]:1}" -ignore-filename-regex='(/fuzz/|/tests/|^/usr/)')
+cov=(-instr-profile="$out/merged.profdata" "${objects[@]:1}" -ignore-filename-regex='/\.\./(fuzz|tests)/|^/usr/')
 llvm-cov-14 report "${cov[@]}" >"$out/summary.txt" 2>"$out/llvm-cov.log"
 llvm-cov-14 show "${cov[@]}" -format=html -output-dir="$out/html" 2>>"$out/llvm-cov.log"
 # Decoder functions' line ranges (from the JSON export), then the lines in them whose
