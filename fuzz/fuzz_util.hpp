@@ -13,8 +13,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include "entcode/isa.hpp"
 
 namespace entcode::fuzz {
 
@@ -40,12 +43,31 @@ inline std::span<const std::uint8_t> capped(const std::uint8_t* data, std::size_
   return {data, size < kMaxInput ? size : kMaxInput};
 }
 
-// True for about one input in `n` (FNV-1a of the bytes): the same input is
-// always in or out of the sample, so a finding reproduces.
-inline bool sampled(std::span<const std::uint8_t> bytes, std::uint32_t n) {
+// FNV-1a of the bytes.
+inline std::uint32_t hash(std::span<const std::uint8_t> bytes) {
   std::uint32_t h = 2166136261u;
   for (auto b : bytes) h = (h ^ b) * 16777619u;
-  return h % n == 0;
+  return h;
+}
+
+// True for about one input in `n`: the same input is always in or out of the
+// sample, so a finding reproduces.
+inline bool sampled(std::span<const std::uint8_t> bytes, std::uint32_t n) { return hash(bytes) % n == 0; }
+
+// On a 1-in-4 sample of the inputs, one of the ISAs below the best this CPU runs
+// (so the kernels a CPU without AVX-512 would use are fuzzed too); else nullopt.
+inline std::optional<Isa> sampled_isa(std::span<const std::uint8_t> bytes) {
+  const std::uint32_t h = hash(bytes);
+  const auto best = static_cast<unsigned>(best_isa());
+  if (h % 4 != 0 || best == 0) return std::nullopt;
+  return static_cast<Isa>(h / 4 % best);
+}
+
+// Makes the library's default kernels those of `isa` (ENTCODE_ISA, read per call
+// by selected_isa()), or the best ones for nullopt. Call between coder calls only.
+inline void use_isa(std::optional<Isa> isa) {
+  if (isa) setenv("ENTCODE_ISA", to_string(*isa), 1);
+  else unsetenv("ENTCODE_ISA");
 }
 
 // Repeats `bytes` (non-empty) until it holds at least n bytes: cheap inputs for
