@@ -15,16 +15,19 @@
 
 namespace entcode::fuzz {
 
-// The Context for content of `size` bytes coded with `order`: blocks < 4 KiB are
-// coded with order 0 whatever the order asked for (lib/byte_codec/block.cpp).
-inline byte_codec::Context& byte_codec_context(unsigned order, std::size_t size) {
+// The Context for frames with (order1) or without order-1 blocks.
+inline byte_codec::Context& byte_codec_context(bool order1) {
   static byte_codec::Context contexts[2];
-  return contexts[order == 1 && size >= 4096];
+  return contexts[order1 ? 1 : 0];
 }
+
+// True if content of `size` bytes coded with `order` has order-1 blocks: blocks
+// < 4 KiB are coded with order 0 whatever the order asked for (lib/byte_codec/block.cpp).
+inline bool has_order1_blocks(unsigned order, std::size_t size) { return order == 1 && size >= 4096; }
 
 inline Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> content, const byte_codec::Options& o) {
   std::vector<std::byte> frame(byte_codec::bound(content.size(), o));
-  const auto n = byte_codec::compress(byte_codec_context(o.order, content.size()), content, frame, o);
+  const auto n = byte_codec::compress(byte_codec_context(has_order1_blocks(o.order, content.size())), content, frame, o);
   if (!n) return n.error();
   frame.resize(*n);
   return frame;
@@ -34,7 +37,7 @@ inline Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> con
 inline Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> frame, std::size_t size, unsigned order,
                                                     std::optional<Isa> isa = std::nullopt) {
   std::vector<std::uint8_t> out(size);
-  const auto n = byte_codec::decompress(byte_codec_context(order, size), frame, out, isa);
+  const auto n = byte_codec::decompress(byte_codec_context(has_order1_blocks(order, size)), frame, out, isa);
   if (!n) return n.error();
   if (*n != size) return errc::corrupt;
   return out;
