@@ -4,8 +4,8 @@
 // the content (at most kMaxContent bytes: the coding loops dominate the cost of an
 // input). Order 1 only applies to blocks of >= 4 KiB, and building its 256 tables
 // and coding a 4 KiB block costs far more than a short input, so the content of
-// an order-1 input is tiled to 4 KiB + its length on a 1-in-64 sample, and to 80 KiB
-// (two blocks of 2^16 with bit 4) on a 1-in-1024 sample — the other order-1 inputs
+// an order-1 input is tiled to 4 KiB + its length on a 1-in-256 sample, and to 80 KiB
+// (two blocks of 2^16 with bit 4) on a 1-in-4096 sample — the other order-1 inputs
 // test the fallback to order 0. Aborts unless the content comes back and the frame
 // is within bound(); on a 1-in-8 sample the frame must also equal the scalar kernels' one.
 #include <algorithm>
@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (input.empty()) return 0;
   const std::uint8_t p = input[0];
   std::vector<std::uint8_t> content(input.begin() + 1, input.begin() + std::min(input.size(), 1 + kMaxContent));
-  if ((p & 1) && !content.empty() && fuzz::sampled(input, 64))
-    fuzz::tile(content, fuzz::sampled(input, 1024) ? 80 * 1024 : 4096 + content.size());
+  if ((p & 1) && !content.empty() && fuzz::sampled(input, 256))
+    fuzz::tile(content, fuzz::sampled(input, 4096) ? 80 * 1024 : 4096 + content.size());
   bc::Options o;
   o.order = p & 1;
   o.checksum = (p & 2) != 0;

@@ -4,7 +4,7 @@
 // Byte 0: bit 0 order (0 or 1). The rest (at most kMaxContent bytes) is the
 // content. entcode codes blocks < 4 KiB with order 0 even when asked for order 1,
 // so an order-1 input is tiled to 4096 + (its length) bytes when it is in a
-// 1-in-64 sample (order-1 tables and 4 KiB blocks are the expensive part of an
+// 1-in-128 sample (order-1 tables and 4 KiB blocks are the expensive part of an
 // input) and is compared as order 0 otherwise.
 // Checks: both coders round-trip the content, and entcode's frame (no checksum)
 // is at most kSlack[order] bytes + size/kShare[order] larger than htscodecs'
@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (input.empty()) return 0;
   std::vector<std::uint8_t> content(input.begin() + 1, input.begin() + std::min(input.size(), 1 + kMaxContent));
   unsigned order = 0;
-  if ((input[0] & 1) && !content.empty() && fuzz::sampled(input, 64)) {
+  if ((input[0] & 1) && !content.empty() && fuzz::sampled(input, 128)) {
     order = 1;
     fuzz::tile(content, kMinOrder1 + content.size());
   }
