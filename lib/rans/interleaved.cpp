@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <new>
 
 #include "../simd/dispatch.hpp"
 #include "kernels.hpp"
@@ -243,19 +244,30 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     return errc::invalid_argument;
   const std::uint32_t total = 1u << precision;
   ByteTables& t = *this;
-  t.freq_.assign(freqs.begin(), freqs.end());
-  const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
-  const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
-  // resize() keeps the capacity of a reused object: no allocation, no page faults.
-  t.ref_enc_.resize(want_enc ? freqs.size() : 0);
-  t.enc_.resize(want_enc ? freqs.size() : 0);
-  const std::size_t slot_count = want_dec ? (std::size_t{contexts} << kMaxPrecision) + kSlotOvershoot : 0;
-  // The unused-context entry is 0, which resize() writes into an empty vector.
-  if (slot_count != t.slots_.size()) t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
-  t.slots_.resize(slot_count);
   t.precision_ = precision;
   t.contexts_ = contexts;
-  const EncSymbol* by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
+  const auto unusable = [&t] {  // can neither encode nor decode
+    t.ref_enc_.clear();
+    t.enc_.clear();
+    t.slots_.clear();
+  };
+  const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
+  const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
+  const EncSymbol* by_freq = nullptr;
+  try {  // std::bad_alloc: no tables sized for other parameters are left usable
+    t.freq_.assign(freqs.begin(), freqs.end());
+    // resize() keeps the capacity of a reused object: no allocation, no page faults.
+    t.ref_enc_.resize(want_enc ? freqs.size() : 0);
+    t.enc_.resize(want_enc ? freqs.size() : 0);
+    const std::size_t slot_count = want_dec ? (std::size_t{contexts} << kMaxPrecision) + kSlotOvershoot : 0;
+    // The unused-context entry is 0, which resize() writes into an empty vector.
+    if (slot_count != t.slots_.size()) t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
+    t.slots_.resize(slot_count);
+    by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
+  } catch (const std::bad_alloc&) {
+    unusable();
+    throw;
+  }
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
@@ -272,9 +284,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
       if (c + 1 < contexts && precision == kMaxPrecision) t.unused_extent_[c + 1] = 0;
     }
     if (sum != total) {
-      t.ref_enc_.clear();
-      t.enc_.clear();
-      t.slots_.clear();
+      unusable();
       return errc::invalid_argument;
     }
     std::uint32_t start = 0;
