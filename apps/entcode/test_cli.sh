@@ -3,9 +3,11 @@
 # threads), zstd's file rules (suffixes, keep/--rm, overwrite refusal, output == input,
 # FIFOs, devices, symlinks, modes), cleanup on errors, SIGINT/SIGTERM and a full disk
 # (RLIMIT_FSIZE), terminals (via script(1)), concatenated frames, -t, exit codes.
-# Usage: test_cli.sh path/to/entcode
+# Usage: test_cli.sh path/to/entcode [path/to/libshort_io.so]
+# With the second argument, also round trips through short reads/writes and EINTR (short_io.cpp).
 set -u
 ENTCODE=$(realpath "$1")
+SHORT_IO=${2:+$(realpath "$2")}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
@@ -167,6 +169,21 @@ err=$(ulimit -f 1024; "$ENTCODE" -o full.ec incompressible 2>&1)
 rc=$?
 check "file size limit: exit 1 with the errno text ($err)" bash -c '[ '$rc' -eq 1 ] && grep -q "File too large" <<< "$1"' _ "$err"
 check "file size limit: nothing left behind" bash -c '[ ! -e full.ec ] && ! ls -a | grep -q entcode-tmp'
+
+# --- short reads and writes, EINTR (LD_PRELOAD shim: 1..13 bytes a call) -----------------------------
+if [ -n "$SHORT_IO" ]; then
+  head -c 40000 medium > short_in
+  for opts in "" "-1 --check" "-T2 --block-log2 16"; do
+    # shellcheck disable=SC2086
+    LD_PRELOAD=$SHORT_IO "$ENTCODE" $opts -c < short_in > short.ec 2>/dev/null
+    check "short I/O: compress ($opts) gives the same frame" bash -c \
+      "\"$ENTCODE\" $opts -c < short_in | cmp -s - short.ec"
+    check "short I/O: decompress ($opts) restores the input" bash -c \
+      "LD_PRELOAD=$SHORT_IO \"$ENTCODE\" -dc < short.ec 2>/dev/null | cmp -s - short_in"
+  done
+  LD_PRELOAD=$SHORT_IO "$ENTCODE" -q short_in -o short_file.ec 2>/dev/null
+  check "short I/O: file to file" bash -c "\"$ENTCODE\" -dc short_file.ec | cmp -s - short_in"
+fi
 
 # --- terminals (script(1) gives the program a pseudo-terminal) ------------------------------------------
 if command -v script >/dev/null; then
