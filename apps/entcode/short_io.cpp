@@ -29,28 +29,28 @@ std::size_t allowance(std::size_t n) {
   return n < cap ? n : cap;
 }
 
+// One call of `real` (libc's read or write) that moves at most allowance(n) bytes.
+template <class Buffer>
+ssize_t shortened(ssize_t (*real)(int, Buffer, std::size_t), int fd, Buffer buf, std::size_t n) {
+  if (n == 0) return real(fd, buf, n);
+  const std::size_t k = allowance(n);
+  if (k == 0) {
+    errno = EINTR;
+    return -1;
+  }
+  return real(fd, buf, k);
+}
+
 }  // namespace
 
 extern "C" ssize_t read(int fd, void* buf, std::size_t n) {
   using Read = ssize_t (*)(int, void*, std::size_t);
   static const auto real_read = reinterpret_cast<Read>(dlsym(RTLD_NEXT, "read"));
-  if (n == 0) return real_read(fd, buf, n);
-  const std::size_t k = allowance(n);
-  if (k == 0) {
-    errno = EINTR;
-    return -1;
-  }
-  return real_read(fd, buf, k);
+  return shortened(real_read, fd, buf, n);
 }
 
 extern "C" ssize_t write(int fd, const void* buf, std::size_t n) {
   using Write = ssize_t (*)(int, const void*, std::size_t);
   static const auto real_write = reinterpret_cast<Write>(dlsym(RTLD_NEXT, "write"));
-  if (n == 0) return real_write(fd, buf, n);
-  const std::size_t k = allowance(n);
-  if (k == 0) {
-    errno = EINTR;
-    return -1;
-  }
-  return real_write(fd, buf, k);
+  return shortened(real_write, fd, buf, n);
 }
