@@ -2,9 +2,10 @@
 // byte_codec::Context kept for the whole process. One Context alternating between
 // order-0 and order-1 blocks re-sizes (and zero-fills) its 256-context tables on every
 // order-1 block; a Context per order keeps them sized, so an input pays only for
-// its own coding (fuzz_util.hpp, speed rule).
+// its own coding (fuzz_util.hpp, speed rule); decoded content goes to a reused buffer.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "entcode/byte_codec.hpp"
+#include "fuzz_util.hpp"
 
 namespace entcode::fuzz {
 
@@ -33,14 +35,19 @@ inline Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> con
   return frame;
 }
 
-// Decodes a frame written with order `order` (its content has `size` bytes).
-inline Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> frame, std::size_t size, unsigned order,
-                                                    std::optional<Isa> isa = std::nullopt) {
-  std::vector<std::uint8_t> out(size);
+// Decodes a frame written with order `order` (its content has `size` bytes) into
+// an exact-size span of a reused buffer (fuzz::Arena), valid until the next call;
+// the span is first filled with one byte value, as a fresh buffer would be zeroed,
+// so no byte of an earlier input's content can stand in for one the decoder missed.
+inline Result<std::span<const std::uint8_t>> decompress(std::span<const std::byte> frame, std::size_t size,
+                                                        unsigned order, std::optional<Isa> isa = std::nullopt) {
+  static Arena arena;
+  const auto out = arena.get(size);
+  std::fill(out.begin(), out.end(), std::uint8_t{0xa5});
   const auto n = byte_codec::decompress(byte_codec_context(has_order1_blocks(order, size)), frame, out, isa);
   if (!n) return n.error();
   if (*n != size) return errc::corrupt;
-  return out;
+  return std::span<const std::uint8_t>(out);
 }
 
 }  // namespace entcode::fuzz
