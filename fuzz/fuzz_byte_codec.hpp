@@ -1,5 +1,5 @@
-// fuzz_byte_codec.hpp — byte codec calls for the fuzz targets, each order on its own
-// byte_codec::Context kept for the whole process. One Context alternating between
+// fuzz_byte_codec.hpp — byte codec calls for the fuzz targets, each order and direction
+// on its own byte_codec::Context kept for the whole process. One Context alternating between
 // order-0 and order-1 blocks re-sizes (and zero-fills) its 256-context tables on every
 // order-1 block; a Context per order keeps them sized, so an input pays only for
 // its own coding (fuzz_util.hpp, speed rule); decoded content goes to a reused buffer.
@@ -17,10 +17,13 @@
 
 namespace entcode::fuzz {
 
-// The Context for frames with (order1) or without order-1 blocks.
-inline byte_codec::Context& byte_codec_context(bool order1) {
-  static byte_codec::Context contexts[2];
-  return contexts[order1 ? 1 : 0];
+// The Context for decoding (or, with encode, coding) frames with (order1) or without
+// order-1 blocks. Encoding and decoding keep their own: the tables of one Context
+// switching between them are re-sized (and zero-filled: 4 MiB of order-1 decoder slots)
+// on every switch.
+inline byte_codec::Context& byte_codec_context(bool order1, bool encode = false) {
+  static byte_codec::Context contexts[2][2];
+  return contexts[encode ? 1 : 0][order1 ? 1 : 0];
 }
 
 // True if content of `size` bytes coded with `order` has order-1 blocks: blocks
@@ -29,7 +32,7 @@ inline bool has_order1_blocks(unsigned order, std::size_t size) { return order =
 
 inline Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> content, const byte_codec::Options& o) {
   std::vector<std::byte> frame(byte_codec::bound(content.size(), o));
-  const auto n = byte_codec::compress(byte_codec_context(has_order1_blocks(o.order, content.size())), content, frame, o);
+  const auto n = byte_codec::compress(byte_codec_context(has_order1_blocks(o.order, content.size()), true), content, frame, o);
   if (!n) return n.error();
   frame.resize(*n);
   return frame;
