@@ -106,6 +106,10 @@ class Reader {
   bool advance(std::uint64_t& x, std::uint32_t start, std::uint32_t freq, unsigned prec) noexcept {
     const std::uint64_t mask = (std::uint64_t{1} << prec) - 1;
     x = freq * (x >> prec) + (x & mask) - start;
+    return refill(x);
+  }
+  // Reads one word into x if it fell below L.
+  bool refill(std::uint64_t& x) noexcept {
     if (x >= kStateLow) return true;  // a branch: refills are rare and a cmov would lengthen the chain
     if (src_.size() - pos_ < 4) return false;
     x = x << 32 | word();
@@ -175,6 +179,18 @@ Bin bin_of(const GuideEntry g, const std::uint32_t* cdf, std::uint32_t slot, std
   return {s, cdf[s], cdf[s + 1]};
 }
 
+// The decoder step of a slot inside table window w (cdf_tables.hpp): false if the
+// slot is outside. A branch predicted taken (most slots of sharp tables are inside),
+// then only compares and selects on w, which was loaded off the state chain.
+bool window_step(const DecodeWindow& w, std::uint64_t& x, std::int32_t& value) noexcept {
+  const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
+  if (slot - w.lo >= w.width) return false;
+  const std::uint64_t fs = select_below(slot, w.first[1], select_below(slot, w.first[0], w.bin[0], w.bin[1]), w.bin[2]);
+  x = static_cast<std::uint32_t>(fs) * (x >> kPrecision) + (slot - (fs >> 32));
+  value = w.value + (slot >= w.first[0] ? 1 : 0) + (slot >= w.first[1] ? 1 : 0);
+  return true;
+}
+
 // The bins of tables 0..top decode through SlotPairs when those tables' pairs
 // take at most kPairBudget bytes, else through the guide and the CDF: pairs are
 // twice the size, and beyond L2 the misses cost more than the second load.
@@ -194,8 +210,14 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
   std::uint64_t x = state;
   const SlotPair* pairs = tables.pair_data().data();
   const GuideEntry* guide = tables.guide_data().data();
+  const DecodeWindow* windows = tables.window_data().data();
   for (std::size_t i = 0; i < indexes.size(); ++i) {
-    const TableInfo& ti = tables.info()[static_cast<std::size_t>(indexes[i])];
+    const auto t = static_cast<std::size_t>(indexes[i]);
+    if (windows[t].width != 0 && window_step(windows[t], x, out[i])) [[likely]] {
+      if (!r.refill(x)) return errc::truncated;
+      continue;
+    }
+    const TableInfo& ti = tables.info()[t];
     const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
     const std::uint32_t* cdf = tables.cdf_data().data() + ti.base;
     const std::size_t bucket = ti.guide_base + (slot >> ti.guide_shift);
