@@ -186,7 +186,9 @@ bool window_step(const DecodeWindow& w, std::uint64_t& x, std::int32_t& value) n
   const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
   if (slot - w.lo >= w.width) return false;
   const std::uint64_t fs = select_below(slot, w.first[1], select_below(slot, w.first[0], w.bin[0], w.bin[1]), w.bin[2]);
-  x = static_cast<std::uint32_t>(fs) * (x >> kPrecision) + (slot - (fs >> 32));
+  std::uint64_t below = slot - (fs >> 32);
+  asm("" : "+r"(below));  // keeps the sum as one add after the multiply (gcc reassociates it to two)
+  x = static_cast<std::uint32_t>(fs) * (x >> kPrecision) + below;
   value = w.value + (slot >= w.first[0] ? 1 : 0) + (slot >= w.first[1] ? 1 : 0);
   return true;
 }
@@ -227,7 +229,9 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
       out[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(ti.offset) + b.bin);  // fits: cdf_tables.hpp
       continue;
     }
-    if (const errc e = get_escape(r, x, ti, out[i]); e != errc::ok) return e;
+    std::uint64_t xe = x;  // x's address is never taken, so x stays in a register
+    if (const errc e = get_escape(r, xe, ti, out[i]); e != errc::ok) return e;
+    x = xe;
   }
   state = x;
   return errc::ok;

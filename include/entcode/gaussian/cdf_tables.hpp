@@ -107,11 +107,11 @@ static_assert(sizeof(SlotPair) == 8);
 inline constexpr SlotPair kPairSearch{0xffff, 0, 0, 0};
 
 // Three adjacent bins a, a + 1, a + 2 of one table around its most probable bin,
-// none of them the escape bin (48 bytes). Slot s is in the window iff
+// none of them the escape bin (one 64-byte cache line). Slot s is in the window iff
 // s - lo < width (unsigned); its bin is a + (s >= first[0]) + (s >= first[1]);
 // bin[k] = freq | start << 32 of bin a + k. width = 0: no window (fewer than
 // three regular bins, or they hold less than kWindowMinWidth slots).
-struct DecodeWindow {
+struct alignas(64) DecodeWindow {
   std::uint32_t lo;
   std::uint32_t width;
   std::uint32_t first[2];
@@ -119,7 +119,7 @@ struct DecodeWindow {
   std::uint32_t reserved;
   std::uint64_t bin[3];
 };
-static_assert(sizeof(DecodeWindow) == 48);
+static_assert(sizeof(DecodeWindow) == 64);
 inline constexpr std::uint32_t kWindowMinWidth = 3u << (kPrecision - 2);
 
 class ENTCODE_API CdfTables {
