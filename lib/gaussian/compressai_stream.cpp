@@ -328,6 +328,11 @@ errc StreamDecoder::decode(const CdfTables& tables, std::span<const std::int32_t
   if (out.size() != indexes.size()) return errc::invalid_argument;
   const std::uint32_t top = max_index(indexes);
   if (top >= tables.size()) return errc::invalid_argument;
+  return decode_checked(tables, indexes, out, top);
+}
+
+errc StreamDecoder::decode_checked(const CdfTables& tables, std::span<const std::int32_t> indexes,
+                                   std::span<std::int32_t> out, std::uint32_t top) noexcept {
   Reader r(src_, pos_);
   const errc e = pairs_fit(tables, top) ? decode_symbols<true>(tables, indexes, out, r, x_)
                                         : decode_symbols<false>(tables, indexes, out, r, x_);
@@ -343,10 +348,11 @@ errc StreamDecoder::finish() const noexcept {
 
 errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                          std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept {
-  if (out.size() != indexes.size() || !valid_indexes(tables, indexes)) return errc::invalid_argument;
+  const std::uint32_t top = max_index(indexes);  // the only pass over the indexes before decoding
+  if (out.size() != indexes.size() || top >= tables.size()) return errc::invalid_argument;
   StreamDecoder d;
   if (const errc e = d.start(src); e != errc::ok) return e;
-  if (const errc e = d.decode(tables, indexes, out); e != errc::ok) return e;
+  if (const errc e = d.decode_checked(tables, indexes, out, top); e != errc::ok) return e;
   return d.finish();
 }
 

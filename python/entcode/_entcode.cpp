@@ -295,14 +295,25 @@ class TableCache {
   SharedTables last_;
 };
 
-// invalid_argument from a coder is a bad index or length here: name it.
-[[noreturn]] void raise_coding(errc e, const CdfTables& t, std::span<const std::int32_t> idx) {
+// Raises for the first index outside t, if any.
+void name_bad_index(const CdfTables& t, std::span<const std::int32_t> idx) {
+  for (std::size_t i = 0; i < idx.size(); ++i)
+    if (idx[i] < 0 || static_cast<std::size_t>(idx[i]) >= t.size())
+      throw py::value_error("entcode: " + at("indexes", i) + " = " + std::to_string(idx[i]) + " is not in 0.." +
+                            std::to_string(t.size() - 1));
+}
+
+// invalid_argument from a coder is a bad index or length here: name it. The coders
+// check the indexes in one pass of their own, so the bindings search only on failure.
+[[noreturn]] void raise_coding(errc e, std::span<const compressai::Segment> segments) {
   if (e == errc::invalid_argument)
-    for (std::size_t i = 0; i < idx.size(); ++i)
-      if (idx[i] < 0 || static_cast<std::size_t>(idx[i]) >= t.size())
-        throw py::value_error("entcode: " + at("indexes", i) + " = " + std::to_string(idx[i]) + " is not in 0.." +
-                              std::to_string(t.size() - 1));
+    for (const compressai::Segment& s : segments) name_bad_index(*s.tables, s.indexes);
   raise(e);
+}
+
+[[noreturn]] void raise_coding(errc e, const CdfTables& t, std::span<const std::int32_t> idx) {
+  const compressai::Segment seg{&t, {}, idx};
+  raise_coding(e, std::span(&seg, 1));
 }
 
 // One branch-free (vectorised) max pass; the slow search for the bad position only on failure.
@@ -345,16 +356,17 @@ class Decoded {
   std::span<std::int32_t> span_;
 };
 
-// Runs decode(span) -> errc with the GIL released into a fresh Decoded; raises on errors.
+// Runs decode(span) -> errc with the GIL released into a fresh Decoded for indexes
+// idx of tables t; raises on errors.
 template <class Fn>
-py::object decode_into(std::size_t n, bool numpy, Fn&& decode) {
-  const Decoded out(n, numpy);
+py::object decode_into(const CdfTables& t, const Int32Arg& idx, bool numpy, Fn&& decode) {
+  const Decoded out(idx.values.size(), numpy);
   errc e;
   {
     py::gil_scoped_release release;
     e = decode(out.span());
   }
-  if (e != errc::ok) raise(e);
+  if (e != errc::ok) raise_coding(e, t, idx.values);
   return out.result();
 }
 
@@ -382,7 +394,7 @@ py::bytes compressai_encode(std::span<const compressai::Segment> segments, std::
     py::gil_scoped_release release;
     r = compressai::encode_segments(segments, scratch);
   }
-  if (!r) raise(r.error());
+  if (!r) raise_coding(r.error(), segments);
   return to_bytes(scratch.first(*r));
 }
 
@@ -394,7 +406,6 @@ struct CaiEncoder {
     const Int32Arg idx = int32_arg(indexes, "indexes");
     check_same_length(sym, "symbols", idx, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
-    check_indexes(*t->tables, idx.values);
     const compressai::Segment seg{&*t->tables, sym.values, idx.values};
     return compressai_encode(std::span(&seg, 1), sym.values.size());
   }
@@ -452,8 +463,7 @@ struct CaiDecoder {
     const StreamArg src = stream_arg(encoded, "encoded");
     const Int32Arg idx = int32_arg(indexes, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
-    check_indexes(*t->tables, idx.values);
-    return decode_into(idx.values.size(), idx.numpy, [&](std::span<std::int32_t> out) {
+    return decode_into(*t->tables, idx, idx.numpy, [&](std::span<std::int32_t> out) {
       return compressai::decode_with_indexes(*t->tables, src.bytes, idx.values, out);
     });
   }
@@ -475,10 +485,9 @@ struct CaiDecoder {
   py::object decode_stream(py::handle indexes, py::handle cdfs, py::handle sizes, py::handle offsets) {
     const Int32Arg idx = int32_arg(indexes, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
-    check_indexes(*t->tables, idx.values);
     std::unique_lock lock(mutex, std::defer_lock);
     if (!started) throw py::value_error("entcode: decode_stream before set_stream");
-    return decode_into(idx.values.size(), idx.numpy, [&](std::span<std::int32_t> out) {
+    return decode_into(*t->tables, idx, idx.numpy, [&](std::span<std::int32_t> out) {
       lock.lock();  // with the GIL released
       return state.decode(*t->tables, idx.values, out);
     });
@@ -502,14 +511,13 @@ py::bytes ecgl_encode(const CdfTables& t, const Int32Arg& sym, const Int32Arg& i
 
 py::object ecgl_decode(const CdfTables& t, py::handle encoded, const Int32Arg& idx, unsigned threads) {
   const StreamArg src = stream_arg(encoded, "encoded");
-  return decode_into(idx.values.size(), true,
+  return decode_into(t, idx, true,
                      [&](std::span<std::int32_t> out) { return decode(t, src.bytes, idx.values, out, threads); });
 }
 
 py::object compressai_decode(const CdfTables& t, py::handle encoded, const Int32Arg& idx) {
   const StreamArg src = stream_arg(encoded, "encoded");
-  check_indexes(t, idx.values);
-  return decode_into(idx.values.size(), true, [&](std::span<std::int32_t> out) {
+  return decode_into(t, idx, true, [&](std::span<std::int32_t> out) {
     return compressai::decode_with_indexes(t, src.bytes, idx.values, out);
   });
 }
@@ -702,7 +710,6 @@ void def_gaussian(py::module_& m) {
              const Int32Arg idx = int32_arg(indexes, "indexes");
              if (!compressai_mode(mode)) return ecgl_encode(g.gc.tables(), sym, idx, codec_options(substreams, threads));
              check_same_length(sym, "symbols", idx, "indexes");
-             check_indexes(g.gc.tables(), idx.values);
              const compressai::Segment seg{&g.gc.tables(), sym.values, idx.values};
              return compressai_encode(std::span(&seg, 1), sym.values.size());
            },

@@ -179,6 +179,23 @@ class EntcodeTest(unittest.TestCase):
             enc.encode_with_indexes([0, 0], [0, 64], cdfs, sizes, offsets)
         with self.assertRaisesRegex(ValueError, r"indexes\[0\] = -1"):
             dec.decode_with_indexes(b"\0" * 8, [-1], cdfs, sizes, offsets)
+        # The coders check indexes themselves (one pass); the bindings name the bad one on
+        # every path, before any stream error (a 3-byte stream is truncated).
+        with self.assertRaisesRegex(ValueError, r"indexes\[2\] = 70 is not in 0..63"):
+            dec.decode_with_indexes(b"\0" * 3, np.array([0, 5, 70], np.int32), cdfs, sizes, offsets)
+        with self.assertRaisesRegex(ValueError, r"indexes\[1\] = 64 is not in 0..63"):
+            enc.encode_with_indexes(np.zeros(2, np.int32), np.array([0, 64], np.int32), cdfs, sizes, offsets)
+        dec.set_stream(enc.encode_with_indexes([0, 0], [0, 0], cdfs, sizes, offsets))
+        with self.assertRaisesRegex(ValueError, r"indexes\[1\] = -3 is not in 0..63"):
+            dec.decode_stream([0, -3], cdfs, sizes, offsets)
+        self.assertEqual(dec.decode_stream([0, 0], cdfs, sizes, offsets), [0, 0])  # the bad call consumed nothing
+        gcd = entcode.GaussianConditional("compressai")
+        with self.assertRaisesRegex(ValueError, r"indexes\[0\] = 99 is not in 0..63"):
+            gcd.decode(b"\0" * 8, np.array([99], np.int32), mode="compressai")
+        with self.assertRaisesRegex(ValueError, r"indexes\[0\] = 99 is not in 0..63"):
+            gcd.encode(np.zeros(1, np.int32), np.array([99], np.int32), mode="compressai")
+        with self.assertRaisesRegex(ValueError, r"indexes\[1\] = 64 is not in 0..63"):
+            gcd.decode(gcd.encode(np.zeros(2, np.int32), np.zeros(2, np.int32)), np.array([0, 64], np.int32))
         bad = [row[:] for row in cdfs]
         bad[3][2] = bad[3][1]
         with self.assertRaisesRegex(ValueError, r"cdfs\[3\]: not strictly increasing at position 2"):

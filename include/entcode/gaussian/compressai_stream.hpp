@@ -86,6 +86,11 @@ class ENTCODE_API StreamDecoder {
   [[nodiscard]] errc finish() const noexcept;
 
  private:
+  friend errc decode_with_indexes(const CdfTables&, std::span<const std::byte>, std::span<const std::int32_t>,
+                                  std::span<std::int32_t>) noexcept;
+  // decode() after its argument checks; top = the largest index (< tables.size()).
+  errc decode_checked(const CdfTables& tables, std::span<const std::int32_t> indexes, std::span<std::int32_t> out,
+                      std::uint32_t top) noexcept;
   std::span<const std::byte> src_;
   std::size_t pos_ = 0;
   std::uint64_t x_ = 0;
