@@ -232,8 +232,10 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
   const SlotPair* pairs = tables.pair_data().data();
   const GuideEntry* guide = tables.guide_data().data();
   const DecodeWindow* windows = tables.window_data().data();
+  const std::size_t count = tables.size();
   for (std::size_t i = 0; i < indexes.size(); ++i) {
-    const auto t = static_cast<std::size_t>(indexes[i]);
+    const auto t = static_cast<std::size_t>(static_cast<std::uint32_t>(indexes[i]));
+    if (t >= count) [[unlikely]] return errc::invalid_argument;  // one fused compare: no pass of its own
     if (windows[t].width != 0 && window_step(windows[t], x, out[i])) [[likely]] {
       if (!r.refill(x)) return errc::truncated;
       continue;
@@ -367,10 +369,12 @@ errc StreamDecoder::finish() const noexcept {
 
 errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                          std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept {
-  const std::uint32_t top = max_index(indexes);  // the only pass over the indexes before decoding
-  if (out.size() != indexes.size() || top >= tables.size()) return errc::invalid_argument;
+  // The indexes are checked while decoding (a bad one: invalid_argument, out partly
+  // written); the pair lookup is chosen as if every table were in use.
+  if (out.size() != indexes.size()) return errc::invalid_argument;
   StreamDecoder d;
   if (const errc e = d.start(src); e != errc::ok) return e;
+  const auto top = static_cast<std::uint32_t>(tables.size() - 1);
   if (const errc e = d.decode_checked(tables, indexes, out, top); e != errc::ok) return e;
   return d.finish();
 }

@@ -303,11 +303,10 @@ void name_bad_index(const CdfTables& t, std::span<const std::int32_t> idx) {
                             std::to_string(t.size() - 1));
 }
 
-// invalid_argument from a coder is a bad index or length here: name it. The coders
-// check the indexes in one pass of their own, so the bindings search only on failure.
+// A coder failed: a bad index is named first (the coders check the indexes themselves,
+// some while decoding, after the stream's header), so the bindings search only on failure.
 [[noreturn]] void raise_coding(errc e, std::span<const compressai::Segment> segments) {
-  if (e == errc::invalid_argument)
-    for (const compressai::Segment& s : segments) name_bad_index(*s.tables, s.indexes);
+  for (const compressai::Segment& s : segments) name_bad_index(*s.tables, s.indexes);
   raise(e);
 }
 

@@ -66,7 +66,8 @@ ENTCODE_API Result<std::vector<std::byte>> encode_with_indexes(const CdfTables& 
 ENTCODE_API Result<std::size_t> encode_segments(std::span<const Segment> segments, std::span<std::byte> dst);
 ENTCODE_API Result<std::vector<std::byte>> encode_segments(std::span<const Segment> segments);
 
-// out.size() == indexes.size().
+// out.size() == indexes.size(). The indexes are checked while decoding: a bad one
+// gives invalid_argument with out partly written (after any error of the stream's start).
 ENTCODE_API errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                          std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept;
 ENTCODE_API Result<std::vector<std::int32_t>> decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
