@@ -938,13 +938,14 @@ TEST_CASE("CompressAI mode: hostile inputs", "[gaussian][compressai][hostile]") 
   bad_idx[0] = 99;
   CHECK(compressai::decode_with_indexes(gc.tables(), *s, bad_idx, out) == errc::invalid_argument);
   CHECK(compressai::encode_with_indexes(gc.tables(), l.symbols, bad_idx).error() == errc::invalid_argument);
-  // decode_with_indexes checks each index as it decodes it (no pass of its own).
+  // The coders check each index as they code it (no pass of their own).
   const auto tables = static_cast<std::int32_t>(gc.tables().size());
   for (const std::size_t at : {std::size_t{1000}, l.indexes.size() - 1})
     for (const std::int32_t v : {tables, -1, INT32_MIN, INT32_MAX}) {
       auto late = l.indexes;
       late[at] = v;
       CHECK(compressai::decode_with_indexes(gc.tables(), *s, late, out) == errc::invalid_argument);
+      CHECK(compressai::encode_with_indexes(gc.tables(), l.symbols, late).error() == errc::invalid_argument);
       compressai::StreamDecoder d;  // the incremental decoder refuses before decoding anything
       REQUIRE(d.start(*s) == errc::ok);
       CHECK(d.decode(gc.tables(), late, out) == errc::invalid_argument);

@@ -26,10 +26,6 @@ std::uint32_t max_index(std::span<const std::int32_t> idx) noexcept {
   return m;
 }
 
-bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx) noexcept {
-  return max_index(idx) < t.size();
-}
-
 // `a < b ? if_below : otherwise` as cmp + cmov on x86-64: the renormalisation
 // decisions are unpredictable, and gcc turns a plain conditional into a branch.
 std::uint64_t select_below(std::uint64_t a, std::uint64_t b, std::uint64_t if_below, std::uint64_t otherwise) noexcept {
@@ -258,26 +254,30 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
   return errc::ok;
 }
 
-// The symbols of one segment, last to first. The stream's bytes may alias anything,
-// so the table and argument pointers are locals (else reloaded after every store).
-bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
+// The symbols of one segment, last to first, each index checked as it is used (one
+// fused compare; a pass of its own over the indexes cost more). The stream's bytes may
+// alias anything, so the table and argument pointers are locals (else reloaded after every store).
+errc put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
   const TableInfo* const info = seg.tables->info().data();
   const Enc64Entry* const enc64 = seg.tables->enc64_data().data();
   const std::int32_t* const symbols = seg.symbols.data();
   const std::int32_t* const indexes = seg.indexes.data();
+  const std::size_t count = seg.tables->size();
   std::uint64_t state = x;
   for (std::size_t i = seg.symbols.size(); i-- > 0;) {
-    const TableInfo ti = info[static_cast<std::size_t>(indexes[i])];
+    const auto t = static_cast<std::size_t>(static_cast<std::uint32_t>(indexes[i]));
+    if (t >= count) [[unlikely]] return errc::invalid_argument;
+    const TableInfo ti = info[t];
     const std::int64_t v = std::int64_t{symbols[i]} - ti.offset;
     auto bin = static_cast<std::uint32_t>(v);
     if (static_cast<std::uint64_t>(v) >= ti.max_value) [[unlikely]] {
-      if (!put_escape(state, w, v, ti.max_value)) return false;
+      if (!put_escape(state, w, v, ti.max_value)) return errc::output_too_small;
       bin = ti.max_value;
     }
-    if (!put_bin(state, w, enc64[ti.base + bin])) return false;
+    if (!put_bin(state, w, enc64[ti.base + bin])) return errc::output_too_small;
   }
   x = state;
-  return true;
+  return errc::ok;
 }
 
 std::size_t total_symbols(std::span<const Segment> segments) noexcept {
@@ -289,12 +289,11 @@ std::size_t total_symbols(std::span<const Segment> segments) noexcept {
 // Encodes the segments from the end of dst backwards; returns where the stream starts.
 Result<std::size_t> encode_backward(std::span<const Segment> segments, std::span<std::byte> dst) noexcept {
   for (const Segment& s : segments)
-    if (s.tables == nullptr || s.symbols.size() != s.indexes.size() || !valid_indexes(*s.tables, s.indexes))
-      return errc::invalid_argument;
+    if (s.tables == nullptr || s.symbols.size() != s.indexes.size()) return errc::invalid_argument;
   BackwardWriter w(dst);
   std::uint64_t x = kStateLow;
   for (auto s = segments.rbegin(); s != segments.rend(); ++s)
-    if (!put_segment(x, w, *s)) return errc::output_too_small;
+    if (const errc e = put_segment(x, w, *s); e != errc::ok) return e;
   if (!w.put(static_cast<std::uint32_t>(x >> 32)) || !w.put(static_cast<std::uint32_t>(x)))
     return errc::output_too_small;
   return w.pos();

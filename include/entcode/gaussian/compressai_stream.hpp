@@ -54,7 +54,9 @@ struct Segment {
   std::span<const std::int32_t> indexes;
 };
 
-// symbols.size() == indexes.size(), every index in [0, tables.size()) (per segment).
+// symbols.size() == indexes.size(), every index in [0, tables.size()) (per segment;
+// checked as the symbols are coded, last to first: invalid_argument, or
+// output_too_small if the stream outgrew dst before the bad index was reached).
 // The span overloads write the stream to the front of dst (which may need up to
 // encode_bound(n) bytes while encoding: the stream is built from its end); the
 // vector overloads return exactly the stream (built in uninitialised scratch,
