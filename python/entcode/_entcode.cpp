@@ -211,6 +211,17 @@ struct TableEntry {
   std::vector<std::size_t> widths;  // of each row given as a list (empty for a 2-D array)
   std::size_t stride = 0;
   std::optional<CdfTables> tables;
+  // A 2-D array's values are viewed (not copied) until the entry is cached: a call
+  // with the cached tables compares them in place (the GIL held, so they cannot change).
+  Int32Arg array;
+  [[nodiscard]] std::span<const std::int32_t> cdf_values() const noexcept {
+    return array.values.empty() ? std::span<const std::int32_t>(flat) : array.values;
+  }
+  void own_values() {
+    if (array.values.empty()) return;
+    flat.assign(array.values.begin(), array.values.end());
+    array = Int32Arg{};
+  }
 };
 using SharedTables = std::shared_ptr<const TableEntry>;
 
@@ -223,9 +234,8 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
   std::vector<Int32Arg> rows;
   if (py::isinstance<py::array>(cdfs) && py::reinterpret_borrow<py::array>(cdfs).ndim() == 2) {
     const auto a = py::reinterpret_borrow<py::array>(cdfs);
-    Int32Arg all = int32_arg(a, "cdfs");
+    e.array = int32_arg(a, "cdfs");
     e.stride = static_cast<std::size_t>(a.shape(1));
-    e.flat.assign(all.values.begin(), all.values.end());
   } else {
     if (PyUnicode_Check(cdfs.ptr()) || !PySequence_Check(cdfs.ptr()))
       raise_as(PyExc_TypeError, std::string("cdfs: expected a list of lists of integers or a 2-D array, got ") +
@@ -240,7 +250,7 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
     for (std::size_t t = 0; t < rows.size(); ++t)
       std::ranges::copy(rows[t].values, e.flat.begin() + static_cast<std::ptrdiff_t>(t * e.stride));
   }
-  const std::size_t T = e.stride == 0 ? 0 : e.flat.size() / e.stride;
+  const std::size_t T = e.stride == 0 ? 0 : e.cdf_values().size() / e.stride;
   if (T != lengths.values.size())
     throw py::value_error("entcode: cdfs has " + std::to_string(T) + " rows but " + lengths_name + " has " +
                           std::to_string(lengths.values.size()) + " values");
@@ -255,7 +265,7 @@ void check_rows(const TableEntry& e, const char* lengths_name) {
   for (std::size_t t = 0; t < e.lengths.size(); ++t) {
     const std::int32_t n = e.lengths[t];
     const std::size_t width = e.widths.empty() ? e.stride : e.widths[t];
-    const std::int32_t* row = e.flat.data() + t * e.stride;
+    const std::int32_t* row = e.cdf_values().data() + t * e.stride;
     std::string bad;
     if (n < 2 || static_cast<std::size_t>(n) > width || static_cast<std::size_t>(n) > kMaxCdfLength)
       bad = std::string(lengths_name) + " is " + std::to_string(n) + " (row has " + std::to_string(width) + " values)";
@@ -276,11 +286,13 @@ class TableCache {
     TableEntry args = table_args(cdfs, lengths, offsets, lengths_name);
     {
       const std::lock_guard lock(mutex_);
-      if (last_ && last_->stride == args.stride && last_->flat == args.flat && last_->lengths == args.lengths &&
+      if (last_ && last_->stride == args.stride && std::ranges::equal(last_->flat, args.cdf_values()) &&
+          last_->lengths == args.lengths &&
           last_->offsets == args.offsets)
         return last_;
     }
     check_rows(args, lengths_name);
+    args.own_values();
     auto t = CdfTables::create(args.flat, args.stride, args.lengths, args.offsets);
     if (!t) throw py::value_error(std::string("entcode: invalid tables (") + to_string(t.error()) + ")");
     args.tables = std::move(*t);

@@ -267,6 +267,25 @@ class EntcodeTest(unittest.TestCase):
         out = dcvc.decode(dcvc.encode(sym, idx), idx)
         self.assertEqual(out.tolist(), [0, -2, 3])
 
+    def test_table_cache_sees_arrays_changed_in_place(self):
+        # The per-object table cache compares a 2-D cdf array in place: the same array
+        # object with other values must give the other tables' bytes.
+        gc = entcode.GaussianConditional("compressai")
+        cdfs, sizes, offsets = gc.quantized_cdf.copy(), gc.cdf_length.copy(), gc.offset.copy()
+        sym, idx = np.zeros(50, np.int32), np.full(50, 3, np.int32)
+        enc, dec = entcode.compressai.RansEncoder(), entcode.compressai.RansDecoder()
+        first = enc.encode_with_indexes(sym, idx, cdfs, sizes, offsets)
+        cdfs[3], sizes[3], offsets[3] = cdfs[40], sizes[40], offsets[40]  # table 3 becomes table 40
+        second = enc.encode_with_indexes(sym, idx, cdfs, sizes, offsets)
+        self.assertNotEqual(first, second)
+        self.assertEqual(second, entcode.compressai.RansEncoder().encode_with_indexes(sym, idx, cdfs, sizes, offsets))
+        zero = -int(offsets[3])  # the bin of symbol 0, a wide one in the middle
+        cdfs[3, zero] += 1  # in place: the same array object, same lengths, other values
+        third = enc.encode_with_indexes(sym, idx, cdfs, sizes, offsets)
+        self.assertNotEqual(third, second)
+        self.assertEqual(third, entcode.compressai.RansEncoder().encode_with_indexes(sym, idx, cdfs, sizes, offsets))
+        self.assertEqual(dec.decode_with_indexes(third, idx, cdfs, sizes, offsets).tolist(), sym.tolist())
+
     def test_errors(self):
         sym = self.symbols.reshape(-1)[:100]
         idx = self.indexes.reshape(-1)[:100].copy()
