@@ -175,9 +175,6 @@ Bin bin_of(const GuideEntry g, const std::uint32_t* cdf, std::uint32_t slot, std
   return {s, cdf[s], cdf[s + 1]};
 }
 
-// The decoder step of a slot inside table window w (cdf_tables.hpp): false if the
-// slot is outside. A branch predicted taken (most slots of sharp tables are inside),
-// then only compares and selects on w, which was loaded off the state chain.
 // If slot >= bound: fs = next and ++value. One compare feeding a cmov and an sbb on
 // x86-64 (the decoder is bound by instruction throughput as much as by its chain).
 void step_up(std::uint32_t slot, std::uint32_t bound, std::uint64_t next, std::uint64_t& fs, std::int32_t& value) noexcept {
@@ -194,6 +191,9 @@ void step_up(std::uint32_t slot, std::uint32_t bound, std::uint64_t next, std::u
 #endif
 }
 
+// The decoder step of a slot inside table window w (cdf_tables.hpp): false if the
+// slot is outside. A branch predicted taken (most slots of sharp tables are inside),
+// then only compares and selects on w, which was loaded off the state chain.
 bool window_step(const DecodeWindow& w, std::uint64_t& x, std::int32_t& value) noexcept {
   const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
   if (slot - w.lo >= w.width) return false;
