@@ -37,6 +37,23 @@ constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
 
+// A rANS block's `p u8` byte: the precision (1..12) in bits 0-3, the stream's
+// lane count as rans::detail::lane_index (64 >> index lanes, index <= 2) in bits 4-5.
+constexpr unsigned kLaneShift = 4;
+std::uint8_t stream_byte(unsigned precision, unsigned lanes) noexcept {
+  return static_cast<std::uint8_t>(precision | rans::detail::lane_index(lanes) << kLaneShift);
+}
+struct StreamParams {
+  unsigned precision, lanes;
+};
+// corrupt for a precision or lane index out of range.
+Result<StreamParams> parse_stream_byte(unsigned b) noexcept {
+  const unsigned precision = b & ((1u << kLaneShift) - 1), index = b >> kLaneShift;
+  if (precision < 1 || precision > ByteTables::kMaxPrecision || index >= std::size(rans::detail::kLaneCounts))
+    return errc::corrupt;
+  return StreamParams{precision, rans::detail::kLaneCounts[index]};
+}
+
 std::size_t varint_size(std::uint64_t v) noexcept {
   std::size_t n = 1;
   for (; v >= 0x80; v >>= 7) ++n;
@@ -61,9 +78,10 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const unsigned contexts = order == 0 ? 1 : 256;
   auto& [counts, spare, freqs, by_order] = scratch;
   ByteTables& tables = by_order[order];
+  const unsigned lanes = lanes_for(src.size());
   counts.assign(std::size_t{contexts} * 256, 0);
-  if (order == 0) count_order0(coded_part(src), counts.data());
-  else count_order1(coded_part(src), counts, spare);
+  if (order == 0) count_order0(coded_part(src, lanes), counts.data());
+  else count_order1(coded_part(src, lanes), lanes, counts, spare);
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts.data(), contexts, precision, freqs, bits);
@@ -75,7 +93,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
   w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
   w.put_varint(src.size());
-  w.put_u8(static_cast<std::uint8_t>(precision));
+  w.put_u8(stream_byte(precision, lanes));
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
@@ -86,7 +104,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
   const auto out = w.remaining();
-  const auto stream = encode_stream(order, src, tables, out, isa);
+  const auto stream = encode_stream(order, src, tables, out, isa, lanes);
   if (!stream) return 0;
   const std::size_t start = w.size() - room, field = varint_size(*stream);
   SpanWriter size_writer(dst.subspan(start, field));
@@ -99,7 +117,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
 // coded part (their column sums: no second pass over the block): its byte
 // entropy plus the model (~2 bytes a symbol) and the stream framing (the
 // lanes' states, ~1 byte each beyond their content when seeded).
-std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
+std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts, unsigned lanes) noexcept {
   std::uint32_t counts[256] = {};
   for (std::size_t i = 0; i < order1_counts.size(); ++i) counts[i % 256] += order1_counts[i];
   double n = 0;
@@ -111,7 +129,7 @@ std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noe
       bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
       ++symbols;
     }
-  return static_cast<std::size_t>(bits / 8) + 2 * symbols + rans::kByteCoderLanes + 16;
+  return static_cast<std::size_t>(bits / 8) + 2 * symbols + lanes + 16;
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
@@ -124,15 +142,16 @@ std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src,
                             std::size_t budget) {
   const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
   const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
-  if (order0_estimate(scratch.counts) * kOrder0Margin > static_cast<double>(limit)) return o1;
+  if (order0_estimate(scratch.counts, lanes_for(src.size())) * kOrder0Margin > static_cast<double>(limit)) return o1;
   if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
   return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
 }
 
 errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
-  const unsigned precision = r.get_u8();
+  const auto params = parse_stream_byte(r.get_u8());
   if (!r.ok()) return r.error();
-  if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
+  if (!params) return params.error();
+  const auto [precision, lanes] = *params;
   const unsigned contexts = order == 0 ? 1 : 256;
   std::vector<std::uint32_t>& freqs = s.freqs;
   ByteTables& tables = s.tables[order];
@@ -146,7 +165,7 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
   const auto stream = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
   if (!r.ok()) return r.error();
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
-  const errc e = decode_stream(order, stream, tables, dst, isa);
+  const errc e = decode_stream(order, stream, tables, dst, isa, lanes);
   // The block's stream is complete, so a decoder wanting more words means junk.
   return e == errc::truncated ? errc::corrupt : e;
 }
@@ -213,11 +232,11 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
     case BlockKind::run: r.get_u8(); break;
     case BlockKind::order0:
     case BlockKind::order1: {
-      const unsigned precision = r.get_u8();
-      if (r.ok() && (precision < 1 || precision > ByteTables::kMaxPrecision)) return errc::corrupt;
+      const auto params = parse_stream_byte(r.get_u8());
+      if (r.ok() && !params) return params.error();
       if (kind == BlockKind::order0) {
         std::uint32_t freqs[256] = {};
-        get_model(r, freqs, precision);
+        get_model(r, freqs, params ? params->precision : ByteTables::kMaxPrecision);
       } else {
         r.get_bytes(static_cast<std::size_t>(r.get_varint()));  // tables section, parsed by the decoder
       }
