@@ -89,15 +89,15 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 6, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 6, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 6, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 6, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 7, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -187,7 +187,10 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     f[4] = std::byte{5};  // nor version 5 (64 lanes in every block)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{7};
+    f[4] = std::byte{6};  // nor version 6 (raw seeds)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{8};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -204,9 +207,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 6, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 7, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 6, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 7, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -287,7 +290,7 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   const Bytes text = markov(100000, 11);
   const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
   // kind, raw_size (3 varint bytes), p | lane index << 4, section_size (2), t_size (2), mode
-  REQUIRE(t[11] == std::byte{10 | 1 << 4});  // 32 lanes
+  REQUIRE(t[11] == std::byte{10 | 2 << 4});  // 16 lanes
   REQUIRE(std::to_integer<int>(t[12]) >= 128);
   REQUIRE(std::to_integer<int>(t[14]) >= 128);
   REQUIRE(t[16] == std::byte{1});
@@ -409,63 +412,74 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
   }
 }
 
-TEST_CASE("byte codec: seeded streams with compact states, per lane count and ISA, and their checks", "[byte_codec]") {
-  // lib/byte_codec/stream.hpp: the last 2 bytes a lane seed the lane states; the
-  // states are written in 3 bytes (bitmap bit set) or 4.
+TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane count and ISA, and their checks",
+          "[byte_codec]") {
+  // lib/byte_codec/stream.hpp: the last `tail` bytes are coded by one scalar state
+  // whose words seed the lanes; the lanes' states are written in 3 or 4 bytes.
   namespace rd = rans::detail;
   const Bytes data = text_like(20000, 3);
+  std::vector<std::uint64_t> counts(256);
+  for (const std::uint8_t b : data) ++counts[b];
+  const auto freqs = rans::normalize_frequencies(counts, 12);
+  REQUIRE(freqs.ok());
+  const auto tables = rans::ByteTables::build(*freqs, 1, 12);
+  REQUIRE(tables.ok());
   for (const unsigned lanes : rd::kLaneCounts) {
     DYNAMIC_SECTION("lanes " << lanes) {
-      const auto coded = bc::detail::coded_part(data, lanes);
-      REQUIRE(coded.size() == data.size() - 2 * lanes);
-      std::vector<std::uint64_t> counts(256);
-      for (const std::uint8_t b : coded) ++counts[b];
-      const auto freqs = rans::normalize_frequencies(counts, 12);
-      REQUIRE(freqs.ok());
-      const auto tables = rans::ByteTables::build(*freqs, 1, 12);
-      REQUIRE(tables.ok());
-      Frame plain(rans::encoded_bound(data.size())), seeded(plain.size());
-      plain.resize(*rd::encode_order0_unchecked(coded, *tables, plain, Isa::scalar, {}, lanes));
-      seeded.resize(*bc::detail::encode_stream(0, data, *tables, seeded, Isa::scalar, lanes));
-      // Same words; the header holds the seed and fewer state bytes: lanes / 8 bitmap bytes, states of 3 or 4.
-      const std::size_t header = seeded.size() - (plain.size() - 4 * lanes), flags = lanes / 8;
-      REQUIRE(header >= flags + 3 * lanes);
-      REQUIRE(header < flags + 4 * lanes);
+      // About lanes + 1 words of tail code (text_like: ~3.5 bits a byte).
+      const std::size_t tail = bc::detail::tail_for(data, freqs->data(), 0, 12, lanes);
+      REQUIRE(tail > 3 * lanes);
+      REQUIRE(tail < 6 * lanes);
+      Frame seeded(rans::encoded_bound(data.size()) + 64);
+      seeded.resize(*bc::detail::encode_stream(0, data, tail, *tables, seeded, Isa::scalar, lanes));
+      Frame plain(rans::encoded_bound(data.size()));  // the lanes' part alone, unseeded
+      plain.resize(*rd::encode_order0_unchecked(std::span(data).first(data.size() - tail), *tables, plain, Isa::scalar,
+                                                {}, lanes));
+      // The tail's ~16 (lanes + 1) bits cost a few bytes beyond the states they replace.
+      REQUIRE(seeded.size() < plain.size() + 12);
       for (Isa isa : machine_isas()) {
-        Frame again(rans::encoded_bound(data.size()));
-        again.resize(*bc::detail::encode_stream(0, data, *tables, again, isa, lanes));
+        Frame again(seeded.size() + 64);
+        again.resize(*bc::detail::encode_stream(0, data, tail, *tables, again, isa, lanes));
         REQUIRE(again == seeded);
         Bytes back(data.size());
         REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, isa, lanes) == errc::ok);
         REQUIRE(back == data);
       }
       Bytes back(data.size());
-      // A short state rewritten in the 4-byte form (bit cleared, a zero top byte) is not canonical.
-      unsigned lane = 0;
-      while ((std::to_integer<unsigned>(seeded[lane / 8]) >> (lane % 8) & 1) == 0) ++lane;
-      std::size_t at = flags;
-      for (unsigned k = 0; k < lane; ++k) at += (std::to_integer<unsigned>(seeded[k / 8]) >> (k % 8) & 1) ? 3 : 4;
-      Frame long_form = seeded;
-      long_form[lane / 8] &= static_cast<std::byte>(~(1u << (lane % 8)));
-      long_form.insert(long_form.begin() + static_cast<std::ptrdiff_t>(at + 3), std::byte{0});
-      REQUIRE(bc::detail::decode_stream(0, long_form, *tables, back, Isa::scalar, lanes) == errc::corrupt);
-      REQUIRE(bc::detail::decode_stream(0, std::span(seeded).first(flags), *tables, back, Isa::scalar, lanes) ==
-              errc::truncated);
-      Bytes short_back(data.size() - 1);
-      REQUIRE(bc::detail::decode_stream(0, seeded, *tables, short_back, Isa::scalar, lanes) != errc::ok);
+      for (std::size_t cut : {std::size_t{0}, std::size_t{3}, seeded.size() / 2, seeded.size() - 1})
+        REQUIRE(bc::detail::decode_stream(0, std::span(seeded).first(cut), *tables, back, Isa::scalar, lanes) != errc::ok);
+      Frame bad = seeded;
+      bad[0] = std::byte{0xff};  // tail length varint: longer than the content
+      bad.insert(bad.begin() + 1, {std::byte{0xff}, std::byte{0x7f}});
+      REQUIRE(bc::detail::decode_stream(0, bad, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      bad = seeded;
+      bad[tail < 128 ? 1 : 2] ^= std::byte{1};  // the tail coder's final state
+      REQUIRE(bc::detail::decode_stream(0, bad, *tables, back, Isa::scalar, lanes) == errc::corrupt);
       // Decoded with another lane count, the stream is rejected.
       for (const unsigned other : rd::kLaneCounts)
         if (other != lanes) REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, Isa::scalar, other) != errc::ok);
+      // A tail of 0 (all seeds zero) and of the whole content code too.
+      for (const std::size_t t : {std::size_t{0}, data.size()}) {
+        Frame f(rans::encoded_bound(data.size()) + 2 * data.size());
+        f.resize(*bc::detail::encode_stream(0, data, t, *tables, f, Isa::scalar, lanes));
+        REQUIRE(bc::detail::decode_stream(0, f, *tables, back, Isa::scalar, lanes) == errc::ok);
+        REQUIRE(back == data);
+      }
     }
   }
 }
 
 TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]") {
   // doc/format.md: a rANS block's p byte holds the lane index (64 >> index lanes)
-  // in bits 4-5; the encoder picks lanes_for(raw_size); index 3 is corrupt.
+  // in bits 4-5; the encoder picks lanes_for(its coded size); index 3 is corrupt.
   namespace rd = rans::detail;
-  for (const std::size_t n : {std::size_t{5000}, bc::detail::kMin32Lanes - 1, bc::detail::kMin32Lanes,
-                              bc::detail::kMin64Lanes}) {
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes) == 64);
+  // text_like codes to ~45% of its size.
+  for (const auto& [n, want] : {std::pair{std::size_t{5000}, 16u}, {std::size_t{100000}, 16u},
+                                {std::size_t{1000000}, 32u}, {std::size_t{2000000}, 64u}}) {
     for (unsigned order : {0u, 1u}) {
       CAPTURE(n, order);
       const Bytes data = text_like(n, static_cast<std::uint32_t>(n));
@@ -474,16 +488,14 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
       o.block_log2 = 21;
       const Frame f = *bc::compress(data, o);
       const std::size_t at = 8 + (n < 128 ? 1 : n < 16384 ? 2 : 3);  // after kind and raw_size
-      const auto lanes = bc::detail::lanes_for(n);
-      REQUIRE(std::to_integer<unsigned>(f[at]) >> 4 == rd::lane_index(lanes));
-      REQUIRE(lanes == (n < bc::detail::kMin32Lanes ? 16u : n < bc::detail::kMin64Lanes ? 32u : 64u));
+      REQUIRE(std::to_integer<unsigned>(f[at]) >> 4 == rd::lane_index(want));
       REQUIRE(*bc::decompress(f, n) == data);
       Frame g = f;
       g[at] |= std::byte{3 << 4};
       REQUIRE(bc::decompress(g, n).error() == errc::corrupt);
       REQUIRE(bc::inspect(g).error() == errc::corrupt);
       for (unsigned index = 0; index < 3; ++index) {  // another lane count: the stream does not decode
-        if (index == rd::lane_index(lanes)) continue;
+        if (index == rd::lane_index(want)) continue;
         g[at] = (f[at] & std::byte{0x0f}) | std::byte{static_cast<std::uint8_t>(index << 4)};
         REQUIRE(bc::decompress(g, n).error() == errc::corrupt);
       }

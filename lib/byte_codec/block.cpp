@@ -72,22 +72,74 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
   return w.size();
 }
 
-// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
-std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
-                       Isa isa, std::size_t budget) {
+// The block's model at its precision (returned): counts of what each coder
+// codes, normalised. Order 0: every byte (the tail uses the lanes' model);
+// order 1: the lanes' segments of src less its tail (rans/interleaved.hpp),
+// and the tail's bytes after their predecessors.
+unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
+                     std::size_t tail, std::array<std::uint8_t, 256>& bits) {
   const unsigned contexts = order == 0 ? 1 : 256;
   auto& [counts, spare, freqs, by_order] = scratch;
-  ByteTables& tables = by_order[order];
-  const unsigned lanes = lanes_for(src.size());
   counts.assign(std::size_t{contexts} * 256, 0);
-  if (order == 0) count_order0(coded_part(src, lanes), counts.data());
-  else count_order1(coded_part(src, lanes), lanes, counts, spare);
+  if (order == 0) {
+    count_order0(src, counts.data());
+  } else {
+    count_order1(lanes_part(src, tail), lanes, counts, spare);
+    for (std::size_t i = src.size() - tail; i < src.size(); ++i) ++counts[(i == 0 ? 0 : src[i - 1] * 256u) + src[i]];
+  }
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
-  std::array<std::uint8_t, 256> bits{};
   normalise(counts.data(), contexts, precision, freqs, bits);
   for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
          excess(counts, freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
     normalise(counts.data(), contexts, ++precision, freqs, bits);
+  return precision;
+}
+
+// A block's byte counts from its 1 or 256 contexts' counts.
+std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& counts) noexcept {
+  std::array<std::uint32_t, 256> sums{};
+  for (std::size_t i = 0; i < counts.size(); ++i) sums[i % 256] += counts[i];
+  return sums;
+}
+
+// Their order-0 code length in bytes.
+std::size_t entropy_bytes(const std::array<std::uint32_t, 256>& counts) noexcept {
+  double n = 0;
+  for (const std::uint32_t c : counts) n += c;
+  double bits = 0;
+  for (const std::uint32_t c : counts)
+    if (c != 0) bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
+  return static_cast<std::size_t>(bits / 8);
+}
+
+// The size an order-0 block would about have, from the order-1 counts of a
+// block: its byte entropy plus the model (~2 bytes a symbol) and the stream
+// framing (the lanes' states, ~1 byte each beyond their content when seeded).
+std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
+  const auto counts = byte_counts(order1_counts);
+  const auto symbols = static_cast<std::size_t>(std::count_if(counts.begin(), counts.end(), [](std::uint32_t c) { return c != 0; }));
+  const std::size_t coded = entropy_bytes(counts);
+  return coded + 2 * symbols + lanes_for(coded) + 16;
+}
+
+// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
+std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
+                       Isa isa, std::size_t budget) {
+  const unsigned contexts = order == 0 ? 1 : 256;
+  const std::vector<std::uint32_t>& freqs = scratch.freqs;
+  ByteTables& tables = scratch.tables[order];
+  std::array<std::uint8_t, 256> bits{};
+  // The lane count follows the coded size and order-1 counts depend on it and
+  // on the tail: a first model with guesses (order 0: none needed), then the real one.
+  unsigned lanes = lanes_for(src.size() / 8);
+  std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : 2 * lanes;
+  unsigned precision = build_model(scratch, src, order, lanes, tail, bits);
+  const unsigned first_lanes = lanes;
+  lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)));
+  const std::size_t first_tail = tail;
+  tail = tail_for(src, freqs.data(), order, precision, lanes);
+  if (order == 1 && (lanes != first_lanes || tail != first_tail))
+    precision = build_model(scratch, src, order, lanes, tail, bits);
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
@@ -104,32 +156,13 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
   const auto out = w.remaining();
-  const auto stream = encode_stream(order, src, tables, out, isa, lanes);
+  const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);
   if (!stream) return 0;
   const std::size_t start = w.size() - room, field = varint_size(*stream);
   SpanWriter size_writer(dst.subspan(start, field));
   size_writer.put_varint(*stream);
   std::memmove(dst.data() + start + field, out.data(), *stream);
   return start + field + *stream;
-}
-
-// The size an order-0 block would about have, from the order-1 counts of its
-// coded part (their column sums: no second pass over the block): its byte
-// entropy plus the model (~2 bytes a symbol) and the stream framing (the
-// lanes' states, ~1 byte each beyond their content when seeded).
-std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts, unsigned lanes) noexcept {
-  std::uint32_t counts[256] = {};
-  for (std::size_t i = 0; i < order1_counts.size(); ++i) counts[i % 256] += order1_counts[i];
-  double n = 0;
-  for (const std::uint32_t c : counts) n += c;
-  double bits = 0;
-  std::size_t symbols = 0;
-  for (const std::uint32_t c : counts)
-    if (c != 0) {
-      bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
-      ++symbols;
-    }
-  return static_cast<std::size_t>(bits / 8) + 2 * symbols + lanes + 16;
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
@@ -142,7 +175,7 @@ std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src,
                             std::size_t budget) {
   const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
   const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
-  if (order0_estimate(scratch.counts, lanes_for(src.size())) * kOrder0Margin > static_cast<double>(limit)) return o1;
+  if (order0_estimate(scratch.counts) * kOrder0Margin > static_cast<double>(limit)) return o1;
   if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
   return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
 }

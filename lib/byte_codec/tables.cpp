@@ -219,16 +219,17 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
 // T order-0 coded into w (mode byte on), or false when that is not smaller than T.
 bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   std::uint32_t counts[256];
-  count_order0(coded_part(t, kTablesLanes), counts);
+  count_order0(t, counts);
   std::vector<std::uint32_t> freqs;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts, 1, kTablesPrecision, freqs, bits);
+  const std::size_t tail = tail_for(t, freqs.data(), 0, kTablesPrecision, kTablesLanes);
   const auto tables = ByteTables::build(freqs, 1, kTablesPrecision, ByteTables::Use::encode);
   if (!tables) return false;
   w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
   put_model_to(w, freqs.data());
   std::vector<std::byte> stream(rans::encoded_bound(t.size()));
-  const auto size = encode_stream(0, t, *tables, stream, isa, kTablesLanes);
+  const auto size = encode_stream(0, t, tail, *tables, stream, isa, kTablesLanes);
   if (!size) return false;
   w.put_bytes(std::span(stream).first(*size));
   return w.size() < 1 + t.size();
