@@ -458,6 +458,22 @@ TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane cou
       // Decoded with another lane count, the stream is rejected.
       for (const unsigned other : rd::kLaneCounts)
         if (other != lanes) REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, Isa::scalar, other) != errc::ok);
+      // A seed the tail coder does not use must be zero: a tail of 0 bytes
+      // (t = 0, x_T = L, e = 0) over lanes seeded with 1 on lane 0 is corrupt.
+      std::vector<std::uint8_t> one_seed(2 * lanes, 0);
+      one_seed[0] = 1;
+      Frame lanes_only(rans::encoded_bound(data.size()));
+      lanes_only.resize(*rd::encode_order0_unchecked(data, *tables, lanes_only, Isa::scalar, one_seed, lanes));
+      Frame unused = bytes_of({0, 0x00, 0x00, 0x01, 0x00, 0});
+      unused.insert(unused.end(), lanes_only.begin(), lanes_only.end());
+      REQUIRE(bc::detail::decode_stream(0, unused, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      one_seed[0] = 0;  // all zero: the same bytes decode
+      lanes_only.resize(rans::encoded_bound(data.size()));
+      lanes_only.resize(*rd::encode_order0_unchecked(data, *tables, lanes_only, Isa::scalar, one_seed, lanes));
+      Frame zero = bytes_of({0, 0x00, 0x00, 0x01, 0x00, 0});
+      zero.insert(zero.end(), lanes_only.begin(), lanes_only.end());
+      REQUIRE(bc::detail::decode_stream(0, zero, *tables, back, Isa::scalar, lanes) == errc::ok);
+      REQUIRE(back == data);
       // A tail of 0 (all seeds zero) and of the whole content code too.
       for (const std::size_t t : {std::size_t{0}, data.size()}) {
         Frame f(rans::encoded_bound(data.size()) + 2 * data.size());
