@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <random>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "entcode/crc32c.hpp"
@@ -290,7 +291,7 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   const Bytes text = markov(100000, 11);
   const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
   // kind, raw_size (3 varint bytes), p | lane index << 4, section_size (2), t_size (2), mode
-  REQUIRE(t[11] == std::byte{10 | 2 << 4});  // 16 lanes
+  REQUIRE(t[11] == std::byte{10 | 1 << 4});  // 32 lanes
   REQUIRE(std::to_integer<int>(t[12]) >= 128);
   REQUIRE(std::to_integer<int>(t[14]) >= 128);
   REQUIRE(t[16] == std::byte{1});
@@ -489,16 +490,28 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   // doc/format.md: a rANS block's p byte holds the lane index (64 >> index lanes)
   // in bits 4-5; the encoder picks lanes_for(its coded size); index 3 is corrupt.
   namespace rd = rans::detail;
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1) == 16);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes) == 64);
-  // text_like codes to ~45% of its size.
-  for (const auto& [n, want] : {std::pair{std::size_t{5000}, 16u}, {std::size_t{100000}, 16u},
-                                {std::size_t{1000000}, 32u}, {std::size_t{2000000}, 64u}}) {
+  REQUIRE(bc::detail::lanes_for(1000, 2002) == 16);  // codes to under half: 16 lanes
+  REQUIRE(bc::detail::lanes_for(1000, 2000) == 32);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes) == 32);  // large blocks: at least 32
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, 3 * bc::detail::kMinCoded32Lanes) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, 3 * bc::detail::kMinCoded32Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1, bc::detail::kMinCoded64Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes, 100 * bc::detail::kMinCoded64Lanes) == 64);
+  // 32 letters (5 bits a byte: codes to ~5/8) or mostly 'A' (codes to ~8%).
+  const auto sample = [](std::size_t n, bool letters) {
+    std::mt19937 rng(5);
+    Bytes v(n, 'A');
+    for (auto& b : v)
+      if (letters) b = static_cast<std::uint8_t>('a' + rng() % 32);
+      else if (rng() % 16 == 0) b = static_cast<std::uint8_t>('B' + rng() % 4);
+    return v;
+  };
+  for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{100000}, true, 32u},
+                                         {std::size_t{100000}, false, 16u}, {std::size_t{2000000}, true, 64u}}) {
     for (unsigned order : {0u, 1u}) {
-      CAPTURE(n, order);
-      const Bytes data = text_like(n, static_cast<std::uint32_t>(n));
+      CAPTURE(n, letters, order);
+      const Bytes data = sample(n, letters);
       bc::Options o;
       o.order = order;
       o.block_log2 = 21;

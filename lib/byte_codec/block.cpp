@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 #include "../rans/kernels.hpp"
 #include "../simd/dispatch.hpp"
@@ -119,7 +120,7 @@ std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noe
   const auto counts = byte_counts(order1_counts);
   const auto symbols = static_cast<std::size_t>(std::count_if(counts.begin(), counts.end(), [](std::uint32_t c) { return c != 0; }));
   const std::size_t coded = entropy_bytes(counts);
-  return coded + 2 * symbols + lanes_for(coded) + 16;
+  return coded + 2 * symbols + lanes_for(coded, std::accumulate(counts.begin(), counts.end(), std::size_t{0})) + 16;
 }
 
 // An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
@@ -131,11 +132,11 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   std::array<std::uint8_t, 256> bits{};
   // The lane count follows the coded size and order-1 counts depend on it and
   // on the tail: a first model with guesses (order 0: none needed), then the real one.
-  unsigned lanes = lanes_for(src.size() / 8);
+  unsigned lanes = lanes_for(src.size() / 2, src.size());
   std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : 2 * lanes;
   unsigned precision = build_model(scratch, src, order, lanes, tail, bits);
   const unsigned first_lanes = lanes;
-  lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)));
+  lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
   const std::size_t first_tail = tail;
   tail = tail_for(src, freqs.data(), order, precision, lanes);
   if (order == 1 && (lanes != first_lanes || tail != first_tail))

@@ -28,18 +28,22 @@ namespace byte_codec::detail {
 
 inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n >= 4 * std::size_t{lanes}; }
 
-// The encoder's lane count for a block whose code is about `coded` bytes
-// (doc/perf.md, "Byte codec: lane count per block"). With seeds coded by the
-// tail coder a lane costs ~0.7 bytes beyond its content (the byte rounding of
-// its final state), but the decoder is latency-bound: 64 lanes (four AVX-512
-// chains) decode ~3-4x faster than 16 (one). So a block gets more lanes only
-// where they cost at most 1/10000 of its size: 32 from ~320 KB of code, 64
-// from ~640 KB (text blocks from ~1 MiB; quality strings, ~10x smaller coded,
-// keep 16 up to ~6 MiB).
+// The encoder's lane count for a block of `raw` bytes whose code is about
+// `coded` bytes (doc/perf.md, "Byte codec: lane count per block"). With seeds
+// coded by the tail coder a lane costs ~0.7 bytes beyond its content (the byte
+// rounding of its final state), but the decoder is latency-bound: on Zen 5
+// 64 lanes (four AVX-512 chains) decode ~1.2x faster than 32 and 3-5x faster
+// than 16 (one chain). So: 16 lanes only for blocks under 1 MiB that code to
+// under half their size (quality strings, where htscodecs decodes slowly and
+// 16 lanes still outrun it up to 256 KiB blocks; on text and binaries they do
+// not), else at least 32; 32 or 64 only where those lanes cost at most 1/10000
+// of the code (from ~320 / ~640 KB).
 inline constexpr std::size_t kMinCoded32Lanes = std::size_t{320} << 10;
 inline constexpr std::size_t kMinCoded64Lanes = std::size_t{640} << 10;
-inline unsigned lanes_for(std::size_t coded) noexcept {
-  return coded >= kMinCoded64Lanes ? 64 : coded >= kMinCoded32Lanes ? 32 : 16;
+inline constexpr std::size_t kMinRaw32Lanes = std::size_t{1} << 20;
+inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
+  if (coded >= kMinCoded64Lanes) return 64;
+  return coded >= kMinCoded32Lanes || coded >= raw / 2 || raw >= kMinRaw32Lanes ? 32 : 16;
 }
 
 // The tail length of a seeded block: its code under `freqs` (contexts x 256 at
