@@ -37,6 +37,7 @@ constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
+constexpr std::size_t kTailGuessPerLane = 8;   // order 1's first tail guess, bytes a lane
 
 // A rANS block's `p u8` byte: the precision (1..12) in bits 0-3, the stream's
 // lane count as rans::detail::lane_index (64 >> index lanes, index <= 2) in bits 4-5.
@@ -130,17 +131,23 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const std::vector<std::uint32_t>& freqs = scratch.freqs;
   ByteTables& tables = scratch.tables[order];
   std::array<std::uint8_t, 256> bits{};
-  // The lane count follows the coded size and order-1 counts depend on it and
-  // on the tail: a first model with guesses (order 0: none needed), then the real one.
+  // The lane count follows the coded size, and order-1 counts depend on it and
+  // on the tail: a first model with guesses (order 0: none needed), then a
+  // second only if the lanes differ or the tail needs more bytes (a longer
+  // tail than needed only stores more of its words: kTailGuessPerLane bytes a
+  // lane fill the seeds from ~2 bits a byte, text and binaries need no second count).
   unsigned lanes = lanes_for(src.size() / 2, src.size());
-  std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : 2 * lanes;
+  std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
   unsigned precision = build_model(scratch, src, order, lanes, tail, bits);
   const unsigned first_lanes = lanes;
   lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
-  const std::size_t first_tail = tail;
-  tail = tail_for(src, freqs.data(), order, precision, lanes);
-  if (order == 1 && (lanes != first_lanes || tail != first_tail))
+  const std::size_t needed = tail_for(src, freqs.data(), order, precision, lanes);
+  if (order == 0) {
+    tail = needed;
+  } else if (lanes != first_lanes || needed > tail) {
+    tail = needed;
     precision = build_model(scratch, src, order, lanes, tail, bits);
+  }
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
