@@ -1,10 +1,11 @@
-// fuzz_byte_codec.hpp — byte codec calls for the fuzz targets, each order on its own
-// byte_codec::Context kept for the whole process. One Context alternating between
+// fuzz_byte_codec.hpp — byte codec calls for the fuzz targets, each order and direction
+// on its own byte_codec::Context kept for the whole process. One Context alternating between
 // order-0 and order-1 blocks re-sizes (and zero-fills) its 256-context tables on every
 // order-1 block; a Context per order keeps them sized, so an input pays only for
-// its own coding (fuzz_util.hpp, speed rule).
+// its own coding (fuzz_util.hpp, speed rule); decoded content goes to a reused buffer.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,13 +13,17 @@
 #include <vector>
 
 #include "entcode/byte_codec.hpp"
+#include "fuzz_util.hpp"
 
 namespace entcode::fuzz {
 
-// The Context for frames with (order1) or without order-1 blocks.
-inline byte_codec::Context& byte_codec_context(bool order1) {
-  static byte_codec::Context contexts[2];
-  return contexts[order1 ? 1 : 0];
+// The Context for decoding (or, with encode, coding) frames with (order1) or without
+// order-1 blocks. Encoding and decoding keep their own: the tables of one Context
+// switching between them are re-sized (and zero-filled: 4 MiB of order-1 decoder slots)
+// on every switch.
+inline byte_codec::Context& byte_codec_context(bool order1, bool encode = false) {
+  static byte_codec::Context contexts[2][2];
+  return contexts[encode ? 1 : 0][order1 ? 1 : 0];
 }
 
 // True if content of `size` bytes coded with `order` has order-1 blocks: blocks
@@ -27,20 +32,25 @@ inline bool has_order1_blocks(unsigned order, std::size_t size) { return order =
 
 inline Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> content, const byte_codec::Options& o) {
   std::vector<std::byte> frame(byte_codec::bound(content.size(), o));
-  const auto n = byte_codec::compress(byte_codec_context(has_order1_blocks(o.order, content.size())), content, frame, o);
+  const auto n = byte_codec::compress(byte_codec_context(has_order1_blocks(o.order, content.size()), true), content, frame, o);
   if (!n) return n.error();
   frame.resize(*n);
   return frame;
 }
 
-// Decodes a frame written with order `order` (its content has `size` bytes).
-inline Result<std::vector<std::uint8_t>> decompress(std::span<const std::byte> frame, std::size_t size, unsigned order,
-                                                    std::optional<Isa> isa = std::nullopt) {
-  std::vector<std::uint8_t> out(size);
+// Decodes a frame written with order `order` (its content has `size` bytes) into
+// an exact-size span of a reused buffer (fuzz::Arena), valid until the next call;
+// the span is first filled with one byte value, as a fresh buffer would be zeroed,
+// so no byte of an earlier input's content can stand in for one the decoder missed.
+inline Result<std::span<const std::uint8_t>> decompress(std::span<const std::byte> frame, std::size_t size,
+                                                        unsigned order, std::optional<Isa> isa = std::nullopt) {
+  static Arena arena;
+  const auto out = arena.get(size);
+  std::fill(out.begin(), out.end(), std::uint8_t{0xa5});
   const auto n = byte_codec::decompress(byte_codec_context(has_order1_blocks(order, size)), frame, out, isa);
   if (!n) return n.error();
   if (*n != size) return errc::corrupt;
-  return out;
+  return std::span<const std::uint8_t>(out);
 }
 
 }  // namespace entcode::fuzz

@@ -2,7 +2,8 @@
 // encode -> decode through both stream backends (CABAC, rANS; tests/support/stream_backends.hpp)
 // on sparse, realistic blocks read with FuzzedDataProvider.
 // Input (FuzzedDataProvider; at most fuzz::kMaxInput bytes): initType (0..2),
-// SliceQpY (0..51), then up to 8 blocks, each: a TransformBlock parameter byte
+// SliceQpY (0..51), then up to 8 blocks (fewer once they reach kMaxPositions
+// coefficient positions), each: a TransformBlock parameter byte
 // (fuzz_hevc_residual.hpp), cu_transquant_bypass_flag, and 0..n nonzero levels
 // at chosen raster positions, mostly small (|level| <= 3), sometimes up to
 // 2^15 (escape codes, Rice adaptation). An all-zero block gets DC = 1; with
@@ -23,6 +24,10 @@
 using namespace entcode;
 
 namespace {
+
+// Blocks stop once they hold this many coefficient positions (two 32x32, eight 16x16):
+// an input's cost grows with its positions, zero ones included (sig_coeff_flag bins).
+constexpr std::size_t kMaxPositions = 2048;
 
 // Backend encoder E that also logs what residual_coding() asks it to code:
 // context-coded bins as (context index in ResidualContexts, bin), bypass groups as (n, bits).
@@ -81,7 +86,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int init_type = in.ConsumeIntegralInRange(0, 2);
   const int qp = in.ConsumeIntegralInRange(0, 51);
   std::vector<fuzz::Block> blocks;
-  for (int k = in.ConsumeIntegralInRange(1, 8); k > 0; --k) blocks.push_back(block_from(in));
+  std::size_t positions = 0;
+  for (int k = in.ConsumeIntegralInRange(1, 8); k > 0 && positions < kMaxPositions; --k) {
+    blocks.push_back(block_from(in));
+    positions += blocks.back().levels.size();
+  }
   const auto cabac_bins = bins_of<cabac::CabacEncoder, cabac::CabacDecoder>(blocks, init_type, qp);
   const auto rans_bins = bins_of<rans::StreamEncoder, rans::StreamDecoder>(blocks, init_type, qp);
   if (cabac_bins != rans_bins) fuzz::fail("the backends were given different bins");

@@ -2,8 +2,8 @@
 // parameter reader (so a target's parameters come from its first input bytes),
 // the input size cap, a deterministic sample of the inputs (for checks too slow
 // to run on every input: other ISAs, worker threads, big tables), tiling a short
-// input into a big one, and a hard failure that libFuzzer and the standalone
-// driver both report.
+// input into a big one, a reusable output buffer, and a hard failure that
+// libFuzzer and the standalone driver both report.
 // Speed rule (doc/security.md): every target must run >= 5,000 exec/s under
 // ASan + UBSan, so a target reads at most kMaxInput bytes and builds no table
 // that does not depend on the input more than once per process.
@@ -16,6 +16,8 @@
 #include <optional>
 #include <span>
 #include <vector>
+
+#include <sanitizer/asan_interface.h>  // ASAN_(UN)POISON_MEMORY_REGION: no-ops without ASan
 
 #include "entcode/isa.hpp"
 
@@ -51,8 +53,14 @@ inline std::uint32_t hash(std::span<const std::uint8_t> bytes) {
 }
 
 // True for about one input in `n`: the same input is always in or out of the
-// sample, so a finding reproduces.
-inline bool sampled(std::span<const std::uint8_t> bytes, std::uint32_t n) { return hash(bytes) % n == 0; }
+// sample, so a finding reproduces. Samples with different salts are independent
+// of each other and of sampled_isa().
+inline bool sampled(std::span<const std::uint8_t> bytes, std::uint32_t n, std::uint32_t salt = 0) {
+  std::uint32_t h = hash(bytes) + (salt + 1) * 0x9e3779b9u;  // then murmur3's finaliser
+  h = (h ^ (h >> 16)) * 0x85ebca6bu;
+  h = (h ^ (h >> 13)) * 0xc2b2ae35u;
+  return (h ^ (h >> 16)) % n == 0;
+}
 
 // On a 1-in-4 sample of the inputs, one of the ISAs below the best this CPU runs
 // (so the kernels a CPU without AVX-512 would use are fuzzed too); else nullopt.
@@ -75,6 +83,31 @@ inline void use_isa(std::optional<Isa> isa) {
 inline void tile(std::vector<std::uint8_t>& bytes, std::size_t n) {
   for (const std::size_t period = bytes.size(); bytes.size() < n;) bytes.push_back(bytes[bytes.size() % period]);
 }
+
+// An output buffer reused by every input: get(n) hands out exactly n bytes and
+// poisons the rest of the buffer for ASan, so a write or read past them is
+// reported as for an exact-size allocation (one before them hits the heap
+// redzone), while an input pays neither an allocation nor fresh pages (outputs
+// > 128 KiB are mmap'ed and page-faulted in afresh on every call under ASan).
+// Its bytes keep whatever the previous input left: fill() them where a check
+// must not see stale data.
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  ~Arena() { ASAN_UNPOISON_MEMORY_REGION(buf_.data(), buf_.size()); }
+
+  std::span<std::uint8_t> get(std::size_t n) {
+    ASAN_UNPOISON_MEMORY_REGION(buf_.data(), buf_.size());
+    if (buf_.size() < n) buf_.resize(n);
+    ASAN_POISON_MEMORY_REGION(buf_.data() + n, buf_.size() - n);
+    return {buf_.data(), n};
+  }
+
+ private:
+  std::vector<std::uint8_t> buf_;
+};
 
 [[noreturn]] inline void fail(const char* what) {
   std::fprintf(stderr, "fuzz target failure: %s\n", what);

@@ -21,8 +21,10 @@
 // overflows for one symbol and asserts for none), never reads past the input
 // (truncated), and checks the end: final state L and every word read (corrupt
 // otherwise; CompressAI cannot detect corruption). Escapes must use the fewest
-// chunks, as CompressAI's encoder writes them (a zero top chunk is corrupt), so
-// every accepted stream is the one the encoder writes for its symbols. Values whose raw form needs
+// chunks, as CompressAI's encoder writes them (a zero top chunk is corrupt). Like
+// CompressAI's decoder it accepts an initial state >= 2^63 (the encoder's are < L * 2^32),
+// which decodes to symbols whose own stream differs: every other accepted stream is the
+// one the encoder writes for its symbols (fuzz/fuzz_gaussian_decode.cpp). Values whose raw form needs
 // more than 8 chunks (int32 overflow in CompressAI) still round-trip here.
 #pragma once
 
