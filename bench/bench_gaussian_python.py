@@ -10,7 +10,10 @@ symbols round(N(0, scale)). Same run, interleaved, median of --reps:
   ecgl    entcode.RansEncoder/RansDecoder (ECGL format, K = 1, one thread), NumPy
 The .tolist() conversions happen outside the timings (both sides get lists; the
 cdfs as CompressAI's entropy_models.py passes them: all rows padded to the longest).
-Bytes of cai equal mirror's (checked).
+Bytes of cai equal mirror's (checked). Times are the process's CPU time
+(time.process_time: user + system, so page faults count) unless --clock wall:
+every path here runs on one thread, and on a shared machine wall time also
+counts the time the process waits for the core.
 
     taskset -c 1 /usr/bin/python3 bench/bench_gaussian_python.py build/python [--reps 7]
 """
@@ -25,7 +28,9 @@ ap = argparse.ArgumentParser()
 ap.add_argument("path", nargs="?", default="build/python")
 ap.add_argument("--reps", type=int, default=7)
 ap.add_argument("--n", type=int, default=1100000)
+ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
 opt = ap.parse_args()
+clock = time.process_time if opt.clock == "cpu" else time.perf_counter
 sys.path.insert(0, opt.path)
 import compressai_mirror  # noqa: E402
 import entcode  # noqa: E402
@@ -35,7 +40,7 @@ gc = entcode.GaussianConditional("compressai_f32")
 cdf_lists = gc.quantized_cdf.tolist()  # padded rows, as entropy_models.py passes _quantized_cdf.tolist()
 size_list, off_list = gc.cdf_length.tolist(), gc.offset.tolist()
 np_tables = (gc.quantized_cdf, gc.cdf_length, gc.offset)
-print(f"entcode {entcode.__version__}, {opt.n} symbols, median of {opt.reps} (ms); ratio = mirror / path")
+print(f"entcode {entcode.__version__}, {opt.n} symbols, median of {opt.reps} ({opt.clock} ms); ratio = mirror / path")
 for dist in (0, 1):
     rng = np.random.default_rng(42)
     idx = rng.integers(0, 64 if dist == 0 else 21, opt.n).astype(np.int32)
@@ -62,9 +67,9 @@ for dist in (0, 1):
     times = {k: [] for k in paths}
     for _ in range(opt.reps):
         for k, f in paths.items():
-            t0 = time.perf_counter()
+            t0 = clock()
             f()
-            times[k].append(time.perf_counter() - t0)
+            times[k].append(clock() - t0)
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
     print(f"dist {dist} (indexes 0..{63 if dist == 0 else 20}), {8 * len(stream) / opt.n:.2f} bits/symbol")
     for k, ms in med.items():

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <random>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "entcode/crc32c.hpp"
@@ -89,15 +90,15 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 5, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 5, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 5, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 5, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 7, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -184,7 +185,13 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     f[4] = std::byte{4};  // nor version 4 (symbol sets without the run form)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{6};
+    f[4] = std::byte{5};  // nor version 5 (64 lanes in every block)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{6};  // nor version 6 (raw seeds)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{8};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -201,9 +208,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 5, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 7, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 5, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 7, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -264,9 +271,9 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   Bytes ab;
   for (int i = 0; i < 3000; ++i) ab.insert(ab.end(), {'A', 'B', 'B'});
   const Frame f = *bc::compress(ab, o);
-  // header 7, kind, raw_size varint (2 bytes), p, section_size, t_size, mode
+  // header 7, kind, raw_size varint (2 bytes), p | lane index << 4, section_size, t_size, mode
   REQUIRE(f[7] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1)});
-  REQUIRE(f[10] == std::byte{10});
+  REQUIRE(f[10] == std::byte{10 | 2 << 4});  // p = 10, 16 lanes
   const std::size_t mode = 13;
   REQUIRE(std::to_integer<int>(f[11]) < 128);
   REQUIRE(std::to_integer<int>(f[12]) < 128);
@@ -283,8 +290,8 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   // Many contexts: T is coded (mode 1) and still decodes on every ISA.
   const Bytes text = markov(100000, 11);
   const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
-  // kind, raw_size (3 varint bytes), p, section_size (2), t_size (2), mode
-  REQUIRE(t[11] == std::byte{10});
+  // kind, raw_size (3 varint bytes), p | lane index << 4, section_size (2), t_size (2), mode
+  REQUIRE(t[11] == std::byte{10 | 1 << 4});  // 32 lanes
   REQUIRE(std::to_integer<int>(t[12]) >= 128);
   REQUIRE(std::to_integer<int>(t[14]) >= 128);
   REQUIRE(t[16] == std::byte{1});
@@ -406,46 +413,121 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
   }
 }
 
-TEST_CASE("byte codec: seeded streams with compact states, per ISA, and their checks", "[byte_codec]") {
-  // lib/byte_codec/stream.hpp: the last 128 bytes seed the lane states; the
-  // states are written in 3 bytes (bitmap bit set) or 4.
+TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane count and ISA, and their checks",
+          "[byte_codec]") {
+  // lib/byte_codec/stream.hpp: the last `tail` bytes are coded by one scalar state
+  // whose words seed the lanes; the lanes' states are written in 3 or 4 bytes.
   namespace rd = rans::detail;
   const Bytes data = text_like(20000, 3);
-  const auto coded = bc::detail::coded_part(data);
-  REQUIRE(coded.size() == data.size() - rd::kSeedBytes);
   std::vector<std::uint64_t> counts(256);
-  for (const std::uint8_t b : coded) ++counts[b];
+  for (const std::uint8_t b : data) ++counts[b];
   const auto freqs = rans::normalize_frequencies(counts, 12);
   REQUIRE(freqs.ok());
   const auto tables = rans::ByteTables::build(*freqs, 1, 12);
   REQUIRE(tables.ok());
-  Frame plain(rans::encoded_bound(data.size())), seeded(plain.size());
-  plain.resize(*rd::encode_order0_unchecked(coded, *tables, plain, Isa::scalar, {}));
-  seeded.resize(*bc::detail::encode_stream(0, data, *tables, seeded, Isa::scalar));
-  // Same words; the header holds the seed and fewer state bytes: 8 bitmap bytes, 64 states of 3 or 4.
-  const std::size_t header = seeded.size() - (plain.size() - 256);
-  REQUIRE(header >= 8 + 3 * 64);
-  REQUIRE(header < 8 + 4 * 64);
-  for (Isa isa : machine_isas()) {
-    Frame again(rans::encoded_bound(data.size()));
-    again.resize(*bc::detail::encode_stream(0, data, *tables, again, isa));
-    REQUIRE(again == seeded);
-    Bytes back(data.size());
-    REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, isa) == errc::ok);
-    REQUIRE(back == data);
+  for (const unsigned lanes : rd::kLaneCounts) {
+    DYNAMIC_SECTION("lanes " << lanes) {
+      // About lanes + 1 words of tail code (text_like: ~3.5 bits a byte).
+      const std::size_t tail = bc::detail::tail_for(data, freqs->data(), 0, 12, lanes);
+      REQUIRE(tail > 3 * lanes);
+      REQUIRE(tail < 6 * lanes);
+      Frame seeded(rans::encoded_bound(data.size()) + 64);
+      seeded.resize(*bc::detail::encode_stream(0, data, tail, *tables, seeded, Isa::scalar, lanes));
+      Frame plain(rans::encoded_bound(data.size()));  // the lanes' part alone, unseeded
+      plain.resize(*rd::encode_order0_unchecked(std::span(data).first(data.size() - tail), *tables, plain, Isa::scalar,
+                                                {}, lanes));
+      // The tail's ~16 (lanes + 1) bits cost a few bytes beyond the states they replace.
+      REQUIRE(seeded.size() < plain.size() + 12);
+      for (Isa isa : machine_isas()) {
+        Frame again(seeded.size() + 64);
+        again.resize(*bc::detail::encode_stream(0, data, tail, *tables, again, isa, lanes));
+        REQUIRE(again == seeded);
+        Bytes back(data.size());
+        REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, isa, lanes) == errc::ok);
+        REQUIRE(back == data);
+      }
+      Bytes back(data.size());
+      for (std::size_t cut : {std::size_t{0}, std::size_t{3}, seeded.size() / 2, seeded.size() - 1})
+        REQUIRE(bc::detail::decode_stream(0, std::span(seeded).first(cut), *tables, back, Isa::scalar, lanes) != errc::ok);
+      Frame bad = seeded;
+      bad[0] = std::byte{0xff};  // tail length varint: longer than the content
+      bad.insert(bad.begin() + 1, {std::byte{0xff}, std::byte{0x7f}});
+      REQUIRE(bc::detail::decode_stream(0, bad, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      bad = seeded;
+      bad[tail < 128 ? 1 : 2] ^= std::byte{1};  // the tail coder's final state
+      REQUIRE(bc::detail::decode_stream(0, bad, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      // Decoded with another lane count, the stream is rejected.
+      for (const unsigned other : rd::kLaneCounts)
+        if (other != lanes) REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, Isa::scalar, other) != errc::ok);
+      // A seed the tail coder does not use must be zero: a tail of 0 bytes
+      // (t = 0, x_T = L, e = 0) over lanes seeded with 1 on lane 0 is corrupt.
+      std::vector<std::uint8_t> one_seed(2 * lanes, 0);
+      one_seed[0] = 1;
+      Frame lanes_only(rans::encoded_bound(data.size()));
+      lanes_only.resize(*rd::encode_order0_unchecked(data, *tables, lanes_only, Isa::scalar, one_seed, lanes));
+      Frame unused = bytes_of({0, 0x00, 0x00, 0x01, 0x00, 0});
+      unused.insert(unused.end(), lanes_only.begin(), lanes_only.end());
+      REQUIRE(bc::detail::decode_stream(0, unused, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      one_seed[0] = 0;  // all zero: the same bytes decode
+      lanes_only.resize(rans::encoded_bound(data.size()));
+      lanes_only.resize(*rd::encode_order0_unchecked(data, *tables, lanes_only, Isa::scalar, one_seed, lanes));
+      Frame zero = bytes_of({0, 0x00, 0x00, 0x01, 0x00, 0});
+      zero.insert(zero.end(), lanes_only.begin(), lanes_only.end());
+      REQUIRE(bc::detail::decode_stream(0, zero, *tables, back, Isa::scalar, lanes) == errc::ok);
+      REQUIRE(back == data);
+      // A tail of 0 (all seeds zero) and of the whole content code too.
+      for (const std::size_t t : {std::size_t{0}, data.size()}) {
+        Frame f(rans::encoded_bound(data.size()) + 2 * data.size());
+        f.resize(*bc::detail::encode_stream(0, data, t, *tables, f, Isa::scalar, lanes));
+        REQUIRE(bc::detail::decode_stream(0, f, *tables, back, Isa::scalar, lanes) == errc::ok);
+        REQUIRE(back == data);
+      }
+    }
   }
-  Bytes back(data.size());
-  // A short state rewritten in the 4-byte form (bit cleared, a zero top byte) is not canonical.
-  unsigned lane = 0;
-  while ((std::to_integer<unsigned>(seeded[lane / 8]) >> (lane % 8) & 1) == 0) ++lane;
-  std::size_t at = 8;
-  for (unsigned k = 0; k < lane; ++k) at += (std::to_integer<unsigned>(seeded[k / 8]) >> (k % 8) & 1) ? 3 : 4;
-  Frame long_form = seeded;
-  long_form[lane / 8] &= static_cast<std::byte>(~(1u << (lane % 8)));
-  long_form.insert(long_form.begin() + static_cast<std::ptrdiff_t>(at + 3), std::byte{0});
-  REQUIRE(bc::detail::decode_stream(0, long_form, *tables, back, Isa::scalar) == errc::corrupt);
-  // A final state outside [L, 2L) (the seed range) is corrupt: the unseeded stream decoded as seeded.
-  REQUIRE(bc::detail::decode_stream(0, std::span(seeded).first(8), *tables, back, Isa::scalar) == errc::truncated);
-  Bytes short_back(data.size() - 1);
-  REQUIRE(bc::detail::decode_stream(0, seeded, *tables, short_back, Isa::scalar) != errc::ok);
+}
+
+TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]") {
+  // doc/format.md: a rANS block's p byte holds the lane index (64 >> index lanes)
+  // in bits 4-5; the encoder picks lanes_for(its coded size); index 3 is corrupt.
+  namespace rd = rans::detail;
+  REQUIRE(bc::detail::lanes_for(1000, 2002) == 16);  // codes to under half: 16 lanes
+  REQUIRE(bc::detail::lanes_for(1000, 2000) == 32);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes) == 32);  // large blocks: at least 32
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, 3 * bc::detail::kMinCoded32Lanes) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, 3 * bc::detail::kMinCoded32Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1, bc::detail::kMinCoded64Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes, 100 * bc::detail::kMinCoded64Lanes) == 64);
+  // 32 letters (5 bits a byte: codes to ~5/8) or mostly 'A' (codes to ~8%).
+  const auto sample = [](std::size_t n, bool letters) {
+    std::mt19937 rng(5);
+    Bytes v(n, 'A');
+    for (auto& b : v)
+      if (letters) b = static_cast<std::uint8_t>('a' + rng() % 32);
+      else if (rng() % 16 == 0) b = static_cast<std::uint8_t>('B' + rng() % 4);
+    return v;
+  };
+  for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{100000}, true, 32u},
+                                         {std::size_t{100000}, false, 16u}, {std::size_t{2000000}, true, 64u}}) {
+    for (unsigned order : {0u, 1u}) {
+      CAPTURE(n, letters, order);
+      const Bytes data = sample(n, letters);
+      bc::Options o;
+      o.order = order;
+      o.block_log2 = 21;
+      const Frame f = *bc::compress(data, o);
+      const std::size_t at = 8 + (n < 128 ? 1 : n < 16384 ? 2 : 3);  // after kind and raw_size
+      REQUIRE(std::to_integer<unsigned>(f[at]) >> 4 == rd::lane_index(want));
+      REQUIRE(*bc::decompress(f, n) == data);
+      Frame g = f;
+      g[at] |= std::byte{3 << 4};
+      REQUIRE(bc::decompress(g, n).error() == errc::corrupt);
+      REQUIRE(bc::inspect(g).error() == errc::corrupt);
+      for (unsigned index = 0; index < 3; ++index) {  // another lane count: the stream does not decode
+        if (index == rd::lane_index(want)) continue;
+        g[at] = (f[at] & std::byte{0x0f}) | std::byte{static_cast<std::uint8_t>(index << 4)};
+        REQUIRE(bc::decompress(g, n).error() == errc::corrupt);
+      }
+    }
+  }
 }

@@ -535,6 +535,36 @@ TEST_CASE("guide lookup equals a CDF search for every slot", "[gaussian][tables]
   }
 }
 
+TEST_CASE("decode windows: the three bins around the mode, each slot's bin as a CDF search", "[gaussian][tables]") {
+  for (const ParamSet set : {ParamSet::compressai_f32, ParamSet::compressai, ParamSet::dcvc}) {
+    const CdfTables& t = GaussianConditional::builtin(set).tables();
+    REQUIRE(t.window_data().size() == t.size());
+    std::size_t windows = 0;
+    for (std::size_t table = 0; table < t.size(); ++table) {
+      const DecodeWindow& w = t.window_data()[table];
+      const auto cdf = t.cdf(table);
+      if (w.width == 0) continue;
+      ++windows;
+      CHECK(w.width >= kWindowMinWidth);
+      const auto a = static_cast<std::uint32_t>(w.value - t.offset(table));
+      CHECK(a + 2 < t.max_value(table));  // never the escape bin
+      for (std::uint32_t k = 0; k < 3; ++k) {
+        CHECK(static_cast<std::uint32_t>(w.bin[k]) == t.freq(table, a + k));
+        CHECK(w.bin[k] >> 32 == cdf[a + k]);
+      }
+      for (std::uint32_t slot = 0; slot < 65536; ++slot) {
+        const auto s = static_cast<std::uint32_t>(std::upper_bound(cdf.begin(), cdf.end(), slot) - cdf.begin() - 1);
+        const bool inside = slot - w.lo < w.width;
+        if (inside != (s >= a && s <= a + 2)) FAIL("table " << table << " slot " << slot << " inside " << inside);
+        if (inside && a + (slot >= w.first[0] ? 1u : 0u) + (slot >= w.first[1] ? 1u : 0u) != s)
+          FAIL("table " << table << " slot " << slot);
+      }
+    }
+    // The sharp tables (small scales) all have one: the fast path is exercised.
+    CHECK(windows >= (set == ParamSet::dcvc ? 10u : 21u));
+  }
+}
+
 TEST_CASE("ECGL: the same bytes for the same K on any thread count", "[gaussian][threads]") {
   const auto& gc = GaussianConditional::builtin(ParamSet::compressai);
   const Latent l = make_latent(gc, 30000, 3);
@@ -697,6 +727,83 @@ TEST_CASE("CompressAI mode: bytes equal the CompressAI-mirroring backend", "[gau
   }
 }
 
+TEST_CASE("CompressAI mode: sharp tables (window path) decode as the mirror, across refills and escapes",
+          "[gaussian][compressai]") {
+  const auto& gc = GaussianConditional::builtin(ParamSet::compressai_f32);
+  const auto mirror = mirror_tables(gc.tables());
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (const std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{5000}, std::size_t{100000}}) {
+    std::vector<std::int32_t> sym(n), idx(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      idx[i] = static_cast<std::int32_t>(rng() % 21);
+      sym[i] = static_cast<std::int32_t>(std::nearbyint(normal(rng) * gc.scale_table()[static_cast<std::size_t>(idx[i])]));
+      if (rng() % 1000 == 0) sym[i] = static_cast<std::int32_t>(rng() % 2001) - 1000;  // escapes
+    }
+    const std::string theirs = compressai_mirror::encode(mirror, sym, idx);
+    auto dec = compressai::decode_with_indexes(gc.tables(), to_bytes(theirs), idx);
+    REQUIRE(dec);
+    CHECK(*dec == sym);
+  }
+}
+
+TEST_CASE("CompressAI mode: every window slot and its neighbours decode as the reference step", "[gaussian][compressai]") {
+  // One rANS step by the format's definition (compressai_stream.hpp), on a crafted
+  // state: the window path must give the same bin and the same next state (seen
+  // through the second symbol) for boundary slots and, in three tables, every slot.
+  struct Step {
+    std::uint32_t bin;
+    std::uint64_t x;
+    std::size_t word;
+  };
+  auto step = [](std::span<const std::uint32_t> cdf, std::uint64_t x, std::span<const std::uint32_t> words, std::size_t p) {
+    const auto slot = static_cast<std::uint32_t>(x & 0xffff);
+    const auto s = static_cast<std::uint32_t>(std::upper_bound(cdf.begin(), cdf.end(), slot) - cdf.begin() - 1);
+    x = (cdf[s + 1] - cdf[s]) * (x >> 16) + slot - cdf[s];
+    if (x < compressai::kStateLow) x = x << 32 | words[p++];
+    return Step{s, x, p};
+  };
+  std::mt19937_64 rng(5);
+  std::size_t checked = 0;
+  for (const ParamSet set : {ParamSet::compressai_f32, ParamSet::dcvc}) {
+    const CdfTables& t = GaussianConditional::builtin(set).tables();
+    for (std::size_t table = 0; table < t.size(); ++table) {
+      const DecodeWindow& w = t.window_data()[table];
+      if (w.width == 0) continue;
+      std::vector<std::uint32_t> slots;
+      if (table % 7 == 0) {
+        for (std::uint32_t s = 0; s < 65536; ++s) slots.push_back(s);
+      } else {
+        for (const std::uint32_t b : {w.lo, w.first[0], w.first[1], w.lo + w.width})
+          for (const std::uint32_t d : {0u, 1u, 2u}) slots.push_back((b - 1 + d) & 0xffff);
+      }
+      const auto cdf = t.cdf(table);
+      const std::vector<std::int32_t> idx{static_cast<std::int32_t>(table), static_cast<std::int32_t>(table)};
+      for (const std::uint32_t slot : slots) {
+        std::vector<std::uint32_t> words{0, 0, static_cast<std::uint32_t>(rng()), static_cast<std::uint32_t>(rng())};
+        const std::uint64_t x = (std::uint64_t{1} << 31 | (rng() & ((std::uint64_t{1} << 62) - 1))) & ~std::uint64_t{0xffff} | slot;
+        words[0] = static_cast<std::uint32_t>(x);
+        words[1] = static_cast<std::uint32_t>(x >> 32);
+        const Step a = step(cdf, x, words, 2);
+        const Step b = step(cdf, a.x, words, a.word);
+        if (a.bin == t.max_value(table)) continue;
+        const std::size_t n = b.bin == t.max_value(table) ? 1 : 2;  // escapes need their own nibbles
+        std::vector<std::byte> stream(words.size() * 4);
+        std::memcpy(stream.data(), words.data(), stream.size());
+        compressai::StreamDecoder d;
+        REQUIRE(d.start(stream) == errc::ok);
+        std::vector<std::int32_t> out(n);
+        REQUIRE(d.decode(t, std::span(idx).first(n), out) == errc::ok);
+        if (out[0] != t.offset(table) + static_cast<std::int32_t>(a.bin) ||
+            (n == 2 && out[1] != t.offset(table) + static_cast<std::int32_t>(b.bin)))
+          FAIL("table " << table << " slot " << slot << " x " << x);
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 3 * 65536);
+}
+
 TEST_CASE("CompressAI mode: a dst of exactly the stream's size suffices, a smaller one is refused",
           "[gaussian][compressai]") {
   // The encoder stores every step's word before deciding to keep it (branch-free
@@ -831,6 +938,21 @@ TEST_CASE("CompressAI mode: hostile inputs", "[gaussian][compressai][hostile]") 
   bad_idx[0] = 99;
   CHECK(compressai::decode_with_indexes(gc.tables(), *s, bad_idx, out) == errc::invalid_argument);
   CHECK(compressai::encode_with_indexes(gc.tables(), l.symbols, bad_idx).error() == errc::invalid_argument);
+  // The coders check each index as they code it (no pass of their own).
+  const auto tables = static_cast<std::int32_t>(gc.tables().size());
+  for (const std::size_t at : {std::size_t{1000}, l.indexes.size() - 1})
+    for (const std::int32_t v : {tables, -1, INT32_MIN, INT32_MAX}) {
+      auto late = l.indexes;
+      late[at] = v;
+      CHECK(compressai::decode_with_indexes(gc.tables(), *s, late, out) == errc::invalid_argument);
+      CHECK(compressai::encode_with_indexes(gc.tables(), l.symbols, late).error() == errc::invalid_argument);
+      compressai::StreamDecoder d;  // the incremental decoder refuses before decoding anything
+      REQUIRE(d.start(*s) == errc::ok);
+      CHECK(d.decode(gc.tables(), late, out) == errc::invalid_argument);
+      CHECK(d.decode(gc.tables(), l.indexes, out) == errc::ok);
+      CHECK(d.finish() == errc::ok);
+      CHECK(out == l.symbols);
+    }
 }
 
 TEST_CASE("stream front-end over the common interface (rANS backend)", "[gaussian][stream]") {

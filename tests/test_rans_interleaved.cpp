@@ -1,6 +1,7 @@
-// test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the kByteCoderLanes-way
-// interleaved byte coder against the scalar reference of rans/reference_coder.hpp: byte-identical
-// streams, identical decoded output, cross-decoding, truncation and corruption.
+// test_rans_interleaved.cpp — ISA detection, and every SIMD kernel of the interleaved byte
+// coder, for every lane count (64 = kByteCoderLanes, the public functions', 32, 16: the byte
+// codec's smaller blocks), against the scalar reference of rans/reference_coder.hpp:
+// byte-identical streams, identical decoded output, cross-decoding, truncation and corruption.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "entcode/isa.hpp"
 #include "entcode/rans/interleaved.hpp"
 #include "entcode/rans/reference.hpp"
+#include "rans/kernels.hpp"
 #include "rans/reference_coder.hpp"
 #include "simd/dispatch.hpp"
 
@@ -75,16 +77,17 @@ ByteTables order0_tables(const Bytes& data, unsigned precision) {
 
 // Reference order-1 mapping, written independently of the library (interleaved.hpp).
 struct O1Ref {
-  std::size_t n, m;
-  std::size_t index(std::size_t i) const { return i < kByteCoderLanes * m ? (i % kByteCoderLanes) * m + i / kByteCoderLanes : i; }
+  std::size_t n, lanes;
+  std::size_t m = n / lanes;
+  std::size_t index(std::size_t i) const { return i < lanes * m ? (i % lanes) * m + i / lanes : i; }
   int context(const Bytes& d, std::size_t i) const {
-    if (i < kByteCoderLanes * m) return i / kByteCoderLanes == 0 ? 0 : d[(i % kByteCoderLanes) * m + i / kByteCoderLanes - 1];
+    if (i < lanes * m) return i / lanes == 0 ? 0 : d[(i % lanes) * m + i / lanes - 1];
     return i == 0 ? 0 : d[i - 1];
   }
 };
 
-ByteTables order1_tables(const Bytes& data, unsigned precision) {
-  const O1Ref ref{data.size(), data.size() / kByteCoderLanes};
+ByteTables order1_tables(const Bytes& data, unsigned precision, unsigned lanes = kByteCoderLanes) {
+  const O1Ref ref{data.size(), lanes};
   std::vector<std::uint64_t> counts(256 * 256, 0);
   for (std::size_t i = 0; i < data.size(); ++i) ++counts[static_cast<std::size_t>(ref.context(data, i)) * 256 + data[ref.index(i)]];
   std::vector<std::uint32_t> freqs(256 * 256, 0);
@@ -101,7 +104,7 @@ ByteTables order1_tables(const Bytes& data, unsigned precision) {
   return *t;
 }
 
-std::vector<std::byte> reference_order1(const Bytes& data, const ByteTables& t) {
+std::vector<std::byte> reference_order1(const Bytes& data, const ByteTables& t, unsigned lanes) {
   std::vector<SymbolModel> models;
   for (unsigned c = 0; c < 256; ++c) {
     std::vector<std::uint32_t> f(256);
@@ -112,10 +115,10 @@ std::vector<std::byte> reference_order1(const Bytes& data, const ByteTables& t) 
     REQUIRE(m.ok());
     models.push_back(std::move(*m));
   }
-  const O1Ref ref{data.size(), data.size() / kByteCoderLanes};
-  std::vector<std::byte> dst(interleaved_bound(data.size(), kByteCoderLanes));
+  const O1Ref ref{data.size(), lanes};
+  std::vector<std::byte> dst(interleaved_bound(data.size(), lanes));
   const auto size = interleaved_encode(
-      data.size(), kByteCoderLanes,
+      data.size(), lanes,
       [&](std::size_t i) -> const EncSymbol& {
         return models[static_cast<std::size_t>(ref.context(data, i))].enc(data[ref.index(i)]);
       },
@@ -194,8 +197,39 @@ TEST_CASE("simd dispatch: the highest level <= the request that is listed, built
     CHECK(simd::resolve(isa).error() == (isa_supported(isa) ? errc::ok : errc::unsupported_isa));
 }
 
-TEST_CASE("order 0: every ISA writes the reference stream and decodes it", "[interleaved]") {
-  const auto isas = machine_isas();
+// The stream of `lanes` lanes through the public functions (64 lanes) or the
+// byte codec's entries (rans/kernels.hpp), unseeded.
+Result<std::size_t> encode_lanes(unsigned order, const Bytes& data, const ByteTables& t, std::vector<std::byte>& dst,
+                                 Isa isa, unsigned lanes) {
+  if (lanes == kByteCoderLanes) return order == 0 ? encode_order0(data, t, dst, isa) : encode_order1(data, t, dst, isa);
+  return order == 0 ? detail::encode_order0_unchecked(data, t, dst, isa, {}, lanes)
+                    : detail::encode_order1_unchecked(data, t, dst, isa, {}, lanes);
+}
+errc decode_lanes(unsigned order, const std::vector<std::byte>& src, const ByteTables& t, Bytes& out, Isa isa,
+                  unsigned lanes) {
+  if (lanes == kByteCoderLanes) return order == 0 ? decode_order0(src, t, out, isa) : decode_order1(src, t, out, isa);
+  return order == 0 ? detail::decode_order0(src, t, out, isa, {}, lanes) : detail::decode_order1(src, t, out, isa, {}, lanes);
+}
+
+// Every ISA's stream == want, and every ISA decodes want to data.
+void check_isas(unsigned order, const Bytes& data, const ByteTables& t, const std::vector<std::byte>& want,
+                unsigned lanes) {
+  for (Isa isa : machine_isas()) {
+    CAPTURE(to_string(isa));
+    std::vector<std::byte> got(encoded_bound(data.size()));
+    const auto size = encode_lanes(order, data, t, got, isa, lanes);
+    REQUIRE(size.ok());
+    got.resize(*size);
+    REQUIRE(got == want);
+    for (Isa dec_isa : machine_isas()) {
+      Bytes out(data.size(), 0xAA);
+      REQUIRE(decode_lanes(order, want, t, out, dec_isa, lanes) == errc::ok);
+      REQUIRE(out == data);
+    }
+  }
+}
+
+TEST_CASE("order 0: every ISA writes the reference stream of every lane count and decodes it", "[interleaved]") {
   for (unsigned precision : {12u, 10u, 4u}) {
     for (std::size_t n : kSizes) {
       for (int kind = 0; kind < 3; ++kind) {
@@ -204,55 +238,33 @@ TEST_CASE("order 0: every ISA writes the reference stream and decodes it", "[int
                                : Bytes(n, 7);  // single symbol: freq = M
         if (precision == 4)
           for (auto& b : data) b &= 7;  // at most 8 symbols in 16 slots
-        CAPTURE(precision, n, kind);
         const ByteTables t = order0_tables(data, precision);
         std::vector<std::uint32_t> f(256);
         for (unsigned sym = 0; sym < 256; ++sym) f[sym] = t.freq(0, sym);
         auto model = SymbolModel::from_frequencies(f, precision);
         REQUIRE(model.ok());
-        std::vector<std::byte> want(encoded_bound(n));
-        const auto want_size = encode_bytes(data, *model, kByteCoderLanes, want);
-        REQUIRE(want_size.ok());
-        want.resize(*want_size);
-        for (Isa isa : isas) {
-          CAPTURE(to_string(isa));
-          std::vector<std::byte> got(encoded_bound(n));
-          const auto size = encode_order0(data, t, got, isa);
-          REQUIRE(size.ok());
-          got.resize(*size);
-          REQUIRE(got == want);
-          for (Isa dec_isa : isas) {
-            Bytes out(n, 0xAA);
-            REQUIRE(decode_order0(want, t, out, dec_isa) == errc::ok);
-            REQUIRE(out == data);
-          }
+        for (const unsigned lanes : detail::kLaneCounts) {
+          CAPTURE(precision, n, kind, lanes);
+          std::vector<std::byte> want(encoded_bound(n));
+          const auto want_size = encode_bytes(data, *model, lanes, want);
+          REQUIRE(want_size.ok());
+          want.resize(*want_size);
+          check_isas(0, data, t, want, lanes);
         }
       }
     }
   }
 }
 
-TEST_CASE("order 1: every ISA writes the reference stream and decodes it", "[interleaved]") {
-  const auto isas = machine_isas();
+TEST_CASE("order 1: every ISA writes the reference stream of every lane count and decodes it", "[interleaved]") {
   for (unsigned precision : {12u, 10u}) {
     for (std::size_t n : kSizes) {
       for (int kind = 0; kind < 2; ++kind) {
         const Bytes data = kind == 0 ? markov(n, static_cast<std::uint32_t>(n)) : geometric(n, 0.3, 9);
-        CAPTURE(precision, n, kind);
-        const ByteTables t = order1_tables(data, precision);
-        const auto want = reference_order1(data, t);
-        for (Isa isa : isas) {
-          CAPTURE(to_string(isa));
-          std::vector<std::byte> got(encoded_bound(n));
-          const auto size = encode_order1(data, t, got, isa);
-          REQUIRE(size.ok());
-          got.resize(*size);
-          REQUIRE(got == want);
-          for (Isa dec_isa : isas) {
-            Bytes out(n, 0xAA);
-            REQUIRE(decode_order1(want, t, out, dec_isa) == errc::ok);
-            REQUIRE(out == data);
-          }
+        for (const unsigned lanes : detail::kLaneCounts) {
+          CAPTURE(precision, n, kind, lanes);
+          const ByteTables t = order1_tables(data, precision, lanes);
+          check_isas(1, data, t, reference_order1(data, t, lanes), lanes);
         }
       }
     }

@@ -1,11 +1,12 @@
 // byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "ECRB" magic, version 5, flags (bit 0: CRC32C present), block size log2,
+//   "ECRB" magic, version 7, flags (bit 0: CRC32C present), block size log2,
 //   then blocks [kind][raw size varint][payload], an end byte 0, and the
 //   CRC32C of the content (u32 LE) when flagged.
-// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-way, seeded:
-// the last 128 bytes of a block of >= 256 start the lane states, lib/byte_codec/stream.hpp;
+// Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-, 32- or
+// 16-way, chosen per block; seeded: a tail coder's words start the lane states,
+// lib/byte_codec/stream.hpp;
 // interleaved, rans/interleaved.hpp; order 1 with a coded tables section). The
 // encoder falls back to raw whenever coding would not save bytes, so
 // compress() never writes more than bound(n).
@@ -42,7 +43,7 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
-inline constexpr std::uint8_t kVersion = 5;  // 5: run-length symbol sets (4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
+inline constexpr std::uint8_t kVersion = 7;  // 7: coded seeds (6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
 inline constexpr std::size_t kFrameHeaderSize = 7;

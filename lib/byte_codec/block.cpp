@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 #include "../rans/kernels.hpp"
 #include "../simd/dispatch.hpp"
@@ -36,6 +37,24 @@ constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
+constexpr std::size_t kTailGuessPerLane = 8;   // order 1's first tail guess, bytes a lane
+
+// A rANS block's `p u8` byte: the precision (1..12) in bits 0-3, the stream's
+// lane count as rans::detail::lane_index (64 >> index lanes, index <= 2) in bits 4-5.
+constexpr unsigned kLaneShift = 4;
+std::uint8_t stream_byte(unsigned precision, unsigned lanes) noexcept {
+  return static_cast<std::uint8_t>(precision | rans::detail::lane_index(lanes) << kLaneShift);
+}
+struct StreamParams {
+  unsigned precision, lanes;
+};
+// corrupt for a precision or lane index out of range.
+Result<StreamParams> parse_stream_byte(unsigned b) noexcept {
+  const unsigned precision = b & ((1u << kLaneShift) - 1), index = b >> kLaneShift;
+  if (precision < 1 || precision > ByteTables::kMaxPrecision || index >= std::size(rans::detail::kLaneCounts))
+    return errc::corrupt;
+  return StreamParams{precision, rans::detail::kLaneCounts[index]};
+}
 
 std::size_t varint_size(std::uint64_t v) noexcept {
   std::size_t n = 1;
@@ -55,27 +74,86 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
   return w.size();
 }
 
-// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
-std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
-                       Isa isa, std::size_t budget) {
+// The block's model at its precision (returned): counts of what each coder
+// codes, normalised. Order 0: every byte (the tail uses the lanes' model);
+// order 1: the lanes' segments of src less its tail (rans/interleaved.hpp),
+// and the tail's bytes after their predecessors.
+unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
+                     std::size_t tail, std::array<std::uint8_t, 256>& bits) {
   const unsigned contexts = order == 0 ? 1 : 256;
   auto& [counts, spare, freqs, by_order] = scratch;
-  ByteTables& tables = by_order[order];
   counts.assign(std::size_t{contexts} * 256, 0);
-  if (order == 0) count_order0(coded_part(src), counts.data());
-  else count_order1(coded_part(src), counts, spare);
+  if (order == 0) {
+    count_order0(src, counts.data());
+  } else {
+    count_order1(lanes_part(src, tail), lanes, counts, spare);
+    for (std::size_t i = src.size() - tail; i < src.size(); ++i) ++counts[(i == 0 ? 0 : src[i - 1] * 256u) + src[i]];
+  }
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
-  std::array<std::uint8_t, 256> bits{};
   normalise(counts.data(), contexts, precision, freqs, bits);
   for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
          excess(counts, freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
     normalise(counts.data(), contexts, ++precision, freqs, bits);
+  return precision;
+}
+
+// A block's byte counts from its 1 or 256 contexts' counts.
+std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& counts) noexcept {
+  std::array<std::uint32_t, 256> sums{};
+  for (std::size_t i = 0; i < counts.size(); ++i) sums[i % 256] += counts[i];
+  return sums;
+}
+
+// Their order-0 code length in bytes.
+std::size_t entropy_bytes(const std::array<std::uint32_t, 256>& counts) noexcept {
+  double n = 0;
+  for (const std::uint32_t c : counts) n += c;
+  double bits = 0;
+  for (const std::uint32_t c : counts)
+    if (c != 0) bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
+  return static_cast<std::size_t>(bits / 8);
+}
+
+// The size an order-0 block would about have, from the order-1 counts of a
+// block: its byte entropy plus the model (~2 bytes a symbol) and the stream
+// framing (the lanes' states, ~1 byte each beyond their content when seeded).
+std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
+  const auto counts = byte_counts(order1_counts);
+  const auto symbols = static_cast<std::size_t>(std::count_if(counts.begin(), counts.end(), [](std::uint32_t c) { return c != 0; }));
+  const std::size_t coded = entropy_bytes(counts);
+  return coded + 2 * symbols + lanes_for(coded, std::accumulate(counts.begin(), counts.end(), std::size_t{0})) + 16;
+}
+
+// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
+std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
+                       Isa isa, std::size_t budget) {
+  const unsigned contexts = order == 0 ? 1 : 256;
+  const std::vector<std::uint32_t>& freqs = scratch.freqs;
+  ByteTables& tables = scratch.tables[order];
+  std::array<std::uint8_t, 256> bits{};
+  // The lane count follows the coded size, and order-1 counts depend on it and
+  // on the tail: a first model with guesses (order 0: none needed), then a
+  // second only if the lanes differ or the tail needs more bytes (a longer
+  // tail than needed only stores more of its words: kTailGuessPerLane bytes a
+  // lane fill the seeds from ~2 bits a byte, text and binaries need no second count).
+  unsigned lanes = lanes_for(src.size() / 2, src.size());
+  std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
+  unsigned precision = build_model(scratch, src, order, lanes, tail, bits);
+  const unsigned first_lanes = lanes;
+  lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
+  const std::size_t needed = tail_for(src, freqs.data(), order, precision, lanes);
+  if (order == 0) {
+    tail = needed;
+  } else if (lanes != first_lanes || needed > tail) {
+    tail = needed;
+    precision = build_model(scratch, src, order, lanes, tail, bits);
+  }
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
 
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
   w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
   w.put_varint(src.size());
-  w.put_u8(static_cast<std::uint8_t>(precision));
+  w.put_u8(stream_byte(precision, lanes));
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
@@ -86,32 +164,13 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
   const auto out = w.remaining();
-  const auto stream = encode_stream(order, src, tables, out, isa);
+  const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);
   if (!stream) return 0;
   const std::size_t start = w.size() - room, field = varint_size(*stream);
   SpanWriter size_writer(dst.subspan(start, field));
   size_writer.put_varint(*stream);
   std::memmove(dst.data() + start + field, out.data(), *stream);
   return start + field + *stream;
-}
-
-// The size an order-0 block would about have, from the order-1 counts of its
-// coded part (their column sums: no second pass over the block): its byte
-// entropy plus the model (~2 bytes a symbol) and the stream framing (the
-// lanes' states, ~1 byte each beyond their content when seeded).
-std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
-  std::uint32_t counts[256] = {};
-  for (std::size_t i = 0; i < order1_counts.size(); ++i) counts[i % 256] += order1_counts[i];
-  double n = 0;
-  for (const std::uint32_t c : counts) n += c;
-  double bits = 0;
-  std::size_t symbols = 0;
-  for (const std::uint32_t c : counts)
-    if (c != 0) {
-      bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
-      ++symbols;
-    }
-  return static_cast<std::size_t>(bits / 8) + 2 * symbols + rans::kByteCoderLanes + 16;
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
@@ -130,9 +189,10 @@ std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src,
 }
 
 errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
-  const unsigned precision = r.get_u8();
+  const auto params = parse_stream_byte(r.get_u8());
   if (!r.ok()) return r.error();
-  if (precision < 1 || precision > ByteTables::kMaxPrecision) return errc::corrupt;
+  if (!params) return params.error();
+  const auto [precision, lanes] = *params;
   const unsigned contexts = order == 0 ? 1 : 256;
   std::vector<std::uint32_t>& freqs = s.freqs;
   ByteTables& tables = s.tables[order];
@@ -146,7 +206,7 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
   const auto stream = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
   if (!r.ok()) return r.error();
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
-  const errc e = decode_stream(order, stream, tables, dst, isa);
+  const errc e = decode_stream(order, stream, tables, dst, isa, lanes);
   // The block's stream is complete, so a decoder wanting more words means junk.
   return e == errc::truncated ? errc::corrupt : e;
 }
@@ -213,11 +273,11 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
     case BlockKind::run: r.get_u8(); break;
     case BlockKind::order0:
     case BlockKind::order1: {
-      const unsigned precision = r.get_u8();
-      if (r.ok() && (precision < 1 || precision > ByteTables::kMaxPrecision)) return errc::corrupt;
+      const auto params = parse_stream_byte(r.get_u8());
+      if (r.ok() && !params) return params.error();
       if (kind == BlockKind::order0) {
         std::uint32_t freqs[256] = {};
-        get_model(r, freqs, precision);
+        get_model(r, freqs, params ? params->precision : ByteTables::kMaxPrecision);
       } else {
         r.get_bytes(static_cast<std::size_t>(r.get_varint()));  // tables section, parsed by the decoder
       }

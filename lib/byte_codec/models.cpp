@@ -41,11 +41,11 @@ void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noex
 // Two lane segments at a time into two tables (`counts` and `spare`, summed at
 // the end): runs of one byte pair (zeros in binaries) are chains of increments
 // of one counter, and two independent chains overlap.
-void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
+void count_order1(std::span<const std::uint8_t> src, unsigned lanes, std::vector<std::uint32_t>& counts,
                   std::vector<std::uint32_t>& spare) {
-  const std::size_t n = src.size(), m = n / rans::kByteCoderLanes;
+  const std::size_t n = src.size(), m = n / lanes;
   spare.assign(counts.size(), 0);
-  for (unsigned k = 0; k < rans::kByteCoderLanes && m > 0; k += 2) {
+  for (unsigned k = 0; k < lanes && m > 0; k += 2) {
     const std::uint8_t* a = src.data() + k * m;
     const std::uint8_t* b = a + m;
     ++counts[a[0]];
@@ -55,7 +55,7 @@ void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>&
       ++spare[std::size_t{b[j - 1]} * 256 + b[j]];
     }
   }
-  for (std::size_t i = rans::kByteCoderLanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
+  for (std::size_t i = lanes * m; i < n; ++i) ++counts[(i == 0 ? 0 : std::size_t{src[i - 1]} * 256) + src[i]];
   for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += spare[i];
 }
 

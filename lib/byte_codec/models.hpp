@@ -20,8 +20,9 @@ bool context_unused(const std::uint32_t* c) noexcept;
 
 // Counts fit 32 bits: blocks hold at most 2^26 bytes. counts: 256 entries.
 void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept;
+// The contexts of a `lanes`-lane order-1 stream (an even lane count).
 // counts: 256 x 256 zeroed entries (context-major); spare: scratch.
-void count_order1(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
+void count_order1(std::span<const std::uint8_t> src, unsigned lanes, std::vector<std::uint32_t>& counts,
                   std::vector<std::uint32_t>& spare);
 
 // Normalised frequencies (scaled to 2^precision) of 1 or 256 contexts, and each

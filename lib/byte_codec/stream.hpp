@@ -1,13 +1,19 @@
-// byte_codec/stream.hpp — the byte codec's rANS streams (lib-internal; doc/format.md
-// "Byte codec container"): the interleaved streams of rans/interleaved.hpp,
-// seeded when the content has at least kMinSeeded bytes: its last
-// rans::detail::kSeedBytes bytes are not coded but become the lanes' initial
-// states (L + u16 LE each, lib/rans/kernels.hpp), which the decoder finds in
-// its final states, and their final states are written compactly (3 or 4
-// bytes, lib/rans/interleaved.cpp). A plain stream's final states hold L = 2^16
-// scaled up, 16 bits per lane that carry nothing; seeding stores 2 content
-// bytes there (saving their coded size: ~70 bytes a block on text), and the
-// compact states ~24 bytes a block.
+// byte_codec/stream.hpp — the byte codec's rANS block streams (lib-internal; every
+// byte in doc/format.md "Byte codec container"): the interleaved streams of
+// rans/interleaved.hpp on `lanes` lanes (64, 32 or 16: the block says which;
+// lanes_for is the encoder's choice), seeded when the block has at least
+// 4 bytes a lane.
+// Seeded: the block's last `tail` bytes are coded by one scalar rANS state with
+// the block's own model (order 1: context = the previous byte); that coder's
+// words, in decoder order, become the lanes' seeds (u16 each: lane k's encoder
+// starts at L + seed_k, lib/rans/kernels.hpp, so the decoder finds the seeds in
+// its final states), the first E = max(0, W - lanes) of its W words are stored
+// before the lanes' stream. A plain stream's final states hold L = 2^16 scaled
+// up, 16 bits per lane that carry nothing; here each carries 16 bits of coded
+// content. The lanes' final states are written compactly (3 or 4 bytes,
+// lib/rans/interleaved.cpp); each still costs ~2.3-3.5 bytes beyond the words
+// it replaces, so small blocks use fewer lanes (lanes_for), while larger ones
+// keep 64 (four AVX-512 decoder chains in flight).
 #pragma once
 
 #include <cstddef>
@@ -20,30 +26,45 @@ namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
 
-inline constexpr std::size_t kMinSeeded = 2 * rans::detail::kSeedBytes;
+inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n >= 4 * std::size_t{lanes}; }
 
-// The bytes of n that go into the seed; the models are those of the rest.
-inline std::size_t seed_size(std::size_t n) noexcept { return n >= kMinSeeded ? rans::detail::kSeedBytes : 0; }
-inline std::span<const std::uint8_t> coded_part(std::span<const std::uint8_t> src) noexcept {
-  return src.first(src.size() - seed_size(src.size()));
+// The encoder's lane count for a block of `raw` bytes whose code is about
+// `coded` bytes (doc/perf.md, "Byte codec: lane count per block"). With seeds
+// coded by the tail coder a lane costs ~0.7 bytes beyond its content (the byte
+// rounding of its final state), but the decoder is latency-bound: on Zen 5
+// 64 lanes (four AVX-512 chains) decode ~1.2x faster than 32 and 3-5x faster
+// than 16 (one chain). So: 16 lanes only for blocks under 1 MiB that code to
+// under half their size (quality strings, where htscodecs decodes slowly and
+// 16 lanes still outrun it up to 256 KiB blocks; on text and binaries they do
+// not), else at least 32; 32 or 64 only where those lanes cost at most 1/10000
+// of the code (from ~320 / ~640 KB).
+inline constexpr std::size_t kMinCoded32Lanes = std::size_t{320} << 10;
+inline constexpr std::size_t kMinCoded64Lanes = std::size_t{640} << 10;
+inline constexpr std::size_t kMinRaw32Lanes = std::size_t{1} << 20;
+inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
+  if (coded >= kMinCoded64Lanes) return 64;
+  return coded >= kMinCoded32Lanes || coded >= raw / 2 || raw >= kMinRaw32Lanes ? 32 : 16;
 }
 
-// order 0 or 1 with the tables for that order; the stream size or an error (output_too_small).
-inline Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, const rans::ByteTables& tables,
-                                         std::span<std::byte> dst, Isa isa) {
-  const std::size_t seed = seed_size(src.size());
-  const auto coded = coded_part(src);
-  return order == 0 ? rans::detail::encode_order0_unchecked(coded, tables, dst, isa, src.last(seed))
-                    : rans::detail::encode_order1_unchecked(coded, tables, dst, isa, src.last(seed));
+// The tail length of a seeded block: its code under `freqs` (contexts x 256 at
+// 2^precision; order 0 or 1) is about lanes + 1 words, capped at kMaxTailPerLane
+// bytes a lane (the tail decodes one symbol at a time). 0 when not seeded.
+inline constexpr std::size_t kMaxTailPerLane = 512;
+std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
+                     unsigned lanes) noexcept;
+
+// The bytes the lanes code (the rest is the tail).
+inline std::span<const std::uint8_t> lanes_part(std::span<const std::uint8_t> src, std::size_t tail) noexcept {
+  return src.first(src.size() - tail);
 }
 
-inline errc decode_stream(unsigned order, std::span<const std::byte> src, const rans::ByteTables& tables,
-                          std::span<std::uint8_t> dst, Isa isa) {
-  const std::size_t seed = seed_size(dst.size());
-  const auto coded = dst.first(dst.size() - seed);
-  return order == 0 ? rans::detail::decode_order0(src, tables, coded, isa, dst.last(seed))
-                    : rans::detail::decode_order1(src, tables, coded, isa, dst.last(seed));
-}
+// The block stream of src (order 0 or 1) with `tables` (Use::encode) and a
+// tail of `tail` bytes (0 unless seeded); its size or output_too_small.
+Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,
+                                  const rans::ByteTables& tables, std::span<std::byte> dst, Isa isa, unsigned lanes);
+// Decodes a whole block stream into dst; `truncated` when it needs bytes src does not have.
+errc decode_stream(unsigned order, std::span<const std::byte> src, const rans::ByteTables& tables,
+                   std::span<std::uint8_t> dst, Isa isa, unsigned lanes);
 
 }  // namespace byte_codec::detail
 }  // namespace v0

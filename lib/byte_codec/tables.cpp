@@ -168,10 +168,11 @@ namespace {
 // Serialised tables T: the symbol set of the used contexts, then per used
 // context u8 (p - q) and its 256 q-bit frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
 // 0x80 | f >> 8, f & 0xff; a run of r zero frequencies as 0, r - 1. The block
-// stores T in a section, order-0 rANS coded (the 64-lane stream, kTablesPrecision)
+// stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream, kTablesPrecision)
 // when that is smaller, so readers can skip it and parse it once.
 constexpr std::size_t kMaxTables = 33 + 256 * 2 * 256;  // largest T
 constexpr unsigned kTablesPrecision = 12;
+constexpr unsigned kTablesLanes = 16;  // T is mostly a few KiB: the fewest lanes' states
 enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
 
 void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down) {
@@ -218,16 +219,17 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
 // T order-0 coded into w (mode byte on), or false when that is not smaller than T.
 bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   std::uint32_t counts[256];
-  count_order0(coded_part(t), counts);
+  count_order0(t, counts);
   std::vector<std::uint32_t> freqs;
   std::array<std::uint8_t, 256> bits{};
   normalise(counts, 1, kTablesPrecision, freqs, bits);
+  const std::size_t tail = tail_for(t, freqs.data(), 0, kTablesPrecision, kTablesLanes);
   const auto tables = ByteTables::build(freqs, 1, kTablesPrecision, ByteTables::Use::encode);
   if (!tables) return false;
   w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
   put_model_to(w, freqs.data());
   std::vector<std::byte> stream(rans::encoded_bound(t.size()));
-  const auto size = encode_stream(0, t, *tables, stream, isa);
+  const auto size = encode_stream(0, t, tail, *tables, stream, isa, kTablesLanes);
   if (!size) return false;
   w.put_bytes(std::span(stream).first(*size));
   return w.size() < 1 + t.size();
@@ -276,7 +278,7 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
     if (!s.ok()) return errc::corrupt;
     const auto tables = ByteTables::build(f, 1, kTablesPrecision, ByteTables::Use::decode);
     decoded.resize(static_cast<std::size_t>(size));
-    if (!tables || decode_stream(0, s.get_bytes(s.remaining()), *tables, decoded, isa) != errc::ok)
+    if (!tables || decode_stream(0, s.get_bytes(s.remaining()), *tables, decoded, isa, kTablesLanes) != errc::ok)
       return errc::corrupt;
     t = std::as_bytes(std::span(decoded));
   } else {

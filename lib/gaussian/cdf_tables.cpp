@@ -66,6 +66,19 @@ SlotPair slot_pair(const std::uint32_t* cdf, std::uint32_t s, std::uint32_t bins
           static_cast<std::uint16_t>(s)};
 }
 
+// The DecodeWindow of a table with CDF c and escape bin esc (cdf_tables.hpp).
+DecodeWindow decode_window(const std::uint32_t* c, std::uint32_t esc, std::int32_t offset) noexcept {
+  if (esc < 3) return {};
+  std::uint32_t mode = 0;
+  for (std::uint32_t s = 1; s < esc; ++s)
+    if (c[s + 1] - c[s] > c[mode + 1] - c[mode]) mode = s;
+  const std::uint32_t a = std::min(mode == 0 ? 0 : mode - 1, esc - 3);
+  if (c[a + 3] - c[a] < kWindowMinWidth) return {};
+  DecodeWindow w{c[a], c[a + 3] - c[a], {c[a + 1], c[a + 2]}, static_cast<std::int32_t>(static_cast<std::uint32_t>(offset) + a), 0, {}};
+  for (std::uint32_t k = 0; k < 3; ++k) w.bin[k] = (c[a + k + 1] - c[a + k]) | std::uint64_t{c[a + k]} << 32;
+  return w;
+}
+
 double std_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 }  // namespace
@@ -119,6 +132,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
   for (const TableInfo& info : t.info_) {
     const std::uint32_t* c = t.cdf_.data() + info.base;
     const std::uint32_t bins = std::uint32_t{info.max_value} + 1;
+    t.windows_.push_back(decode_window(c, info.max_value, info.offset));
     for (std::uint32_t s = 0; s < bins; ++s) {
       const std::uint32_t freq = c[s + 1] - c[s];
       t.enc_[info.base + s] = rans::make_enc_symbol(c[s], freq, kPrecision);

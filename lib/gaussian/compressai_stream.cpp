@@ -26,10 +26,6 @@ std::uint32_t max_index(std::span<const std::int32_t> idx) noexcept {
   return m;
 }
 
-bool valid_indexes(const CdfTables& t, std::span<const std::int32_t> idx) noexcept {
-  return max_index(idx) < t.size();
-}
-
 // `a < b ? if_below : otherwise` as cmp + cmov on x86-64: the renormalisation
 // decisions are unpredictable, and gcc turns a plain conditional into a branch.
 std::uint64_t select_below(std::uint64_t a, std::uint64_t b, std::uint64_t if_below, std::uint64_t otherwise) noexcept {
@@ -106,6 +102,10 @@ class Reader {
   bool advance(std::uint64_t& x, std::uint32_t start, std::uint32_t freq, unsigned prec) noexcept {
     const std::uint64_t mask = (std::uint64_t{1} << prec) - 1;
     x = freq * (x >> prec) + (x & mask) - start;
+    return refill(x);
+  }
+  // Reads one word into x if it fell below L.
+  bool refill(std::uint64_t& x) noexcept {
     if (x >= kStateLow) return true;  // a branch: refills are rare and a cmov would lengthen the chain
     if (src_.size() - pos_ < 4) return false;
     x = x << 32 | word();
@@ -175,6 +175,39 @@ Bin bin_of(const GuideEntry g, const std::uint32_t* cdf, std::uint32_t slot, std
   return {s, cdf[s], cdf[s + 1]};
 }
 
+// If slot >= bound: fs = next and ++value. One compare feeding a cmov and an sbb on
+// x86-64 (the decoder is bound by instruction throughput as much as by its chain).
+void step_up(std::uint32_t slot, std::uint32_t bound, std::uint64_t next, std::uint64_t& fs, std::int32_t& value) noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  asm("cmp %[b], %[s]\n\tcmovae %[n], %[f]\n\tsbb $-1, %[v]"
+      : [f] "+r"(fs), [v] "+r"(value)
+      : [s] "r"(slot), [b] "rm"(bound), [n] "rm"(next)
+      : "cc");
+#else
+  if (slot >= bound) {
+    fs = next;
+    ++value;
+  }
+#endif
+}
+
+// The decoder step of a slot inside table window w (cdf_tables.hpp): false if the
+// slot is outside. A branch predicted taken (most slots of sharp tables are inside),
+// then only compares and selects on w, which was loaded off the state chain.
+bool window_step(const DecodeWindow& w, std::uint64_t& x, std::int32_t& value) noexcept {
+  const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
+  if (slot - w.lo >= w.width) return false;
+  std::uint64_t fs = w.bin[0];
+  std::int32_t v = w.value;
+  step_up(slot, w.first[0], w.bin[1], fs, v);
+  step_up(slot, w.first[1], w.bin[2], fs, v);
+  std::uint64_t below = slot - (fs >> 32);
+  asm("" : "+r"(below));  // keeps the sum as one add after the multiply (gcc reassociates it to two)
+  x = static_cast<std::uint32_t>(fs) * (x >> kPrecision) + below;
+  value = v;
+  return true;
+}
+
 // The bins of tables 0..top decode through SlotPairs when those tables' pairs
 // take at most kPairBudget bytes, else through the guide and the CDF: pairs are
 // twice the size, and beyond L2 the misses cost more than the second load.
@@ -194,8 +227,16 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
   std::uint64_t x = state;
   const SlotPair* pairs = tables.pair_data().data();
   const GuideEntry* guide = tables.guide_data().data();
+  const DecodeWindow* windows = tables.window_data().data();
+  const std::size_t count = tables.size();
   for (std::size_t i = 0; i < indexes.size(); ++i) {
-    const TableInfo& ti = tables.info()[static_cast<std::size_t>(indexes[i])];
+    const auto t = static_cast<std::size_t>(static_cast<std::uint32_t>(indexes[i]));
+    if (t >= count) [[unlikely]] return errc::invalid_argument;  // one fused compare: no pass of its own
+    if (windows[t].width != 0 && window_step(windows[t], x, out[i])) [[likely]] {
+      if (!r.refill(x)) return errc::truncated;
+      continue;
+    }
+    const TableInfo& ti = tables.info()[t];
     const auto slot = static_cast<std::uint32_t>(x & 0xffffu);
     const std::uint32_t* cdf = tables.cdf_data().data() + ti.base;
     const std::size_t bucket = ti.guide_base + (slot >> ti.guide_shift);
@@ -205,32 +246,38 @@ errc decode_symbols(const CdfTables& tables, std::span<const std::int32_t> index
       out[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(ti.offset) + b.bin);  // fits: cdf_tables.hpp
       continue;
     }
-    if (const errc e = get_escape(r, x, ti, out[i]); e != errc::ok) return e;
+    std::uint64_t xe = x;  // x's address is never taken, so x stays in a register
+    if (const errc e = get_escape(r, xe, ti, out[i]); e != errc::ok) return e;
+    x = xe;
   }
   state = x;
   return errc::ok;
 }
 
-// The symbols of one segment, last to first. The stream's bytes may alias anything,
-// so the table and argument pointers are locals (else reloaded after every store).
-bool put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
+// The symbols of one segment, last to first, each index checked as it is used (one
+// fused compare; a pass of its own over the indexes cost more). The stream's bytes may
+// alias anything, so the table and argument pointers are locals (else reloaded after every store).
+errc put_segment(std::uint64_t& x, BackwardWriter& w, const Segment& seg) noexcept {
   const TableInfo* const info = seg.tables->info().data();
   const Enc64Entry* const enc64 = seg.tables->enc64_data().data();
   const std::int32_t* const symbols = seg.symbols.data();
   const std::int32_t* const indexes = seg.indexes.data();
+  const std::size_t count = seg.tables->size();
   std::uint64_t state = x;
   for (std::size_t i = seg.symbols.size(); i-- > 0;) {
-    const TableInfo ti = info[static_cast<std::size_t>(indexes[i])];
+    const auto t = static_cast<std::size_t>(static_cast<std::uint32_t>(indexes[i]));
+    if (t >= count) [[unlikely]] return errc::invalid_argument;
+    const TableInfo ti = info[t];
     const std::int64_t v = std::int64_t{symbols[i]} - ti.offset;
     auto bin = static_cast<std::uint32_t>(v);
     if (static_cast<std::uint64_t>(v) >= ti.max_value) [[unlikely]] {
-      if (!put_escape(state, w, v, ti.max_value)) return false;
+      if (!put_escape(state, w, v, ti.max_value)) return errc::output_too_small;
       bin = ti.max_value;
     }
-    if (!put_bin(state, w, enc64[ti.base + bin])) return false;
+    if (!put_bin(state, w, enc64[ti.base + bin])) return errc::output_too_small;
   }
   x = state;
-  return true;
+  return errc::ok;
 }
 
 std::size_t total_symbols(std::span<const Segment> segments) noexcept {
@@ -242,12 +289,11 @@ std::size_t total_symbols(std::span<const Segment> segments) noexcept {
 // Encodes the segments from the end of dst backwards; returns where the stream starts.
 Result<std::size_t> encode_backward(std::span<const Segment> segments, std::span<std::byte> dst) noexcept {
   for (const Segment& s : segments)
-    if (s.tables == nullptr || s.symbols.size() != s.indexes.size() || !valid_indexes(*s.tables, s.indexes))
-      return errc::invalid_argument;
+    if (s.tables == nullptr || s.symbols.size() != s.indexes.size()) return errc::invalid_argument;
   BackwardWriter w(dst);
   std::uint64_t x = kStateLow;
   for (auto s = segments.rbegin(); s != segments.rend(); ++s)
-    if (!put_segment(x, w, *s)) return errc::output_too_small;
+    if (const errc e = put_segment(x, w, *s); e != errc::ok) return e;
   if (!w.put(static_cast<std::uint32_t>(x >> 32)) || !w.put(static_cast<std::uint32_t>(x)))
     return errc::output_too_small;
   return w.pos();
@@ -302,6 +348,11 @@ errc StreamDecoder::decode(const CdfTables& tables, std::span<const std::int32_t
   if (out.size() != indexes.size()) return errc::invalid_argument;
   const std::uint32_t top = max_index(indexes);
   if (top >= tables.size()) return errc::invalid_argument;
+  return decode_checked(tables, indexes, out, top);
+}
+
+errc StreamDecoder::decode_checked(const CdfTables& tables, std::span<const std::int32_t> indexes,
+                                   std::span<std::int32_t> out, std::uint32_t top) noexcept {
   Reader r(src_, pos_);
   const errc e = pairs_fit(tables, top) ? decode_symbols<true>(tables, indexes, out, r, x_)
                                         : decode_symbols<false>(tables, indexes, out, r, x_);
@@ -317,10 +368,13 @@ errc StreamDecoder::finish() const noexcept {
 
 errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                          std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept {
-  if (out.size() != indexes.size() || !valid_indexes(tables, indexes)) return errc::invalid_argument;
+  // The indexes are checked while decoding (a bad one: invalid_argument, out partly
+  // written); the pair lookup is chosen as if every table were in use.
+  if (out.size() != indexes.size()) return errc::invalid_argument;
   StreamDecoder d;
   if (const errc e = d.start(src); e != errc::ok) return e;
-  if (const errc e = d.decode(tables, indexes, out); e != errc::ok) return e;
+  const auto top = static_cast<std::uint32_t>(tables.size() - 1);
+  if (const errc e = d.decode_checked(tables, indexes, out, top); e != errc::ok) return e;
   return d.finish();
 }
 

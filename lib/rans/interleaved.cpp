@@ -1,5 +1,6 @@
 // rans/interleaved.cpp — tables, ISA dispatch and the checked scalar edges of the
-// interleaved byte coder, kByteCoderLanes lanes (see rans/interleaved.hpp, kernels.hpp).
+// interleaved byte coder on 64, 32 or 16 lanes (see rans/interleaved.hpp, kernels.hpp;
+// the public functions use kByteCoderLanes).
 // Compiled for the baseline ISA; SIMD lives in kernels_<isa>.cpp.
 #include "entcode/rans/interleaved.hpp"
 
@@ -16,40 +17,45 @@ namespace entcode {
 inline namespace v0 {
 namespace rans {
 
+using detail::valid_lanes;
+
 namespace {
 
-constexpr std::size_t kStateBytes = 4 * kByteCoderLanes;
 // Seeded streams (lib/rans/kernels.hpp) store the final states compactly: a
-// bitmap of the lanes whose state is < 2^24, then each state in 3 bytes (in
-// the bitmap) or 4, LE. A state is log-uniform over [2^16, 2^32) in the long
-// run, so about half the lanes save a byte.
-constexpr std::size_t kFlagBytes = kByteCoderLanes / 8;
+// bitmap of the lanes whose state is < 2^24 (lanes / 8 bytes), then each state
+// in 3 bytes (in the bitmap) or 4, LE. A state is log-uniform over [2^16, 2^32)
+// in the long run, so about half the lanes save a byte.
 constexpr std::uint32_t kShortState = 1u << 24;
 
-std::size_t header_bytes(bool compact) noexcept { return compact ? kFlagBytes + kStateBytes : kStateBytes; }
+std::size_t flag_bytes(bool compact, unsigned lanes) noexcept { return compact ? lanes / 8 : 0; }
+std::size_t header_bytes(bool compact, unsigned lanes) noexcept { return flag_bytes(compact, lanes) + 4 * std::size_t{lanes}; }
 
 constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
                                                               &detail::kernels_avx512};
 
 // nullptr: the checked scalar edges code everything.
-const detail::Kernels* kernels_for(Isa isa) noexcept { return simd::select(isa, kKernels); }
+const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes) noexcept {
+  const detail::Kernels* k = simd::select(isa, kKernels);
+  return k != nullptr ? &k->by_lanes[detail::lane_index(lanes)] : nullptr;
+}
 
 // --- encoder ---------------------------------------------------------------
 
 class Encoder {
  public:
-  // seed: empty (states start at L) or detail::kSeedBytes bytes, 2 per lane (states start at L + seed).
-  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed) noexcept
-      : dst_(dst), compact_(!seed.empty()) {
-    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane)
+  // seed: empty (states start at L) or detail::seed_bytes(lanes), 2 per lane (states start at L + seed).
+  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed, unsigned lanes) noexcept
+      : dst_(dst), compact_(!seed.empty()), lanes_(lanes) {
+    for (unsigned lane = 0; lane < lanes; ++lane)
       c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed[2 * lane] | std::uint32_t{seed[2 * lane + 1]} << 8);
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
-    c_.limit = has_room() ? dst.data() + header_bytes(compact_) : c_.pos;
+    c_.limit = has_room() ? dst.data() + header_bytes(compact_, lanes_) : c_.pos;
   }
   detail::EncCursor& cursor() noexcept { return c_; }
-  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= header_bytes(compact_); }
+  [[nodiscard]] bool has_room() const noexcept { return dst_.size() >= header_bytes(compact_, lanes_); }
+  [[nodiscard]] unsigned lanes() const noexcept { return lanes_; }
 
   // One checked reference step on `lane`; false when the output is full.
   bool step(unsigned lane, const EncSymbol& s) noexcept {
@@ -64,12 +70,12 @@ class Encoder {
 
   // Writes the states in front of the words and moves the stream to dst[0].
   std::size_t finish() noexcept {
-    std::size_t header = compact_ ? kFlagBytes : 0;
-    for (const std::uint32_t x : c_.x) header += state_bytes(x);
+    std::size_t header = flag_bytes(compact_, lanes_);
+    for (unsigned lane = 0; lane < lanes_; ++lane) header += state_bytes(c_.x[lane]);
     std::byte* p = c_.pos - header;
-    std::byte* q = p + (compact_ ? kFlagBytes : 0);
-    if (compact_) std::fill(p, q, std::byte{0});
-    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+    std::byte* q = p + flag_bytes(compact_, lanes_);
+    std::fill(p, q, std::byte{0});
+    for (unsigned lane = 0; lane < lanes_; ++lane) {
       const std::uint32_t x = c_.x[lane];
       if (state_bytes(x) == 3) p[lane / 8] |= static_cast<std::byte>(1u << (lane % 8));
       for (unsigned b = 0; b < state_bytes(x); ++b) *q++ = static_cast<std::byte>(x >> (8 * b));
@@ -84,6 +90,7 @@ class Encoder {
 
   std::span<std::byte> dst_;
   bool compact_;
+  unsigned lanes_;
   detail::EncCursor c_{};
 };
 
@@ -91,12 +98,13 @@ class Encoder {
 
 class Decoder {
  public:
-  // compact: the states of a seeded stream (see kFlagBytes).
-  Decoder(std::span<const std::byte> src, bool compact) noexcept : compact_(compact) {
+  // compact: the states of a seeded stream (see flag_bytes).
+  Decoder(std::span<const std::byte> src, bool compact, unsigned lanes) noexcept : compact_(compact), lanes_(lanes) {
     c_.pos = src.data();
     c_.end = src.data() + src.size();
   }
   detail::DecCursor& cursor() noexcept { return c_; }
+  [[nodiscard]] unsigned lanes() const noexcept { return lanes_; }
 
   // A kernel stops kRowSlack bytes before the end of the input; run(cursor)
   // then codes on from a zero-padded copy of those bytes, so only what a
@@ -111,7 +119,7 @@ class Decoder {
     const std::byte* const real = c_.pos;
     const std::byte* const real_end = c_.end;
     c_.pos = pad;
-    c_.end = pad + left + detail::kRowSlack;  // rows run while pos <= pad + left; one uses <= 2 kLanes bytes
+    c_.end = pad + left + detail::kRowSlack;  // rows run while pos <= pad + left; one uses <= 2 kMaxLanes bytes
     run(c_);
     const auto used = static_cast<std::size_t>(c_.pos - pad);
     c_.pos = real + std::min(used, left);
@@ -121,11 +129,9 @@ class Decoder {
 
   errc start() noexcept {
     const std::byte* flags = c_.pos;
-    if (compact_) {
-      if (static_cast<std::size_t>(c_.end - c_.pos) < kFlagBytes) return errc::truncated;
-      c_.pos += kFlagBytes;
-    }
-    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+    if (static_cast<std::size_t>(c_.end - c_.pos) < flag_bytes(compact_, lanes_)) return errc::truncated;
+    c_.pos += flag_bytes(compact_, lanes_);
+    for (unsigned lane = 0; lane < lanes_; ++lane) {
       const bool short_state = compact_ && (std::to_integer<unsigned>(flags[lane / 8]) >> (lane % 8) & 1) != 0;
       const unsigned bytes = short_state ? 3 : 4;
       if (static_cast<std::size_t>(c_.end - c_.pos) < bytes) return errc::truncated;
@@ -154,7 +160,7 @@ class Decoder {
 
   // The end checks; a seeded stream's states are L + seed (the encoder's start), written to seed.
   [[nodiscard]] errc finish(std::span<std::uint8_t> seed) const noexcept {
-    for (unsigned lane = 0; lane < kByteCoderLanes; ++lane) {
+    for (unsigned lane = 0; lane < lanes_; ++lane) {
       const std::uint32_t x = c_.x[lane];
       if (x >> step::kWordBits != 1 || (seed.empty() && x != step::kStateLow)) return errc::corrupt;
       if (!seed.empty()) {
@@ -167,6 +173,7 @@ class Decoder {
 
  private:
   bool compact_;
+  unsigned lanes_;
   detail::DecCursor c_{};
 };
 
@@ -178,20 +185,20 @@ bool o0_codable(std::span<const std::uint8_t> data, const ByteTables& t) noexcep
   return true;
 }
 
-// Order-1 symbol i of the reference order (see interleaved.hpp): data index and context.
+// Order-1 symbol i of the reference order (see interleaved.hpp) on `lanes`
+// lanes: data index and context.
 struct O1Map {
-  std::size_t n, m;
-  [[nodiscard]] std::size_t index(std::size_t i) const noexcept {
-    return i < kByteCoderLanes * m ? (i % kByteCoderLanes) * m + i / kByteCoderLanes : i;
-  }
+  std::size_t n;
+  unsigned lanes;
+  std::size_t m = n / lanes;
+  [[nodiscard]] std::size_t index(std::size_t i) const noexcept { return i < lanes * m ? (i % lanes) * m + i / lanes : i; }
   [[nodiscard]] std::size_t context_index(std::size_t i) const noexcept {  // n when the context is 0
-    if (i < kByteCoderLanes * m) return i / kByteCoderLanes == 0 ? n : index(i) - 1;
+    if (i < lanes * m) return i / lanes == 0 ? n : index(i) - 1;
     return i == 0 ? n : i - 1;
   }
 };
 
 bool o1_codable(std::span<const std::uint8_t> data, const ByteTables& t, const O1Map& map) noexcept {
-  
   bool seen[256][256] = {};
   for (std::size_t i = 0; i < data.size(); ++i) {
     const std::size_t c = map.context_index(i);
@@ -311,47 +318,49 @@ Isa kernel_isa(Isa requested) noexcept { return simd::kernel_level(requested, kK
 Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
   if (tables.contexts() != 1 || !tables.can_encode() || !o0_codable(data, tables)) return errc::invalid_argument;
-  return detail::encode_order0_unchecked(data, tables, dst, isa, {});
+  return detail::encode_order0_unchecked(data, tables, dst, isa, {}, kByteCoderLanes);
 }
 
 Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
                                                     std::span<std::byte> dst, Isa isa,
-                                                    std::span<const std::uint8_t> seed) {
-  Encoder enc(dst, seed);
+                                                    std::span<const std::uint8_t> seed, unsigned lanes) {
+  if (!valid_lanes(lanes)) return errc::invalid_argument;
+  Encoder enc(dst, seed, lanes);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   const std::size_t n = data.size();
-  const std::size_t rows = n / kByteCoderLanes;
-  for (std::size_t i = n; i-- > rows * kByteCoderLanes;)
-    if (!enc.step(static_cast<unsigned>(i % kByteCoderLanes), ref[data[i]])) return errc::output_too_small;
+  const std::size_t rows = n / lanes;
+  for (std::size_t i = n; i-- > rows * lanes;)
+    if (!enc.step(static_cast<unsigned>(i % lanes), ref[data[i]])) return errc::output_too_small;
   std::size_t left = rows;
-  if (const auto* k = kernels_for(isa)) left = k->enc_o0(data.data(), rows, tables.enc().data(), tables.precision(), enc.cursor());
-  for (std::size_t i = left * kByteCoderLanes; i-- > 0;)
-    if (!enc.step(static_cast<unsigned>(i % kByteCoderLanes), ref[data[i]])) return errc::output_too_small;
+  if (const auto* k = kernels_for(isa, lanes))
+    left = k->enc_o0(data.data(), rows, tables.enc().data(), tables.precision(), enc.cursor());
+  for (std::size_t i = left * lanes; i-- > 0;)
+    if (!enc.step(static_cast<unsigned>(i % lanes), ref[data[i]])) return errc::output_too_small;
   return enc.finish();
 }
 
 errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
-  return detail::decode_order0(src, tables, out, isa, {});
+  return detail::decode_order0(src, tables, out, isa, {}, kByteCoderLanes);
 }
 
 errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
-                          Isa isa, std::span<std::uint8_t> seed) {
-  if (tables.contexts() != 1 || !tables.can_decode()) return errc::invalid_argument;
-  Decoder dec(src, !seed.empty());
+                          Isa isa, std::span<std::uint8_t> seed, unsigned lanes) {
+  if (tables.contexts() != 1 || !tables.can_decode() || !valid_lanes(lanes)) return errc::invalid_argument;
+  Decoder dec(src, !seed.empty(), lanes);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
-  const std::size_t rows = n / kByteCoderLanes;
+  const std::size_t rows = n / lanes;
   std::size_t done = 0;
-  if (const auto* k = kernels_for(isa)) {
+  if (const auto* k = kernels_for(isa, lanes)) {
     auto run = [&](detail::DecCursor& c) {
-      done += k->dec_o0(out.data() + done * kByteCoderLanes, rows - done, tables.slots(), tables.precision(), c);
+      done += k->dec_o0(out.data() + done * lanes, rows - done, tables.slots(), tables.precision(), c);
     };
     run(dec.cursor());
     if (done < rows && !dec.on_padded_tail(run)) return errc::truncated;
   }
-  for (std::size_t i = done * kByteCoderLanes; i < n; ++i)
-    if (!dec.step(static_cast<unsigned>(i % kByteCoderLanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
+  for (std::size_t i = done * lanes; i < n; ++i)
+    if (!dec.step(static_cast<unsigned>(i % lanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
   return dec.finish(seed);
 }
 
@@ -359,64 +368,65 @@ errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tab
 
 Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const ByteTables& tables,
                                   std::span<std::byte> dst, Isa isa) {
-  const O1Map map{data.size(), data.size() / kByteCoderLanes};
-  if (tables.contexts() != 256 || !tables.can_encode() || !o1_codable(data, tables, map)) return errc::invalid_argument;
-  return detail::encode_order1_unchecked(data, tables, dst, isa, {});
+  if (tables.contexts() != 256 || !tables.can_encode() || !o1_codable(data, tables, O1Map{data.size(), kByteCoderLanes}))
+    return errc::invalid_argument;
+  return detail::encode_order1_unchecked(data, tables, dst, isa, {}, kByteCoderLanes);
 }
 
 Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
                                                     std::span<std::byte> dst, Isa isa,
-                                                    std::span<const std::uint8_t> seed) {
+                                                    std::span<const std::uint8_t> seed, unsigned lanes) {
+  if (!valid_lanes(lanes)) return errc::invalid_argument;
   const std::size_t n = data.size();
-  const O1Map map{n, n / kByteCoderLanes};
-  Encoder enc(dst, seed);
+  const O1Map map{n, lanes};
+  Encoder enc(dst, seed, lanes);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
     const unsigned ctx = c == n ? 0 : data[c];
-    return enc.step(static_cast<unsigned>(i % kByteCoderLanes), ref[ctx * 256 + data[map.index(i)]]);
+    return enc.step(static_cast<unsigned>(i % lanes), ref[ctx * 256 + data[map.index(i)]]);
   };
   const std::size_t m = map.m;
   std::size_t i = n;
   // The tail by the reference, rows 1 .. m - 1 by the kernel, row 0 (context 0) by the reference.
   const std::size_t j_hi = std::max<std::size_t>(m, 1);
-  for (; i > j_hi * kByteCoderLanes; --i)
+  for (; i > j_hi * lanes; --i)
     if (!ref_step(i - 1)) return errc::output_too_small;
-  if (const auto* k = kernels_for(isa); k != nullptr && j_hi > 1)
-    i = k->enc_o1(data.data(), m, 1, j_hi, tables.enc().data(), tables.precision(), enc.cursor()) * kByteCoderLanes;
+  if (const auto* k = kernels_for(isa, lanes); k != nullptr && j_hi > 1)
+    i = k->enc_o1(data.data(), m, 1, j_hi, tables.enc().data(), tables.precision(), enc.cursor()) * lanes;
   for (; i > 0; --i)
     if (!ref_step(i - 1)) return errc::output_too_small;
   return enc.finish();
 }
 
 errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
-  return detail::decode_order1(src, tables, out, isa, {});
+  return detail::decode_order1(src, tables, out, isa, {}, kByteCoderLanes);
 }
 
 errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
-                          Isa isa, std::span<std::uint8_t> seed) {
-  if (tables.contexts() != 256 || !tables.can_decode()) return errc::invalid_argument;
-  Decoder dec(src, !seed.empty());
+                          Isa isa, std::span<std::uint8_t> seed, unsigned lanes) {
+  if (tables.contexts() != 256 || !tables.can_decode() || !valid_lanes(lanes)) return errc::invalid_argument;
+  Decoder dec(src, !seed.empty(), lanes);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
-  const O1Map map{n, n / kByteCoderLanes};
+  const O1Map map{n, lanes};
   const unsigned p = tables.precision();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
     const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << ByteTables::kMaxPrecision);
-    return dec.step(static_cast<unsigned>(i % kByteCoderLanes), slots, p, out[map.index(i)]);
+    return dec.step(static_cast<unsigned>(i % lanes), slots, p, out[map.index(i)]);
   };
   std::size_t i = 0;
-  const std::size_t first_rows = map.m > 0 ? kByteCoderLanes : 0;  // row 0 (context 0) by the reference
+  const std::size_t first_rows = map.m > 0 ? lanes : 0;  // row 0 (context 0) by the reference
   for (; i < first_rows; ++i)
     if (!ref_step(i)) return errc::truncated;
-  if (const auto* k = kernels_for(isa); k != nullptr && map.m > 1) {
+  if (const auto* k = kernels_for(isa, lanes); k != nullptr && map.m > 1) {
     std::size_t j = 1;
     auto run = [&](detail::DecCursor& c) { j = k->dec_o1(out.data(), map.m, j, map.m, tables.slots(), p, c); };
     run(dec.cursor());
     if (j < map.m && !dec.on_padded_tail(run)) return errc::truncated;
-    i = j * kByteCoderLanes;
+    i = j * lanes;
   }
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;

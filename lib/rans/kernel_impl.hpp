@@ -68,15 +68,27 @@ ENTCODE_KERNEL_INLINE void transpose16x16(const std::uint8_t* src, std::size_t s
   for (unsigned c = 0; c < 16; ++c) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + c * dst_stride), a[rev4[c]]);
 }
 
-template <class A>
+// The row kernels of kLanes lanes (one of kLaneCounts) on architecture A.
+template <class A, unsigned kLanes>
 struct RowCoder {
   using P = Prim<A>;
   using V = typename P::V;
   static constexpr unsigned N = P::N;
   static constexpr unsigned kVecs = kLanes / N;
-  static constexpr unsigned G = P::kStoreGroup;  // decoded vectors per store_u8
-  static_assert(kVecs % G == 0);
+  static_assert(kLanes % 16 == 0 && kVecs * N == kLanes);  // 16x16 transposes
+  // Decoded vectors per store_u8; rows narrower than P's group store their vectors' bytes one by one.
+  static constexpr unsigned G = kVecs % P::kStoreGroup == 0 ? P::kStoreGroup : 1;
   using States = V[kVecs];
+
+  ENTCODE_KERNEL_INLINE static void store_u8(std::uint8_t* out, const V (&e)[G]) noexcept {
+    if constexpr (G == P::kStoreGroup) {
+      P::store_u8(out, e);
+    } else {
+      alignas(64) std::uint32_t lanes[N];
+      e[0].store_aligned(lanes);
+      for (unsigned i = 0; i < N; ++i) out[i] = static_cast<std::uint8_t>(lanes[i]);
+    }
+  }
 
   ENTCODE_KERNEL_INLINE static void load_states(const std::uint32_t* x, States& v) noexcept {
     unroll<kVecs>([&](auto k) ENTCODE_KERNEL_LAMBDA { v[k] = V::load_unaligned(x + k * N); });
@@ -135,7 +147,7 @@ struct RowCoder {
       unroll<kVecs / G>([&](auto g) ENTCODE_KERNEL_LAMBDA {
         V e[G];
         unroll<G>([&](auto i) ENTCODE_KERNEL_LAMBDA { e[i] = dec_step(x[g * G + i], V(0u), slots, precision, pos); });
-        P::store_u8(row + g * G * N, e);
+        store_u8(row + g * G * N, e);
       });
     }
     store_states(x, c.x);
@@ -217,7 +229,7 @@ struct RowCoder {
           e[i] = dec_step(x[k], ctx[k], slots, precision, pos);
           ctx[k] = (e[i] & V(0xffu)) << kCtxShift;
         });
-        P::store_u8(&tile[t][g * G * N], e);
+        store_u8(&tile[t][g * G * N], e);
       });
       if (++t == kTile) {
         ++j;
@@ -231,8 +243,15 @@ struct RowCoder {
     return j;
   }
 
-  static constexpr Kernels table() noexcept { return Kernels{&enc_o0, &dec_o0, &enc_o1, &dec_o1}; }
+  static constexpr LaneKernels table() noexcept { return LaneKernels{&enc_o0, &dec_o0, &enc_o1, &dec_o1}; }
 };
+
+// Every lane count's kernels on A, in kLaneCounts order.
+template <class A>
+constexpr Kernels kernel_table() noexcept {
+  return Kernels{{RowCoder<A, kLaneCounts[0]>::table(), RowCoder<A, kLaneCounts[1]>::table(),
+                  RowCoder<A, kLaneCounts[2]>::table()}};
+}
 
 }  // namespace
 }  // namespace detail

@@ -1,8 +1,8 @@
 // rans/kernels.hpp — private interface between the interleaved driver
 // (interleaved.cpp, baseline ISA) and the per-ISA kernel TUs (kernels_<isa>.cpp).
 //
-// A kernel codes whole rows of kLanes = kByteCoderLanes symbols (one per lane;
-// doc/lanes.md) and stops early
+// A kernel codes whole rows of `lanes` symbols (one per lane; doc/lanes.md),
+// lanes one of kLaneCounts (a kernel set per count), and stops early
 // when the remaining output (encoder) or input (decoder) is closer than
 // kRowSlack bytes to its limit, leaving the rest to the driver's checked
 // scalar code; so kernels need no bounds checks of their own and never touch
@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 #include "entcode/rans/interleaved.hpp"
 
@@ -21,32 +22,40 @@ inline namespace v0 {
 namespace rans {
 namespace detail {
 
-// Symbols per kernel row: one per lane of the byte coder.
-inline constexpr unsigned kLanes = kByteCoderLanes;
+// The lane counts of the byte coder's streams (rans/interleaved.hpp default:
+// kByteCoderLanes = the most); the byte codec picks one per block (doc/format.md).
+inline constexpr unsigned kLaneCounts[] = {64, 32, 16};
+inline constexpr unsigned kMaxLanes = kByteCoderLanes;
+static_assert(kLaneCounts[0] == kMaxLanes);
+constexpr bool valid_lanes(unsigned lanes) noexcept { return lanes == 64 || lanes == 32 || lanes == 16; }
+// Index of a valid lane count in kLaneCounts (64 >> index == lanes).
+constexpr unsigned lane_index(unsigned lanes) noexcept { return lanes == 64 ? 0 : lanes == 32 ? 1 : 2; }
 
-inline constexpr std::size_t kRowSlack = 2 * kLanes + 64;  // one row of words + one vector of garbage
+// One row of words of the widest rows + one vector of garbage.
+inline constexpr std::size_t kRowSlack = 2 * kMaxLanes + 64;
 
 struct EncCursor {
-  std::uint32_t x[kLanes];
+  std::uint32_t x[kMaxLanes];  // the first `lanes` are used
   std::byte* pos;            // next word goes to pos - 2 (moves down)
   const std::byte* limit;    // lowest byte words may use (after the states)
 };
 
 struct DecCursor {
-  std::uint32_t x[kLanes];
+  std::uint32_t x[kMaxLanes];  // the first `lanes` are used
   const std::byte* pos;  // next word
   const std::byte* end;  // end of input
 };
 
-struct Kernels {
-  // Order 0: encodes rows rows-1 down to 0 (row r = data[kLanes r, kLanes (r + 1))).
+// The kernels of one lane count (`lanes` below).
+struct LaneKernels {
+  // Order 0: encodes rows rows-1 down to 0 (row r = data[lanes r, lanes (r + 1))).
   // Returns the number of rows not yet encoded (rows [0, result) remain).
   std::size_t (*enc_o0)(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc, unsigned precision,
                         EncCursor& c);
   // Order 0: decodes rows 0, 1, ... into out; returns the number of rows done.
   std::size_t (*dec_o0)(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
                         DecCursor& c);
-  // Order 1 over segments of m bytes: encodes rows j = j_hi - 1 down to j_lo
+  // Order 1 over `lanes` segments of m bytes: encodes rows j = j_hi - 1 down to j_lo
   // (1 <= j_lo, j_hi <= m; reads only data[k*m + j_lo - 1, k*m + j_hi)).
   // Returns the row j such that rows [j_lo, j) remain.
   std::size_t (*enc_o1)(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
@@ -57,24 +66,32 @@ struct Kernels {
                         const std::uint32_t* slots, unsigned precision, DecCursor& c);
 };
 
+struct Kernels {
+  LaneKernels by_lanes[std::size(kLaneCounts)];  // [lane_index(lanes)]
+};
+
 // Seeded streams (the byte codec's, doc/format.md): the encoder's states start
-// at L + seed (u16 LE per lane, kSeedBytes bytes) instead of L, so the 16 bits
+// at L + seed (u16 LE per lane, seed_bytes(lanes) bytes) instead of L, so the 16 bits
 // of each final state that would only repeat L carry content; the decoder ends
 // in states [L, 2L) and returns the seed. An empty seed is the plain stream
 // of rans/interleaved.hpp.
-inline constexpr std::size_t kSeedBytes = 2 * kLanes;
+constexpr std::size_t seed_bytes(unsigned lanes) noexcept { return 2 * std::size_t{lanes}; }
 
-// encode_order0/1 without the check that every byte is codable (the byte codec
-// builds its tables from the data's own counts); seed empty or kSeedBytes.
+// encode_order0/1 on `lanes` lanes (valid_lanes) without the check that every
+// byte is codable (the byte codec builds its tables from the data's own
+// counts); seed empty or seed_bytes(lanes).
 Result<std::size_t> encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed);
+                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed,
+                                            unsigned lanes);
 Result<std::size_t> encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed);
-// decode_order0/1 of a stream seeded with seed.size() (0 or kSeedBytes) bytes, written to seed.
+                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed,
+                                            unsigned lanes);
+// decode_order0/1 of a `lanes`-lane stream seeded with seed.size() (0 or
+// seed_bytes(lanes)) bytes, written to seed.
 errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa,
-                   std::span<std::uint8_t> seed);
+                   std::span<std::uint8_t> seed, unsigned lanes);
 errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa,
-                   std::span<std::uint8_t> seed);
+                   std::span<std::uint8_t> seed, unsigned lanes);
 
 // Defined in kernels_<isa>.cpp; nullptr in builds without that ISA (kernels_none.cpp).
 const Kernels* kernels_sse2() noexcept;

@@ -8,7 +8,7 @@ namespace rans {
 namespace detail {
 
 const Kernels* kernels_avx2() noexcept {
-  static constexpr Kernels kTable = RowCoder<xsimd::avx2>::table();
+  static constexpr Kernels kTable = kernel_table<xsimd::avx2>();
   return &kTable;
 }
 

@@ -8,7 +8,7 @@ namespace rans {
 namespace detail {
 
 const Kernels* kernels_avx512() noexcept {
-  static constexpr Kernels kTable = RowCoder<xsimd::avx512bw>::table();
+  static constexpr Kernels kTable = kernel_table<xsimd::avx512bw>();
   return &kTable;
 }
 

@@ -8,7 +8,7 @@ namespace rans {
 namespace detail {
 
 const Kernels* kernels_sse2() noexcept {
-  static constexpr Kernels kTable = RowCoder<xsimd::sse2>::table();
+  static constexpr Kernels kTable = kernel_table<xsimd::sse2>();
   return &kTable;
 }
 

@@ -211,6 +211,17 @@ struct TableEntry {
   std::vector<std::size_t> widths;  // of each row given as a list (empty for a 2-D array)
   std::size_t stride = 0;
   std::optional<CdfTables> tables;
+  // A 2-D array's values are viewed (not copied) until the entry is cached: a call
+  // with the cached tables compares them in place (the GIL held, so they cannot change).
+  Int32Arg array;
+  [[nodiscard]] std::span<const std::int32_t> cdf_values() const noexcept {
+    return array.values.empty() ? std::span<const std::int32_t>(flat) : array.values;
+  }
+  void own_values() {
+    if (array.values.empty()) return;
+    flat.assign(array.values.begin(), array.values.end());
+    array = Int32Arg{};
+  }
 };
 using SharedTables = std::shared_ptr<const TableEntry>;
 
@@ -223,9 +234,8 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
   std::vector<Int32Arg> rows;
   if (py::isinstance<py::array>(cdfs) && py::reinterpret_borrow<py::array>(cdfs).ndim() == 2) {
     const auto a = py::reinterpret_borrow<py::array>(cdfs);
-    Int32Arg all = int32_arg(a, "cdfs");
+    e.array = int32_arg(a, "cdfs");
     e.stride = static_cast<std::size_t>(a.shape(1));
-    e.flat.assign(all.values.begin(), all.values.end());
   } else {
     if (PyUnicode_Check(cdfs.ptr()) || !PySequence_Check(cdfs.ptr()))
       raise_as(PyExc_TypeError, std::string("cdfs: expected a list of lists of integers or a 2-D array, got ") +
@@ -240,7 +250,7 @@ TableEntry table_args(py::handle cdfs, py::handle lengths_obj, py::handle offset
     for (std::size_t t = 0; t < rows.size(); ++t)
       std::ranges::copy(rows[t].values, e.flat.begin() + static_cast<std::ptrdiff_t>(t * e.stride));
   }
-  const std::size_t T = e.stride == 0 ? 0 : e.flat.size() / e.stride;
+  const std::size_t T = e.stride == 0 ? 0 : e.cdf_values().size() / e.stride;
   if (T != lengths.values.size())
     throw py::value_error("entcode: cdfs has " + std::to_string(T) + " rows but " + lengths_name + " has " +
                           std::to_string(lengths.values.size()) + " values");
@@ -255,7 +265,7 @@ void check_rows(const TableEntry& e, const char* lengths_name) {
   for (std::size_t t = 0; t < e.lengths.size(); ++t) {
     const std::int32_t n = e.lengths[t];
     const std::size_t width = e.widths.empty() ? e.stride : e.widths[t];
-    const std::int32_t* row = e.flat.data() + t * e.stride;
+    const std::int32_t* row = e.cdf_values().data() + t * e.stride;
     std::string bad;
     if (n < 2 || static_cast<std::size_t>(n) > width || static_cast<std::size_t>(n) > kMaxCdfLength)
       bad = std::string(lengths_name) + " is " + std::to_string(n) + " (row has " + std::to_string(width) + " values)";
@@ -276,11 +286,13 @@ class TableCache {
     TableEntry args = table_args(cdfs, lengths, offsets, lengths_name);
     {
       const std::lock_guard lock(mutex_);
-      if (last_ && last_->stride == args.stride && last_->flat == args.flat && last_->lengths == args.lengths &&
+      if (last_ && last_->stride == args.stride && std::ranges::equal(last_->flat, args.cdf_values()) &&
+          last_->lengths == args.lengths &&
           last_->offsets == args.offsets)
         return last_;
     }
     check_rows(args, lengths_name);
+    args.own_values();
     auto t = CdfTables::create(args.flat, args.stride, args.lengths, args.offsets);
     if (!t) throw py::value_error(std::string("entcode: invalid tables (") + to_string(t.error()) + ")");
     args.tables = std::move(*t);
@@ -295,14 +307,24 @@ class TableCache {
   SharedTables last_;
 };
 
-// invalid_argument from a coder is a bad index or length here: name it.
-[[noreturn]] void raise_coding(errc e, const CdfTables& t, std::span<const std::int32_t> idx) {
-  if (e == errc::invalid_argument)
-    for (std::size_t i = 0; i < idx.size(); ++i)
-      if (idx[i] < 0 || static_cast<std::size_t>(idx[i]) >= t.size())
-        throw py::value_error("entcode: " + at("indexes", i) + " = " + std::to_string(idx[i]) + " is not in 0.." +
-                              std::to_string(t.size() - 1));
+// Raises for the first index outside t, if any.
+void name_bad_index(const CdfTables& t, std::span<const std::int32_t> idx) {
+  for (std::size_t i = 0; i < idx.size(); ++i)
+    if (idx[i] < 0 || static_cast<std::size_t>(idx[i]) >= t.size())
+      throw py::value_error("entcode: " + at("indexes", i) + " = " + std::to_string(idx[i]) + " is not in 0.." +
+                            std::to_string(t.size() - 1));
+}
+
+// A coder failed: a bad index is named first (the coders check the indexes themselves,
+// some while decoding, after the stream's header), so the bindings search only on failure.
+[[noreturn]] void raise_coding(errc e, std::span<const compressai::Segment> segments) {
+  for (const compressai::Segment& s : segments) name_bad_index(*s.tables, s.indexes);
   raise(e);
+}
+
+[[noreturn]] void raise_coding(errc e, const CdfTables& t, std::span<const std::int32_t> idx) {
+  const compressai::Segment seg{&t, {}, idx};
+  raise_coding(e, std::span(&seg, 1));
 }
 
 // One branch-free (vectorised) max pass; the slow search for the bad position only on failure.
@@ -345,16 +367,17 @@ class Decoded {
   std::span<std::int32_t> span_;
 };
 
-// Runs decode(span) -> errc with the GIL released into a fresh Decoded; raises on errors.
+// Runs decode(span) -> errc with the GIL released into a fresh Decoded for indexes
+// idx of tables t; raises on errors.
 template <class Fn>
-py::object decode_into(std::size_t n, bool numpy, Fn&& decode) {
-  const Decoded out(n, numpy);
+py::object decode_into(const CdfTables& t, const Int32Arg& idx, bool numpy, Fn&& decode) {
+  const Decoded out(idx.values.size(), numpy);
   errc e;
   {
     py::gil_scoped_release release;
     e = decode(out.span());
   }
-  if (e != errc::ok) raise(e);
+  if (e != errc::ok) raise_coding(e, t, idx.values);
   return out.result();
 }
 
@@ -382,7 +405,7 @@ py::bytes compressai_encode(std::span<const compressai::Segment> segments, std::
     py::gil_scoped_release release;
     r = compressai::encode_segments(segments, scratch);
   }
-  if (!r) raise(r.error());
+  if (!r) raise_coding(r.error(), segments);
   return to_bytes(scratch.first(*r));
 }
 
@@ -394,7 +417,6 @@ struct CaiEncoder {
     const Int32Arg idx = int32_arg(indexes, "indexes");
     check_same_length(sym, "symbols", idx, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
-    check_indexes(*t->tables, idx.values);
     const compressai::Segment seg{&*t->tables, sym.values, idx.values};
     return compressai_encode(std::span(&seg, 1), sym.values.size());
   }
@@ -452,8 +474,7 @@ struct CaiDecoder {
     const StreamArg src = stream_arg(encoded, "encoded");
     const Int32Arg idx = int32_arg(indexes, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
-    check_indexes(*t->tables, idx.values);
-    return decode_into(idx.values.size(), idx.numpy, [&](std::span<std::int32_t> out) {
+    return decode_into(*t->tables, idx, idx.numpy, [&](std::span<std::int32_t> out) {
       return compressai::decode_with_indexes(*t->tables, src.bytes, idx.values, out);
     });
   }
@@ -475,10 +496,9 @@ struct CaiDecoder {
   py::object decode_stream(py::handle indexes, py::handle cdfs, py::handle sizes, py::handle offsets) {
     const Int32Arg idx = int32_arg(indexes, "indexes");
     const SharedTables t = cache.get(cdfs, sizes, offsets, "cdfs_sizes");
-    check_indexes(*t->tables, idx.values);
     std::unique_lock lock(mutex, std::defer_lock);
     if (!started) throw py::value_error("entcode: decode_stream before set_stream");
-    return decode_into(idx.values.size(), idx.numpy, [&](std::span<std::int32_t> out) {
+    return decode_into(*t->tables, idx, idx.numpy, [&](std::span<std::int32_t> out) {
       lock.lock();  // with the GIL released
       return state.decode(*t->tables, idx.values, out);
     });
@@ -502,14 +522,13 @@ py::bytes ecgl_encode(const CdfTables& t, const Int32Arg& sym, const Int32Arg& i
 
 py::object ecgl_decode(const CdfTables& t, py::handle encoded, const Int32Arg& idx, unsigned threads) {
   const StreamArg src = stream_arg(encoded, "encoded");
-  return decode_into(idx.values.size(), true,
+  return decode_into(t, idx, true,
                      [&](std::span<std::int32_t> out) { return decode(t, src.bytes, idx.values, out, threads); });
 }
 
 py::object compressai_decode(const CdfTables& t, py::handle encoded, const Int32Arg& idx) {
   const StreamArg src = stream_arg(encoded, "encoded");
-  check_indexes(t, idx.values);
-  return decode_into(idx.values.size(), true, [&](std::span<std::int32_t> out) {
+  return decode_into(t, idx, true, [&](std::span<std::int32_t> out) {
     return compressai::decode_with_indexes(t, src.bytes, idx.values, out);
   });
 }
@@ -702,7 +721,6 @@ void def_gaussian(py::module_& m) {
              const Int32Arg idx = int32_arg(indexes, "indexes");
              if (!compressai_mode(mode)) return ecgl_encode(g.gc.tables(), sym, idx, codec_options(substreams, threads));
              check_same_length(sym, "symbols", idx, "indexes");
-             check_indexes(g.gc.tables(), idx.values);
              const compressai::Segment seg{&g.gc.tables(), sym.values, idx.values};
              return compressai_encode(std::span(&seg, 1), sym.values.size());
            },

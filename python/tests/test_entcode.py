@@ -179,6 +179,23 @@ class EntcodeTest(unittest.TestCase):
             enc.encode_with_indexes([0, 0], [0, 64], cdfs, sizes, offsets)
         with self.assertRaisesRegex(ValueError, r"indexes\[0\] = -1"):
             dec.decode_with_indexes(b"\0" * 8, [-1], cdfs, sizes, offsets)
+        # The coders check indexes themselves (one pass); the bindings name the bad one on
+        # every path, before any stream error (a 3-byte stream is truncated).
+        with self.assertRaisesRegex(ValueError, r"indexes\[2\] = 70 is not in 0..63"):
+            dec.decode_with_indexes(b"\0" * 3, np.array([0, 5, 70], np.int32), cdfs, sizes, offsets)
+        with self.assertRaisesRegex(ValueError, r"indexes\[1\] = 64 is not in 0..63"):
+            enc.encode_with_indexes(np.zeros(2, np.int32), np.array([0, 64], np.int32), cdfs, sizes, offsets)
+        dec.set_stream(enc.encode_with_indexes([0, 0], [0, 0], cdfs, sizes, offsets))
+        with self.assertRaisesRegex(ValueError, r"indexes\[1\] = -3 is not in 0..63"):
+            dec.decode_stream([0, -3], cdfs, sizes, offsets)
+        self.assertEqual(dec.decode_stream([0, 0], cdfs, sizes, offsets), [0, 0])  # the bad call consumed nothing
+        gcd = entcode.GaussianConditional("compressai")
+        with self.assertRaisesRegex(ValueError, r"indexes\[0\] = 99 is not in 0..63"):
+            gcd.decode(b"\0" * 8, np.array([99], np.int32), mode="compressai")
+        with self.assertRaisesRegex(ValueError, r"indexes\[0\] = 99 is not in 0..63"):
+            gcd.encode(np.zeros(1, np.int32), np.array([99], np.int32), mode="compressai")
+        with self.assertRaisesRegex(ValueError, r"indexes\[1\] = 64 is not in 0..63"):
+            gcd.decode(gcd.encode(np.zeros(2, np.int32), np.zeros(2, np.int32)), np.array([0, 64], np.int32))
         bad = [row[:] for row in cdfs]
         bad[3][2] = bad[3][1]
         with self.assertRaisesRegex(ValueError, r"cdfs\[3\]: not strictly increasing at position 2"):
@@ -249,6 +266,25 @@ class EntcodeTest(unittest.TestCase):
         self.assertEqual(sym.tolist(), [127, -2, 3])
         out = dcvc.decode(dcvc.encode(sym, idx), idx)
         self.assertEqual(out.tolist(), [0, -2, 3])
+
+    def test_table_cache_sees_arrays_changed_in_place(self):
+        # The per-object table cache compares a 2-D cdf array in place: the same array
+        # object with other values must give the other tables' bytes.
+        gc = entcode.GaussianConditional("compressai")
+        cdfs, sizes, offsets = gc.quantized_cdf.copy(), gc.cdf_length.copy(), gc.offset.copy()
+        sym, idx = np.zeros(50, np.int32), np.full(50, 3, np.int32)
+        enc, dec = entcode.compressai.RansEncoder(), entcode.compressai.RansDecoder()
+        first = enc.encode_with_indexes(sym, idx, cdfs, sizes, offsets)
+        cdfs[3], sizes[3], offsets[3] = cdfs[40], sizes[40], offsets[40]  # table 3 becomes table 40
+        second = enc.encode_with_indexes(sym, idx, cdfs, sizes, offsets)
+        self.assertNotEqual(first, second)
+        self.assertEqual(second, entcode.compressai.RansEncoder().encode_with_indexes(sym, idx, cdfs, sizes, offsets))
+        zero = -int(offsets[3])  # the bin of symbol 0, a wide one in the middle
+        cdfs[3, zero] += 1  # in place: the same array object, same lengths, other values
+        third = enc.encode_with_indexes(sym, idx, cdfs, sizes, offsets)
+        self.assertNotEqual(third, second)
+        self.assertEqual(third, entcode.compressai.RansEncoder().encode_with_indexes(sym, idx, cdfs, sizes, offsets))
+        self.assertEqual(dec.decode_with_indexes(third, idx, cdfs, sizes, offsets).tolist(), sym.tolist())
 
     def test_errors(self):
         sym = self.symbols.reshape(-1)[:100]

@@ -23,6 +23,9 @@
 //   pairs[guide_base + (slot >> guide_shift)]  the same buckets for the scalar
 //   CompressAI stream decoder: both candidate bins' bounds in one 8-byte load, so
 //   its serial state chain has one dependent load and a select (SlotPair).
+//   windows[t]  the three most probable adjacent bins of table t (DecodeWindow):
+//   a slot inside them decodes through two compares and selects on data loaded
+//   off the state chain; width 0 when they hold less than 3/4 of the slots.
 // Builders compute in double precision; the built-in sets are checked-in
 // constants (scripts/gen_gaussian_tables.py) so they are identical on every CPU.
 // References: J. Ballé et al., "Variational image compression with a scale
@@ -103,6 +106,22 @@ struct SlotPair {
 static_assert(sizeof(SlotPair) == 8);
 inline constexpr SlotPair kPairSearch{0xffff, 0, 0, 0};
 
+// Three adjacent bins a, a + 1, a + 2 of one table around its most probable bin,
+// none of them the escape bin (one 64-byte cache line). Slot s is in the window iff
+// s - lo < width (unsigned); its bin is a + (s >= first[0]) + (s >= first[1]);
+// bin[k] = freq | start << 32 of bin a + k. width = 0: no window (fewer than
+// three regular bins, or they hold less than kWindowMinWidth slots).
+struct alignas(64) DecodeWindow {
+  std::uint32_t lo;
+  std::uint32_t width;
+  std::uint32_t first[2];
+  std::int32_t value;  // offset + a (fits: offset + max_value - 1 <= INT32_MAX)
+  std::uint32_t reserved;
+  std::uint64_t bin[3];
+};
+static_assert(sizeof(DecodeWindow) == 64);
+inline constexpr std::uint32_t kWindowMinWidth = 3u << (kPrecision - 2);
+
 class ENTCODE_API CdfTables {
  public:
   // CompressAI's arguments: `cdfs` row-major, T rows of `row_stride` values
@@ -140,6 +159,7 @@ class ENTCODE_API CdfTables {
   [[nodiscard]] std::span<const Enc64Entry> enc64_data() const noexcept { return enc64_; }
   [[nodiscard]] std::span<const GuideEntry> guide_data() const noexcept { return guide_; }
   [[nodiscard]] std::span<const SlotPair> pair_data() const noexcept { return pairs_; }
+  [[nodiscard]] std::span<const DecodeWindow> window_data() const noexcept { return windows_; }
   // FNV-1a over lengths, offsets and CDF values: streams record it so a
   // decoder given other tables fails cleanly instead of producing garbage.
   [[nodiscard]] std::uint32_t fingerprint() const noexcept { return fingerprint_; }
@@ -158,6 +178,7 @@ class ENTCODE_API CdfTables {
   std::vector<Enc64Entry> enc64_;
   std::vector<GuideEntry> guide_;
   std::vector<SlotPair> pairs_;
+  std::vector<DecodeWindow> windows_;
   std::uint32_t fingerprint_ = 0;
 };
 

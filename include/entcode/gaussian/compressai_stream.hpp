@@ -56,7 +56,9 @@ struct Segment {
   std::span<const std::int32_t> indexes;
 };
 
-// symbols.size() == indexes.size(), every index in [0, tables.size()) (per segment).
+// symbols.size() == indexes.size(), every index in [0, tables.size()) (per segment;
+// checked as the symbols are coded, last to first: invalid_argument, or
+// output_too_small if the stream outgrew dst before the bad index was reached).
 // The span overloads write the stream to the front of dst (which may need up to
 // encode_bound(n) bytes while encoding: the stream is built from its end); the
 // vector overloads return exactly the stream (built in uninitialised scratch,
@@ -68,7 +70,8 @@ ENTCODE_API Result<std::vector<std::byte>> encode_with_indexes(const CdfTables& 
 ENTCODE_API Result<std::size_t> encode_segments(std::span<const Segment> segments, std::span<std::byte> dst);
 ENTCODE_API Result<std::vector<std::byte>> encode_segments(std::span<const Segment> segments);
 
-// out.size() == indexes.size().
+// out.size() == indexes.size(). The indexes are checked while decoding: a bad one
+// gives invalid_argument with out partly written (after any error of the stream's start).
 ENTCODE_API errc decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
                          std::span<const std::int32_t> indexes, std::span<std::int32_t> out) noexcept;
 ENTCODE_API Result<std::vector<std::int32_t>> decode_with_indexes(const CdfTables& tables, std::span<const std::byte> src,
@@ -88,6 +91,11 @@ class ENTCODE_API StreamDecoder {
   [[nodiscard]] errc finish() const noexcept;
 
  private:
+  friend errc decode_with_indexes(const CdfTables&, std::span<const std::byte>, std::span<const std::int32_t>,
+                                  std::span<std::int32_t>) noexcept;
+  // decode() after its argument checks; top = the largest index (< tables.size()).
+  errc decode_checked(const CdfTables& tables, std::span<const std::int32_t> indexes, std::span<std::int32_t> out,
+                      std::uint32_t top) noexcept;
   std::span<const std::byte> src_;
   std::size_t pos_ = 0;
   std::uint64_t x_ = 0;

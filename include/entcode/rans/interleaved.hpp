@@ -6,7 +6,9 @@
 // i % 64): [64 x u32 LE final states][u16 LE words in decoder order].
 // 64 lanes (4 AVX-512 vectors) rather than 32: the decoder's step chain
 // (state -> slot gather -> multiply -> renormalise -> state) is latency-bound
-// with two vectors in flight; four hide it (doc/perf.md).
+// with two vectors in flight; four hide it (doc/perf.md). The byte codec also
+// codes 32- and 16-lane streams (fewer final states for small blocks) through
+// the same kernels (lib/rans/kernels.hpp, doc/format.md).
 //
 // Order 0: symbol i is data[i], coded with the one model.
 // Order 1: the input of n bytes is cut into 64 segments of m = n / 64 bytes

@@ -1,0 +1,146 @@
+// byte_codec/stream.cpp — block streams: the lanes' stream and the seeding tail
+// coder (see stream.hpp, doc/format.md "Byte codec container").
+#include "stream.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "../rans/step.hpp"
+#include "entcode/byte_io.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec::detail {
+
+namespace rd = rans::detail;
+namespace step = rans::step;
+using rans::ByteTables;
+
+namespace {
+
+unsigned context_of(std::span<const std::uint8_t> data, std::size_t i, unsigned order) noexcept {
+  return order == 0 || i == 0 ? 0 : data[i - 1];
+}
+
+// The tail coder's words in decoder order and its final state.
+struct TailCode {
+  std::uint32_t state = step::kStateLow;
+  std::vector<std::uint16_t> words;
+};
+
+TailCode encode_tail(std::span<const std::uint8_t> src, std::size_t tail, const ByteTables& tables, unsigned order) {
+  TailCode t;
+  const auto ref = tables.reference_enc();
+  for (std::size_t i = src.size(); i-- > src.size() - tail;) {
+    std::uint16_t word;
+    if (step::encode(t.state, ref[context_of(src, i, order) * 256 + src[i]], word)) t.words.push_back(word);
+  }
+  std::reverse(t.words.begin(), t.words.end());
+  return t;
+}
+
+std::uint16_t u16_at(std::span<const std::uint8_t> b, std::size_t k) noexcept {
+  return static_cast<std::uint16_t>(b[2 * k] | b[2 * k + 1] << 8);
+}
+
+// Decodes the last `tail` bytes of dst from `state` and the words `stored`
+// then `seeds`; corrupt unless it ends at L having used every stored word and
+// leaving only zero seeds (one stream per content).
+errc decode_tail(std::span<std::uint8_t> dst, std::size_t tail, const ByteTables& tables, unsigned order,
+                 std::uint32_t state, std::span<const std::uint8_t> stored, std::span<const std::uint8_t> seeds) noexcept {
+  const std::size_t n_stored = stored.size() / 2, total = n_stored + seeds.size() / 2;
+  const unsigned p = tables.precision();
+  std::uint32_t x = state;
+  std::size_t next = 0;
+  for (std::size_t i = dst.size() - tail; i < dst.size(); ++i) {
+    const std::uint32_t e =
+        tables.slots()[std::size_t{context_of(dst, i, order)} << ByteTables::kMaxPrecision | (x & ((1u << p) - 1))];
+    dst[i] = static_cast<std::uint8_t>(rans::SimdSlot::symbol(e));
+    x = rans::SimdSlot::freq(e) * (x >> p) + rans::SimdSlot::bias(e);
+    if (!step::needs_word(x)) continue;
+    if (next == total) return errc::corrupt;
+    x = step::shift_in(x, next < n_stored ? u16_at(stored, next) : u16_at(seeds, next - n_stored));
+    ++next;
+  }
+  if (x != step::kStateLow || next < n_stored) return errc::corrupt;
+  for (; next < total; ++next)
+    if (u16_at(seeds, next - n_stored) != 0) return errc::corrupt;
+  return errc::ok;
+}
+
+}  // namespace
+
+std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
+                     unsigned lanes) noexcept {
+  if (!seeded(src.size(), lanes)) return 0;
+  static const auto log2_of = [] {
+    std::array<float, (1u << ByteTables::kMaxPrecision) + 1> t{};
+    for (std::size_t f = 1; f < t.size(); ++f) t[f] = static_cast<float>(std::log2(static_cast<double>(f)));
+    return t;
+  }();
+  const double target = 16.0 * (lanes + 1);
+  const std::size_t most = std::min(src.size(), kMaxTailPerLane * lanes);
+  double bits = 0;
+  std::size_t tail = 0;
+  for (; tail < most && bits < target; ++tail) {
+    const std::size_t i = src.size() - 1 - tail;
+    const std::uint32_t f = freqs[context_of(src, i, order) * 256 + src[i]];
+    if (f == 0) break;  // a pair the lanes' model did not count (order 1, first pass)
+    bits += precision - log2_of[f];
+  }
+  return tail;
+}
+
+Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,
+                                  const ByteTables& tables, std::span<std::byte> dst, Isa isa, unsigned lanes) {
+  const auto encode_lanes = [&](std::span<std::byte> out, std::span<const std::uint8_t> seed) {
+    const auto part = lanes_part(src, tail);
+    return order == 0 ? rd::encode_order0_unchecked(part, tables, out, isa, seed, lanes)
+                      : rd::encode_order1_unchecked(part, tables, out, isa, seed, lanes);
+  };
+  if (!seeded(src.size(), lanes)) return encode_lanes(dst, {});
+  const TailCode t = encode_tail(src, tail, tables, order);
+  const std::size_t stored = t.words.size() > lanes ? t.words.size() - lanes : 0;
+  SpanWriter w(dst);
+  w.put_varint(tail);
+  w.put_u32(t.state);
+  w.put_varint(stored);
+  for (std::size_t k = 0; k < stored; ++k) w.put_u16(t.words[k]);
+  std::array<std::uint8_t, rd::seed_bytes(rd::kMaxLanes)> seed{};
+  for (std::size_t k = stored; k < t.words.size(); ++k) {
+    seed[2 * (k - stored)] = static_cast<std::uint8_t>(t.words[k]);
+    seed[2 * (k - stored) + 1] = static_cast<std::uint8_t>(t.words[k] >> 8);
+  }
+  if (w.error() != errc::ok) return w.error();
+  const auto size = encode_lanes(w.remaining(), std::span(seed).first(rd::seed_bytes(lanes)));
+  if (!size) return size.error();
+  return w.size() + *size;
+}
+
+errc decode_stream(unsigned order, std::span<const std::byte> src, const ByteTables& tables,
+                   std::span<std::uint8_t> dst, Isa isa, unsigned lanes) {
+  const auto decode_lanes = [&](std::span<const std::byte> in, std::size_t tail, std::span<std::uint8_t> seed) {
+    const auto part = dst.first(dst.size() - tail);
+    return order == 0 ? rd::decode_order0(in, tables, part, isa, seed, lanes)
+                      : rd::decode_order1(in, tables, part, isa, seed, lanes);
+  };
+  if (!seeded(dst.size(), lanes)) return decode_lanes(src, 0, {});
+  ByteReader r(src);
+  const std::uint64_t tail = r.get_varint();
+  const std::uint32_t state = r.get_u32();
+  const std::uint64_t stored = r.get_varint();
+  if (!r.ok()) return r.error();
+  if (tail > dst.size() || stored > r.remaining() / 2 || step::needs_word(state)) return errc::corrupt;
+  const auto words = r.get_bytes(2 * static_cast<std::size_t>(stored));
+  std::array<std::uint8_t, rd::seed_bytes(rd::kMaxLanes)> seed{};
+  const auto lane_seeds = std::span(seed).first(rd::seed_bytes(lanes));
+  if (const errc e = decode_lanes(r.rest(), static_cast<std::size_t>(tail), lane_seeds); e != errc::ok) return e;
+  const auto stored_bytes = std::span(reinterpret_cast<const std::uint8_t*>(words.data()), words.size());
+  return decode_tail(dst, static_cast<std::size_t>(tail), tables, order, state, stored_bytes, lane_seeds);
+}
+
+}  // namespace byte_codec::detail
+}  // namespace v0
+}  // namespace entcode
