@@ -45,8 +45,7 @@ inline Result<std::vector<std::byte>> compress(std::span<const std::uint8_t> con
 inline Result<std::span<const std::uint8_t>> decompress(std::span<const std::byte> frame, std::size_t size,
                                                         unsigned order, std::optional<Isa> isa = std::nullopt) {
   static Arena arena;
-  const auto out = arena.get(size);
-  std::fill(out.begin(), out.end(), std::uint8_t{0xa5});
+  const auto out = arena.get_filled(size);
   const auto n = byte_codec::decompress(byte_codec_context(has_order1_blocks(order, size)), frame, out, isa);
   if (!n) return n.error();
   if (*n != size) return errc::corrupt;

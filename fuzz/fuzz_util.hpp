@@ -9,6 +9,7 @@
 // that does not depend on the input more than once per process.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -103,6 +104,14 @@ class Arena {
     if (buf_.size() < n) buf_.resize(n);
     ASAN_POISON_MEMORY_REGION(buf_.data() + n, buf_.size() - n);
     return {buf_.data(), n};
+  }
+
+  // get(n) filled with one marker byte, as a fresh buffer would be zeroed: for outputs a
+  // decoder must write in full, so no earlier input's bytes can stand in for missed ones.
+  std::span<std::uint8_t> get_filled(std::size_t n) {
+    const auto out = get(n);
+    std::fill(out.begin(), out.end(), std::uint8_t{0xa5});
+    return out;
   }
 
  private:
