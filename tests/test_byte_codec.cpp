@@ -90,15 +90,15 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 8, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 8, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 7, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 8, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 7, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 8, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -191,7 +191,10 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     f[4] = std::byte{6};  // nor version 6 (raw seeds)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{8};
+    f[4] = std::byte{7};  // nor version 7 (order-1 tables over all 256 symbols, trailing zero runs)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{9};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -208,9 +211,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 7, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 8, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 7, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 8, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -286,6 +289,16 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   }
   Frame g = f;
   g[12] = std::byte{0};  // t_size 0
+  REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
+  // T starts with the used contexts {0, 'A', 'B'} and the alphabet {'A', 'B'}, both as lists.
+  const std::size_t t0 = mode + 1;
+  REQUIRE(Frame(f.begin() + t0, f.begin() + t0 + 7) == bytes_of({2, 0, 'A', 'B', 1, 'A', 'B'}));
+  // Without 'B' in the alphabet, context 'A' (always followed by 'B') ends below its total.
+  g = f;
+  g.erase(g.begin() + t0 + 6);
+  g[t0 + 4] = std::byte{0};
+  g[11] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[11]) - 1)};
+  g[12] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[12]) - 1)};
   REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
   // Many contexts: T is coded (mode 1) and still decodes on every ISA.
   const Bytes text = markov(100000, 11);

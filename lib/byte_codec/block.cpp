@@ -81,7 +81,7 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
 unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
                      std::size_t tail, std::array<std::uint8_t, 256>& bits) {
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, spare, freqs, by_order] = scratch;
+  auto& [counts, spare, freqs, by_order, trial] = scratch;
   counts.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
     count_order0(src, counts.data());
@@ -174,18 +174,21 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
-// structure): order 0 is tried when its estimate beats the order-1 block by
-// kOrder0Margin (a miss costs a second order-1 encode: on large iid blocks the
-// two are within 0.1%), and kept when it really is smaller; 0 when neither
+// structure): order 0 is tried (into scratch.trial) unless its estimate is
+// kOrder0Slack above the order-1 block's size (the estimate is within ~0.1% on
+// large iid blocks), and kept only when it really is smaller; 0 when neither
 // beats `budget`.
-constexpr double kOrder0Margin = 1.01;
+constexpr double kOrder0Slack = 1.01;
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
   const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
   const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
-  if (order0_estimate(scratch.counts) * kOrder0Margin > static_cast<double>(limit)) return o1;
-  if (const std::size_t o0 = write_rans(scratch, src, dst, 0, isa, limit); o0 != 0) return o0;
-  return o1 != 0 ? write_rans(scratch, src, dst, 1, isa, budget) : 0;  // the estimate was wrong: order 1 again
+  if (static_cast<double>(order0_estimate(scratch.counts)) > static_cast<double>(limit) * kOrder0Slack) return o1;
+  scratch.trial.resize(std::max(scratch.trial.size(), std::min(dst.size(), limit)));
+  const std::size_t o0 = write_rans(scratch, src, scratch.trial, 0, isa, limit);
+  if (o0 == 0) return o1;
+  std::memcpy(dst.data(), scratch.trial.data(), o0);
+  return o0;
 }
 
 errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {

@@ -21,6 +21,8 @@ struct Scratch {
   // By order: blocks of both orders in turn keep the order-1 slots (and their
   // unused-context fill) instead of rebuilding them after every order-0 block.
   rans::ByteTables tables[2];
+  // An order-0 block tried against an order-1 one is written here first.
+  std::vector<std::byte> trial;
 };
 
 // The Context of the overloads without one: one per thread (documented in

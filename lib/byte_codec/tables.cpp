@@ -165,55 +165,70 @@ void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision) {
 namespace {
 
 // --- order-1 frequency tables --------------------------------------------------
-// Serialised tables T: the symbol set of the used contexts, then per used
-// context u8 (p - q) and its 256 q-bit frequencies from symbol 0: f >= 1 as byte f (f < 128) or as
-// 0x80 | f >> 8, f & 0xff; a run of r zero frequencies as 0, r - 1. The block
-// stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream, kTablesPrecision)
-// when that is smaller, so readers can skip it and parse it once.
-constexpr std::size_t kMaxTables = 33 + 256 * 2 * 256;  // largest T
+// Serialised tables T: the symbol set of the used contexts, the symbol set of the
+// alphabet (the bytes with a non-zero frequency in some context), then per used context
+// u8 (p - q) and its q-bit frequencies over the alphabet's members in increasing order:
+// f >= 1 as byte f (f < 128) or as 0x80 | f >> 8, f & 0xff; a run of r zero frequencies
+// as 0, r - 1. A context ends as soon as its frequencies sum to 2^q (no trailing zero
+// run). The block stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream,
+// kTablesPrecision) when that is smaller, so readers can skip it and parse it once.
+constexpr std::size_t kMaxTables = 2 * 33 + 256 * 2 * 256;  // largest T
 constexpr unsigned kTablesPrecision = 12;
 constexpr unsigned kTablesLanes = 16;  // T is mostly a few KiB: the fewest lanes' states
 enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
 
-void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down) {
+// The members of a symbol set, in increasing order.
+struct Alphabet {
+  std::array<std::uint8_t, 256> member{};
+  unsigned size = 0;
+  explicit Alphabet(const std::array<bool, 256>& present) noexcept {
+    for (unsigned s = 0; s < 256; ++s)
+      if (present[s]) member[size++] = static_cast<std::uint8_t>(s);
+  }
+};
+
+void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down, const Alphabet& a) {
   std::uint32_t f[256];
-  for (unsigned s = 0; s < 256; ++s) f[s] = scaled[s] >> down;
+  unsigned end = 0;  // one past the last non-zero frequency
+  for (unsigned i = 0; i < a.size; ++i) {
+    f[i] = scaled[a.member[i]] >> down;
+    if (f[i] != 0) end = i + 1;
+  }
   w.put_u8(static_cast<std::uint8_t>(down));
-  for (unsigned s = 0; s < 256;) {
-    if (f[s] == 0) {
+  for (unsigned i = 0; i < end;) {
+    if (f[i] == 0) {
       unsigned run = 1;
-      while (s + run < 256 && f[s + run] == 0) ++run;
+      while (f[i + run] == 0) ++run;  // ends before `end`
       w.put_u8(0);
       w.put_u8(static_cast<std::uint8_t>(run - 1));
-      s += run;
+      i += run;
       continue;
     }
-    if (f[s] >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f[s] >> 8));
-    w.put_u8(static_cast<std::uint8_t>(f[s] >= 128 ? f[s] & 0xff : f[s]));
-    ++s;
+    if (f[i] >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f[i] >> 8));
+    w.put_u8(static_cast<std::uint8_t>(f[i] >= 128 ? f[i] & 0xff : f[i]));
+    ++i;
   }
 }
 
-void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision) {
+void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision, const Alphabet& a) {
   const unsigned up = r.get_u8();
   if (up > precision) return r.fail(errc::corrupt);
   const std::uint32_t total = 1u << (precision - up);
-  std::uint32_t sum = 0;
-  for (unsigned s = 0; s < 256 && r.ok();) {
+  for (std::uint32_t i = 0, sum = 0; sum < total && r.ok();) {
+    if (i == a.size) return r.fail(errc::corrupt);  // the alphabet ended before the total
     const std::uint32_t b = r.get_u8();
     if (b == 0) {
       const unsigned run = r.get_u8() + 1u;
-      if (run > 256 - s) return r.fail(errc::corrupt);
-      s += run;
+      if (run > a.size - i) return r.fail(errc::corrupt);
+      i += run;
       continue;
     }
     const std::uint32_t v = b < 128 ? b : (b & 0x7f) << 8 | r.get_u8();
     if (v < 128 && b >= 128) return r.fail(errc::corrupt);  // one canonical form per value
-    if (v > total) return r.fail(errc::corrupt);
-    f[s++] = v << up;
+    if (v > total - sum) return r.fail(errc::corrupt);
+    f[a.member[i++]] = v << up;
     sum += v;
   }
-  if (r.ok() && sum != total) r.fail(errc::corrupt);
 }
 
 // T order-0 coded into w (mode byte on), or false when that is not smaller than T.
@@ -240,15 +255,19 @@ bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
 void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
                        const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa) {
   ByteWriter t;
-  std::array<bool, 256> used{};
+  std::array<bool, 256> used{}, present{};
   unsigned k = 0;
   for (unsigned c = 0; c < 256; ++c) {
-    used[c] = !context_unused(freqs.data() + std::size_t{c} * 256);
+    const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
+    used[c] = !context_unused(f);
     k += used[c];
+    for (unsigned s = 0; s < 256; ++s) present[s] = present[s] || f[s] != 0;
   }
+  const Alphabet alphabet(present);
   put_symbol_set(t, used, k);
+  put_symbol_set(t, present, alphabet.size);
   for (unsigned c = 0; c < 256; ++c)
-    if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256, precision - bits[c]);
+    if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256, precision - bits[c], alphabet);
   const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(t.buffer().data()), t.size());
   ByteWriter section;
   section.put_varint(tb.size());
@@ -286,10 +305,12 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
   }
   if (!s.ok() || s.remaining() != 0) return errc::corrupt;
   ByteReader r(t);
-  std::array<bool, 256> used{};
+  std::array<bool, 256> used{}, present{};
   get_symbol_set(r, used);
+  get_symbol_set(r, present);
+  const Alphabet alphabet(present);
   for (unsigned c = 0; c < 256 && r.ok(); ++c)
-    if (used[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision);
+    if (used[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision, alphabet);
   return r.ok() && r.remaining() == 0 ? errc::ok : errc::corrupt;
 }
 
