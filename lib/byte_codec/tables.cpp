@@ -256,13 +256,16 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
                        const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa) {
   ByteWriter t;
   std::array<bool, 256> used{}, present{};
+  std::array<std::uint32_t, 256> any{};  // OR of the used contexts' frequencies
   unsigned k = 0;
   for (unsigned c = 0; c < 256; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     used[c] = !context_unused(f);
     k += used[c];
-    for (unsigned s = 0; s < 256; ++s) present[s] = present[s] || f[s] != 0;
+    if (used[c])
+      for (unsigned s = 0; s < 256; ++s) any[s] |= f[s];
   }
+  for (unsigned s = 0; s < 256; ++s) present[s] = any[s] != 0;
   const Alphabet alphabet(present);
   put_symbol_set(t, used, k);
   put_symbol_set(t, present, alphabet.size);
