@@ -25,10 +25,11 @@ using namespace entcode;
 
 namespace {
 
-// Blocks stop once they hold this many coefficient positions (one 32x32, four 16x16,
-// eight smaller): an input's cost grows with its positions, zero ones included
-// (sig_coeff_flag bins); 2048 ran at ~3,500 exec/cpu-s under ASan + UBSan.
-constexpr std::size_t kMaxPositions = 1024;
+// Blocks stop once they hold this many coefficient positions (a first block of any
+// size, then two 16x16 or eight 8x8 at most): an input's cost grows with its positions,
+// zero ones included (sig_coeff_flag bins); under ASan + UBSan 2048 ran at ~3,500
+// exec/cpu-s, 1024 at 4,569 over 10 quiet minutes (doc/security.md).
+constexpr std::size_t kMaxPositions = 512;
 
 // Backend encoder E that also logs what residual_coding() asks it to code:
 // context-coded bins as (context index in ResidualContexts, bin), bypass groups as (n, bits).
