@@ -13,6 +13,7 @@
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
 #include "entcode/rans/interleaved.hpp"
+#include "byte_codec/models.hpp"
 #include "byte_codec/stream.hpp"
 
 using namespace entcode;
@@ -406,6 +407,33 @@ TEST_CASE("byte codec: reused ByteTables hold the same slots as fresh ones", "[b
     REQUIRE(fresh);
     for (std::size_t c = 0; c < 256; ++c)
       REQUIRE(std::equal(reused.slots() + (c << 12), reused.slots() + (c << 12) + (1u << p), fresh->slots() + (c << 12)));
+  }
+}
+
+TEST_CASE("byte codec: order-1 counts of every lane count and tail from one pair count", "[byte_codec]") {
+  // The reference: each lane's segment of src less its tail counted on its own
+  // (its first byte after context 0), then the rest after its predecessor.
+  auto naive = [](const Bytes& src, unsigned lanes, std::size_t tail) {
+    std::vector<std::uint32_t> c(256 * 256, 0);
+    const std::size_t m = (src.size() - tail) / lanes;
+    for (std::size_t i = 0; i < src.size(); ++i) {
+      const bool starts_segment = i < lanes * m ? i % m == 0 : i == 0;
+      ++c[(starts_segment ? 0 : src[i - 1] * 256u) + src[i]];
+    }
+    return c;
+  };
+  for (const Bytes& src : {text_like(5000, 1), markov(4097, 2), random_bytes(70001, 3), Bytes(9000, 0), Bytes{7}}) {
+    std::vector<std::uint32_t> pairs(256 * 256, 0), spare;
+    bc::detail::count_pairs(src, pairs, spare);
+    REQUIRE(pairs == naive(src, 1, 0));
+    for (const unsigned lanes : {16u, 32u, 64u})
+      for (const std::size_t tail : {std::size_t{0}, std::size_t{1}, src.size() / 3, src.size() - 1}) {
+        std::vector<std::uint32_t> counts = pairs;
+        bc::detail::move_lane_starts(src, lanes, tail, counts, false);
+        REQUIRE(counts == naive(src, lanes, tail));
+        bc::detail::move_lane_starts(src, lanes, tail, counts, true);
+        REQUIRE(counts == pairs);
+      }
   }
 }
 

@@ -74,26 +74,29 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
   return w.size();
 }
 
-// The block's model at its precision (returned): counts of what each coder
-// codes, normalised. Order 0: every byte (the tail uses the lanes' model);
-// order 1: the lanes' segments of src less its tail (rans/interleaved.hpp),
-// and the tail's bytes after their predecessors.
+// The block's counts: of its bytes (order 0) or byte pairs (order 1, count_pairs).
+void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order) {
+  scratch.counts.assign(order == 0 ? 256 : 256 * 256, 0);
+  if (order == 0) {
+    count_order0(src, scratch.counts.data());
+  } else {
+    count_pairs(src, scratch.counts, scratch.spare);
+  }
+}
+
+// The block's model at its precision (returned) from count_block's counts:
+// order 0 as counted (the tail uses the lanes' model); order 1 after the
+// lane starts of `lanes` lanes and a tail of `tail` bytes are moved to context
+// 0 (move_lane_starts; undone before another lane count or tail is modelled).
 unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
                      std::size_t tail, std::array<std::uint8_t, 256>& bits) {
   const unsigned contexts = order == 0 ? 1 : 256;
-  auto& [counts, spare, freqs, by_order, trial] = scratch;
-  counts.assign(std::size_t{contexts} * 256, 0);
-  if (order == 0) {
-    count_order0(src, counts.data());
-  } else {
-    count_order1(lanes_part(src, tail), lanes, counts, spare);
-    for (std::size_t i = src.size() - tail; i < src.size(); ++i) ++counts[(i == 0 ? 0 : src[i - 1] * 256u) + src[i]];
-  }
+  if (order == 1) move_lane_starts(src, lanes, tail, scratch.counts, false);
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
-  normalise(counts.data(), contexts, precision, freqs, bits);
+  normalise(scratch.counts.data(), contexts, precision, scratch.freqs, bits);
   for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
-         excess(counts, freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
-    normalise(counts.data(), contexts, ++precision, freqs, bits);
+         excess(scratch.counts, scratch.freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
+    normalise(scratch.counts.data(), contexts, ++precision, scratch.freqs, bits);
   return precision;
 }
 
@@ -132,20 +135,20 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const std::vector<std::uint32_t>& freqs = scratch.freqs;
   ByteTables& tables = scratch.tables[order];
   std::array<std::uint8_t, 256> bits{};
-  // The lane count follows the coded size, and order-1 counts depend on it and
-  // on the tail: a first model with guesses (order 0: none needed), then a
-  // second only if the lanes differ or the tail needs more bytes (a longer
-  // tail than needed only stores more of its words: kTailGuessPerLane bytes a
-  // lane fill the seeds from ~2 bits a byte, text and binaries need no second count).
-  unsigned lanes = lanes_for(src.size() / 2, src.size());
+  // The lane count follows the coded size (byte entropy), and order-1 models
+  // depend on it and on the tail: a first model with a guessed tail, then a
+  // second only if the tail needs more bytes (a longer tail than needed only
+  // stores more of its words: kTailGuessPerLane bytes a lane fill the seeds
+  // from ~2 bits a byte, text and binaries need no second model).
+  count_block(scratch, src, order);
+  const unsigned lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
   std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
   unsigned precision = build_model(scratch, src, order, lanes, tail, bits);
-  const unsigned first_lanes = lanes;
-  lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
   const std::size_t needed = tail_for(src, freqs.data(), order, precision, lanes);
   if (order == 0) {
     tail = needed;
-  } else if (lanes != first_lanes || needed > tail) {
+  } else if (needed > tail) {
+    move_lane_starts(src, lanes, tail, scratch.counts, true);
     tail = needed;
     precision = build_model(scratch, src, order, lanes, tail, bits);
   }

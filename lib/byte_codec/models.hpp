@@ -20,10 +20,16 @@ bool context_unused(const std::uint32_t* c) noexcept;
 
 // Counts fit 32 bits: blocks hold at most 2^26 bytes. counts: 256 entries.
 void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept;
-// The contexts of a `lanes`-lane order-1 stream (an even lane count).
-// counts: 256 x 256 zeroed entries (context-major); spare: scratch.
-void count_order1(std::span<const std::uint8_t> src, unsigned lanes, std::vector<std::uint32_t>& counts,
-                  std::vector<std::uint32_t>& spare);
+// Order-1 counts of src: byte i after context src[i - 1], byte 0 after
+// context 0. counts: 256 x 256 zeroed entries (context-major); spare: scratch.
+void count_pairs(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
+                 std::vector<std::uint32_t>& spare);
+// Pair counts of src -> the contexts of a `lanes`-lane order-1 stream of src
+// less its last `tail` bytes (rans/interleaved.hpp): each lane's segment but
+// the first starts after context 0, not after its predecessor (undo: back).
+// O(lanes), so the counts of another lane count or tail cost no recount.
+void move_lane_starts(std::span<const std::uint8_t> src, unsigned lanes, std::size_t tail,
+                      std::vector<std::uint32_t>& counts, bool undo) noexcept;
 
 // Normalised frequencies (scaled to 2^precision) of 1 or 256 contexts, and each
 // used context's q in bits[c] (precision for order 0).
