@@ -95,7 +95,7 @@ unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsign
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   normalise(scratch.counts.data(), contexts, precision, scratch.freqs, bits);
   for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
-         excess(scratch.counts, scratch.freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
+         code_length(scratch.counts, scratch.freqs, precision).excess() > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
     normalise(scratch.counts.data(), contexts, ++precision, scratch.freqs, bits);
   return precision;
 }
@@ -128,7 +128,21 @@ std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noe
   return coded + 2 * symbols + lanes_for(coded, std::accumulate(counts.begin(), counts.end(), std::size_t{0})) + 16;
 }
 
-// An entropy-coded block, or 0 when it would not be smaller than `budget` bytes.
+// The stream bytes of an order-1 block about to be coded: its code length
+// under the block's model and ~3.5 bytes a lane (final states).
+std::size_t stream_estimate(const Scratch& scratch, unsigned precision, unsigned lanes) {
+  return static_cast<std::size_t>(code_length(scratch.counts, scratch.freqs, precision).coded / 8) + 7 * lanes / 2;
+}
+
+// Order 1 with `order1_estimate` bytes need not be coded: order 0 is
+// estimated smaller by more than the estimates' error (kOrder0Slack).
+constexpr double kOrder0Slack = 1.01;
+bool order0_wins(const std::vector<std::uint32_t>& order1_counts, std::size_t order1_estimate) {
+  return static_cast<double>(order0_estimate(order1_counts)) * kOrder0Slack < static_cast<double>(order1_estimate);
+}
+
+// An entropy-coded block, or 0 when it would not be smaller than `budget`
+// bytes, and for order 1 also when order0_wins (write_best_rans).
 std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
                        Isa isa, std::size_t budget) {
   const unsigned contexts = order == 0 ? 1 : 256;
@@ -152,8 +166,6 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
     tail = needed;
     precision = build_model(scratch, src, order, lanes, tail, bits);
   }
-  if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
-
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
   w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
   w.put_varint(src.size());
@@ -167,6 +179,8 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
+  if (order == 1 && order0_wins(scratch.counts, w.size() + stream_estimate(scratch, precision, lanes))) return 0;
+  if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
   const auto out = w.remaining();
   const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);
   if (!stream) return 0;
@@ -178,15 +192,15 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
-// structure): order 0 is tried (into scratch.trial) unless its estimate is
-// kOrder0Slack above the order-1 block's size (the estimate is within ~0.1% on
-// large iid blocks), and kept only when it really is smaller; 0 when neither
-// beats `budget`.
-constexpr double kOrder0Slack = 1.01;
+// structure): write_rans leaves order 1 to order 0 when it estimates order 0
+// well below it (order0_wins); otherwise order 0 is still tried (into
+// scratch.trial) unless its estimate is kOrder0Slack above the order-1 block's
+// size, and kept only when it really is smaller; 0 when neither beats `budget`.
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
   const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
-  const std::size_t limit = o1 != 0 ? o1 - 1 : budget;
+  if (o1 == 0) return write_rans(scratch, src, dst, 0, isa, budget);
+  const std::size_t limit = o1 - 1;
   if (static_cast<double>(order0_estimate(scratch.counts)) > static_cast<double>(limit) * kOrder0Slack) return o1;
   scratch.trial.resize(std::max(scratch.trial.size(), std::min(dst.size(), limit)));
   const std::size_t o0 = write_rans(scratch, src, scratch.trial, 0, isa, limit);

@@ -121,19 +121,20 @@ void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precisio
   }
 }
 
-double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision) {
-  double entropy = 0, length = 0;
+CodeLength code_length(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs,
+                       unsigned precision) {
+  CodeLength bits;
   for (unsigned c = 0; c < 256; ++c) {
     if (context_unused(counts.data() + std::size_t{c} * 256)) continue;
     const ContextCounts cc(counts.data() + std::size_t{c} * 256);
     for (unsigned i = 0; i < cc.k; ++i) {
       const unsigned s = cc.present[i];
       const auto count = static_cast<double>(cc.c[s]);
-      entropy += count * std::log2(static_cast<double>(cc.n) / count);
-      length += count * (static_cast<double>(precision) - std::log2(static_cast<double>(freqs[std::size_t{c} * 256 + s])));
+      bits.entropy += count * std::log2(static_cast<double>(cc.n) / count);
+      bits.coded += count * (static_cast<double>(precision) - std::log2(static_cast<double>(freqs[std::size_t{c} * 256 + s])));
     }
   }
-  return entropy > 0 ? (length - entropy) / entropy : 0;
+  return bits;
 }
 
 }  // namespace byte_codec::detail
