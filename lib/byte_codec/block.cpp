@@ -95,7 +95,7 @@ unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsign
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
   normalise(scratch.counts.data(), contexts, precision, scratch.freqs, bits);
   for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
-         code_length(scratch.counts, scratch.freqs, precision).excess() > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
+         excess(scratch.counts, scratch.freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
     normalise(scratch.counts.data(), contexts, ++precision, scratch.freqs, bits);
   return precision;
 }
@@ -131,7 +131,7 @@ std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noe
 // The stream bytes of an order-1 block about to be coded: its code length
 // under the block's model and ~3.5 bytes a lane (final states).
 std::size_t stream_estimate(const Scratch& scratch, unsigned precision, unsigned lanes) {
-  return static_cast<std::size_t>(code_length(scratch.counts, scratch.freqs, precision).coded / 8) + 7 * lanes / 2;
+  return static_cast<std::size_t>(coded_bits(scratch.counts, scratch.freqs, precision) / 8) + 7 * lanes / 2;
 }
 
 // Order 1 with `order1_estimate` bytes need not be coded: order 0 is

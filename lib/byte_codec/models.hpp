@@ -36,15 +36,11 @@ void move_lane_starts(std::span<const std::uint8_t> src, unsigned lanes, std::si
 void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
                std::array<std::uint8_t, 256>& bits);
 
-// The code length in bits of order-1 `counts`: their empirical entropy, and
-// coded under `freqs` (at 2^precision).
-struct CodeLength {
-  double entropy = 0, coded = 0;
-  // Relative excess of the coded length over the entropy.
-  [[nodiscard]] double excess() const noexcept { return entropy > 0 ? (coded - entropy) / entropy : 0; }
-};
-CodeLength code_length(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs,
-                       unsigned precision);
+// The code length in bits of order-1 `counts` under `freqs` (at 2^precision).
+double coded_bits(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs,
+                  unsigned precision);
+// Relative excess of that code length over the counts' empirical entropy.
+double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision);
 
 }  // namespace byte_codec::detail
 }  // namespace v0

@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 namespace entcode {
@@ -48,20 +47,25 @@ void normalise(const Count* counts, const Symbol* present, unsigned k, std::uint
     const double r = static_cast<double>(counts[s]) / static_cast<double>(grow ? freqs[s] : freqs[s] - 1);
     return grow ? r : -r;
   };
-  std::pair<double, std::size_t> heap[256];
-  std::vector<std::pair<double, std::size_t>> big(k > 256 ? k : 0);  // alphabets above bytes (model.hpp)
+  struct Entry {  // not std::pair: its constructor would zero the 4 KiB array below on every call
+    double key;
+    std::size_t s;
+  };
+  auto before = [](const Entry& a, const Entry& b) { return a.key < b.key || (a.key == b.key && a.s < b.s); };
+  Entry heap[256];
+  std::vector<Entry> big(k > 256 ? k : 0);  // alphabets above bytes (model.hpp)
   auto* const h = k > 256 ? big.data() : heap;
   unsigned m = 0;
   for (unsigned i = 0; i < k; ++i)
     if (const std::size_t s = present[i]; grow || freqs[s] > 1) h[m++] = {key(s), s};
-  std::make_heap(h, h + m);
+  std::make_heap(h, h + m, before);
   for (std::uint64_t left = grow ? total - sum : sum - total; left > 0; --left) {
-    std::pop_heap(h, h + m);
-    const std::size_t s = h[--m].second;
+    std::pop_heap(h, h + m, before);
+    const std::size_t s = h[--m].s;
     freqs[s] = grow ? freqs[s] + 1 : freqs[s] - 1;
     if (grow || freqs[s] > 1) {
       h[m++] = {key(s), s};
-      std::push_heap(h, h + m);
+      std::push_heap(h, h + m, before);
     }
   }
 }
