@@ -84,20 +84,24 @@ void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned o
   }
 }
 
-// The block's model at its precision (returned) from count_block's counts:
-// order 0 as counted (the tail uses the lanes' model); order 1 after the
-// lane starts of `lanes` lanes and a tail of `tail` bytes are moved to context
-// 0 (move_lane_starts; undone before another lane count or tail is modelled).
-unsigned build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
-                     std::size_t tail, std::array<std::uint8_t, 256>& bits) {
+// The block's model from count_block's counts: order 0 as counted (the tail
+// uses the lanes' model); order 1 after the lane starts of `lanes` lanes and a
+// tail of `tail` bytes are moved to context 0 (move_lane_starts; undone before
+// another lane count or tail is modelled).
+struct Model {
+  unsigned precision;
+  double coded_bits;  // the counts' code length under it
+};
+Model build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
+                  std::size_t tail, std::array<std::uint8_t, 256>& bits) {
   const unsigned contexts = order == 0 ? 1 : 256;
   if (order == 1) move_lane_starts(src, lanes, tail, scratch.counts, false);
   unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
-  normalise(scratch.counts.data(), contexts, precision, scratch.freqs, bits);
+  double coded = normalise(scratch.counts.data(), contexts, precision, scratch.freqs, bits);
   for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
-         excess(scratch.counts, scratch.freqs, precision) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
-    normalise(scratch.counts.data(), contexts, ++precision, scratch.freqs, bits);
-  return precision;
+         excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
+    coded = normalise(scratch.counts.data(), contexts, ++precision, scratch.freqs, bits);
+  return {precision, coded};
 }
 
 // A block's byte counts from its 1 or 256 contexts' counts.
@@ -130,8 +134,8 @@ std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noe
 
 // The stream bytes of an order-1 block about to be coded: its code length
 // under the block's model and ~3.5 bytes a lane (final states).
-std::size_t stream_estimate(const Scratch& scratch, unsigned precision, unsigned lanes) {
-  return static_cast<std::size_t>(coded_bits(scratch.counts, scratch.freqs, precision) / 8) + 7 * lanes / 2;
+std::size_t stream_estimate(const Model& model, unsigned lanes) {
+  return static_cast<std::size_t>(model.coded_bits / 8) + 7 * lanes / 2;
 }
 
 // Order 1 with `order1_estimate` bytes need not be coded: order 0 is
@@ -157,15 +161,16 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   count_block(scratch, src, order);
   const unsigned lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
   std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
-  unsigned precision = build_model(scratch, src, order, lanes, tail, bits);
-  const std::size_t needed = tail_for(src, freqs.data(), order, precision, lanes);
+  Model model = build_model(scratch, src, order, lanes, tail, bits);
+  const std::size_t needed = tail_for(src, freqs.data(), order, model.precision, lanes);
   if (order == 0) {
     tail = needed;
   } else if (needed > tail) {
     move_lane_starts(src, lanes, tail, scratch.counts, true);
     tail = needed;
-    precision = build_model(scratch, src, order, lanes, tail, bits);
+    model = build_model(scratch, src, order, lanes, tail, bits);
   }
+  const unsigned precision = model.precision;
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
   w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
   w.put_varint(src.size());
@@ -179,7 +184,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
-  if (order == 1 && order0_wins(scratch.counts, w.size() + stream_estimate(scratch, precision, lanes))) return 0;
+  if (order == 1 && order0_wins(scratch.counts, w.size() + stream_estimate(model, lanes))) return 0;
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
   const auto out = w.remaining();
   const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);

@@ -114,24 +114,6 @@ unsigned context_bits(const ContextCounts& cc, unsigned precision) noexcept {
   return std::min(precision, static_cast<unsigned>(q));
 }
 
-}  // namespace
-
-void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
-               std::array<std::uint8_t, 256>& bits) {
-  freqs.assign(std::size_t{contexts} * 256, 0);
-  for (unsigned c = 0; c < contexts; ++c) {
-    if (context_unused(counts + std::size_t{c} * 256)) continue;
-    const ContextCounts cc(counts + std::size_t{c} * 256);
-    const unsigned q = contexts == 1 ? precision : context_bits(cc, precision);
-    bits[c] = static_cast<std::uint8_t>(q);
-    std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
-    rans::detail::normalise(cc.c, cc.present, cc.k, cc.n, q, f);
-    if (q < precision)
-      for (unsigned i = 0; i < cc.k; ++i) f[cc.present[i]] <<= precision - q;
-  }
-}
-
-namespace {
 // log2(f) for the frequencies f in [1, 2^kMaxPrecision] (a float is exact
 // enough for size estimates; 1.5 ns a lookup against ~10 for std::log2).
 const std::array<float, (1u << rans::ByteTables::kMaxPrecision) + 1>& log2_of_freq() {
@@ -143,34 +125,40 @@ const std::array<float, (1u << rans::ByteTables::kMaxPrecision) + 1>& log2_of_fr
   return table;
 }
 
-// Calls visit(context, symbol, count) for every non-zero order-1 count.
-template <class Visit>
-void for_each_count(const std::vector<std::uint32_t>& counts, Visit&& visit) {
+}  // namespace
+
+double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
+                 std::array<std::uint8_t, 256>& bits) {
+  const auto& log2f = log2_of_freq();
+  freqs.assign(std::size_t{contexts} * 256, 0);
+  double coded = 0;
+  for (unsigned c = 0; c < contexts; ++c) {
+    if (context_unused(counts + std::size_t{c} * 256)) continue;
+    const ContextCounts cc(counts + std::size_t{c} * 256);
+    const unsigned q = contexts == 1 ? precision : context_bits(cc, precision);
+    bits[c] = static_cast<std::uint8_t>(q);
+    std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
+    rans::detail::normalise(cc.c, cc.present, cc.k, cc.n, q, f);
+    for (unsigned i = 0; i < cc.k; ++i) {
+      const unsigned s = cc.present[i];
+      f[s] <<= precision - q;
+      coded += static_cast<double>(cc.c[s]) * (static_cast<double>(precision) - log2f[f[s]]);
+    }
+  }
+  return coded;
+}
+
+double excess(const std::vector<std::uint32_t>& counts, double coded_bits) {
+  double entropy = 0;
   for (unsigned c = 0; c < 256; ++c) {
     if (context_unused(counts.data() + std::size_t{c} * 256)) continue;
     const ContextCounts cc(counts.data() + std::size_t{c} * 256);
-    for (unsigned i = 0; i < cc.k; ++i) visit(c, cc.present[i], cc);
+    for (unsigned i = 0; i < cc.k; ++i) {
+      const auto count = static_cast<double>(cc.c[cc.present[i]]);
+      entropy += count * std::log2(static_cast<double>(cc.n) / count);
+    }
   }
-}
-}  // namespace
-
-double coded_bits(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs,
-                  unsigned precision) {
-  const auto& log2f = log2_of_freq();
-  double bits = 0;
-  for_each_count(counts, [&](unsigned c, unsigned s, const ContextCounts& cc) {
-    bits += static_cast<double>(cc.c[s]) * (static_cast<double>(precision) - log2f[freqs[std::size_t{c} * 256 + s]]);
-  });
-  return bits;
-}
-
-double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision) {
-  double entropy = 0;
-  for_each_count(counts, [&](unsigned, unsigned s, const ContextCounts& cc) {
-    const auto count = static_cast<double>(cc.c[s]);
-    entropy += count * std::log2(static_cast<double>(cc.n) / count);
-  });
-  return entropy > 0 ? (coded_bits(counts, freqs, precision) - entropy) / entropy : 0;
+  return entropy > 0 ? (coded_bits - entropy) / entropy : 0;
 }
 
 }  // namespace byte_codec::detail

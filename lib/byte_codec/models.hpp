@@ -32,15 +32,14 @@ void move_lane_starts(std::span<const std::uint8_t> src, unsigned lanes, std::si
                       std::vector<std::uint32_t>& counts, bool undo) noexcept;
 
 // Normalised frequencies (scaled to 2^precision) of 1 or 256 contexts, and each
-// used context's q in bits[c] (precision for order 0).
-void normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
-               std::array<std::uint8_t, 256>& bits);
+// used context's q in bits[c] (precision for order 0). Returns the code length
+// in bits of `counts` under them (size estimates; float log2, ~1e-7 relative).
+double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
+                 std::array<std::uint8_t, 256>& bits);
 
-// The code length in bits of order-1 `counts` under `freqs` (at 2^precision).
-double coded_bits(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs,
-                  unsigned precision);
-// Relative excess of that code length over the counts' empirical entropy.
-double excess(const std::vector<std::uint32_t>& counts, const std::vector<std::uint32_t>& freqs, unsigned precision);
+// Relative excess of `coded_bits` (normalise's result for order-1 `counts`)
+// over the counts' empirical entropy.
+double excess(const std::vector<std::uint32_t>& counts, double coded_bits);
 
 }  // namespace byte_codec::detail
 }  // namespace v0
