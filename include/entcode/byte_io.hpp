@@ -36,6 +36,13 @@ void put_varint(Sink& sink, std::uint64_t v) {
 }
 }  // namespace detail
 
+// The bytes put_varint writes for v (unsigned LEB128).
+constexpr std::size_t varint_size(std::uint64_t v) noexcept {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
 // Integer helpers shared by writers (CRTP keeps one implementation).
 template <class Derived>
 class WriterOps {

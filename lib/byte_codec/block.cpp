@@ -56,12 +56,6 @@ Result<StreamParams> parse_stream_byte(unsigned b) noexcept {
   return StreamParams{precision, rans::detail::kLaneCounts[index]};
 }
 
-std::size_t varint_size(std::uint64_t v) noexcept {
-  std::size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
-
 using simd::resolve;
 
 using namespace detail;
@@ -178,7 +172,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   if (order == 0) {
     put_model(w, freqs.data());
   } else {
-    put_order1_tables(w, freqs, bits, precision, isa);
+    put_order1_tables(w, freqs, bits, precision, isa, scratch.tables_section);
   }
   // The stream goes after room for its size's varint; it moves up once the size is known.
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));

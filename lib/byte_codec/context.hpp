@@ -2,7 +2,8 @@
 // entcode/byte_codec.hpp): buffers reused across blocks. Order-1 tables are
 // megabytes, and allocating them per block costs page faults comparable to
 // coding a small block. Sizes: counts/spare/freqs <= 256 x 256 u32 each,
-// tables <= rans::ByteTables for 1 and for 256 contexts at 12 bits (~6 MiB in all).
+// tables <= rans::ByteTables for 1 and for 256 contexts at 12 bits, tables_section
+// ~256 KiB (~6 MiB in all).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,8 @@ struct Scratch {
   rans::ByteTables tables[2];
   // An order-0 block tried against an order-1 one is written here first.
   std::vector<std::byte> trial;
+  // An order-1 block's tables, raw and coded, before the smaller is written.
+  std::vector<std::byte> tables_section;
 };
 
 // The Context of the overloads without one: one per thread (documented in

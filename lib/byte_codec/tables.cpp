@@ -177,36 +177,38 @@ constexpr unsigned kTablesPrecision = 12;
 constexpr unsigned kTablesLanes = 16;  // T is mostly a few KiB: the fewest lanes' states
 enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
 
-// The members of a symbol set, in increasing order.
+// The members of a symbol set, in increasing order, and each member's rank.
 struct Alphabet {
-  std::array<std::uint8_t, 256> member{};
+  std::array<std::uint8_t, 256> member{}, rank{};
   unsigned size = 0;
   explicit Alphabet(const std::array<bool, 256>& present) noexcept {
     for (unsigned s = 0; s < 256; ++s)
-      if (present[s]) member[size++] = static_cast<std::uint8_t>(s);
+      if (present[s]) {
+        rank[s] = static_cast<std::uint8_t>(size);
+        member[size++] = static_cast<std::uint8_t>(s);
+      }
   }
 };
 
-void put_freq_runs(ByteWriter& w, const std::uint32_t* scaled, unsigned down, const Alphabet& a) {
-  std::uint32_t f[256];
-  unsigned end = 0;  // one past the last non-zero frequency
-  for (unsigned i = 0; i < a.size; ++i) {
-    f[i] = scaled[a.member[i]] >> down;
-    if (f[i] != 0) end = i + 1;
+// One context's frequencies over the alphabet: only its own symbols are visited
+// (listed branch-free first), the alphabet members between them become zero runs.
+void put_freq_runs(SpanWriter& w, const std::uint32_t* scaled, unsigned down, const Alphabet& a) {
+  std::uint8_t symbols[256];
+  unsigned k = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    symbols[k] = static_cast<std::uint8_t>(s);
+    k += scaled[s] != 0;
   }
   w.put_u8(static_cast<std::uint8_t>(down));
-  for (unsigned i = 0; i < end;) {
-    if (f[i] == 0) {
-      unsigned run = 1;
-      while (f[i + run] == 0) ++run;  // ends before `end`
+  for (unsigned i = 0, next = 0; i < k; ++i) {  // next: the alphabet rank the stream is at
+    const unsigned r = a.rank[symbols[i]], f = scaled[symbols[i]] >> down;
+    if (r > next) {
       w.put_u8(0);
-      w.put_u8(static_cast<std::uint8_t>(run - 1));
-      i += run;
-      continue;
+      w.put_u8(static_cast<std::uint8_t>(r - next - 1));
     }
-    if (f[i] >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f[i] >> 8));
-    w.put_u8(static_cast<std::uint8_t>(f[i] >= 128 ? f[i] & 0xff : f[i]));
-    ++i;
+    if (f >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f >> 8));
+    w.put_u8(static_cast<std::uint8_t>(f >= 128 ? f & 0xff : f));
+    next = r + 1;
   }
 }
 
@@ -231,8 +233,9 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision, const Al
   }
 }
 
-// T order-0 coded into w (mode byte on), or false when that is not smaller than T.
-bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
+// T order-0 coded into w (mode byte on), or false when that is not smaller
+// than T (w then has no room for it, or more than 1 + T bytes).
+bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   std::uint32_t counts[256];
   count_order0(t, counts);
   std::vector<std::uint32_t> freqs;
@@ -243,18 +246,20 @@ bool put_coded_tables(ByteWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   if (!tables) return false;
   w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
   put_model_to(w, freqs.data());
-  std::vector<std::byte> stream(rans::encoded_bound(t.size()));
-  const auto size = encode_stream(0, t, tail, *tables, stream, isa, kTablesLanes);
+  if (w.error() != errc::ok) return false;
+  const auto size = encode_stream(0, t, tail, *tables, w.remaining(), isa, kTablesLanes);
   if (!size) return false;
-  w.put_bytes(std::span(stream).first(*size));
+  w.reserve(*size);  // the stream is already there
   return w.size() < 1 + t.size();
 }
 
 }  // namespace
 
 void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
-                       const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa) {
-  ByteWriter t;
+                       const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa,
+                       std::vector<std::byte>& scratch) {
+  scratch.resize(std::max(scratch.size(), 2 * kMaxTables + 1));  // T, then its coded form if smaller
+  SpanWriter t(std::span<std::byte>(scratch).first(kMaxTables));
   std::array<bool, 256> used{}, present{};
   std::array<std::uint32_t, 256> any{};  // OR of the used contexts' frequencies
   unsigned k = 0;
@@ -271,17 +276,17 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
   put_symbol_set(t, present, alphabet.size);
   for (unsigned c = 0; c < 256; ++c)
     if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256, precision - bits[c], alphabet);
-  const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(t.buffer().data()), t.size());
-  ByteWriter section;
-  section.put_varint(tb.size());
-  if (!put_coded_tables(section, tb, isa)) {
-    section = ByteWriter{};
-    section.put_varint(tb.size());
-    section.put_u8(static_cast<std::uint8_t>(TablesMode::raw));
-    section.put_bytes(t.buffer());
+  const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(scratch.data()), t.size());
+  SpanWriter coded(std::span<std::byte>(scratch).subspan(kMaxTables, kMaxTables + 1));
+  const bool is_coded = put_coded_tables(coded, tb, isa);
+  w.put_varint(varint_size(tb.size()) + (is_coded ? coded.size() : 1 + tb.size()));
+  w.put_varint(tb.size());
+  if (is_coded) {
+    w.put_bytes(std::span(scratch).subspan(kMaxTables, coded.size()));
+  } else {
+    w.put_u8(static_cast<std::uint8_t>(TablesMode::raw));
+    w.put_bytes(std::as_bytes(tb));
   }
-  w.put_varint(section.size());
-  w.put_bytes(section.buffer());
 }
 
 // Parses a whole (present) tables section; any defect in it is `corrupt`.

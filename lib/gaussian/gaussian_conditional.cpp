@@ -88,12 +88,6 @@ std::vector<T> compact(std::span<const T> v, std::span<const std::int32_t> idx) 
   return out;
 }
 
-std::size_t varint_size(std::uint64_t v) noexcept {
-  std::size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
-
 std::byte* put_varint(std::byte* p, std::uint64_t v) noexcept {
   for (; v >= 0x80; v >>= 7) *p++ = static_cast<std::byte>((v & 0x7f) | 0x80);
   *p++ = static_cast<std::byte>(v);
