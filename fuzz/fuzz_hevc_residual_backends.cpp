@@ -28,7 +28,7 @@ namespace {
 // Blocks stop once they hold this many coefficient positions (a first block of any
 // size, then two 16x16 or eight 8x8 at most): an input's cost grows with its positions,
 // zero ones included (sig_coeff_flag bins); under ASan + UBSan 2048 ran at ~3,500
-// exec/cpu-s, 1024 at 4,569 over 10 quiet minutes (doc/security.md).
+// exec/cpu-s, 1024 at 4,569 over 10 quiet minutes (doc/security.md "Round 4").
 constexpr std::size_t kMaxPositions = 512;
 
 // Backend encoder E that also logs what residual_coding() asks it to code:
