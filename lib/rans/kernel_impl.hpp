@@ -107,10 +107,19 @@ struct RowCoder {
     x = simd::push<A>(x, P::mulhi_rcp(x, e), e.packed >> 25, e.packed & V(0x1fffu), cmpl);
   }
 
+  // Slot lookups by hardware gather where rows are latency-bound (16 and 32 lanes:
+  // one or two dependent chains), else by scalar loads, whose throughput is higher
+  // (Zen 5, same runs against htscodecs: 64-lane order-0 decode 1.30x -> 1.57x,
+  // 32 lanes 0.05-0.1x slower; doc/perf.md "AVX-512 lookups").
+  static constexpr bool kGather = P::kHasGather && kVecs < 4;
+
   // One decoder step; returns the slot entry (symbol in its low byte).
   ENTCODE_KERNEL_INLINE static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
                                           const std::byte*& pos) noexcept {
-    const V e = P::gather(slots, ctx_base | (x & V((1u << precision) - 1)));
+    const V idx = ctx_base | (x & V((1u << precision) - 1));
+    V e;
+    if constexpr (kGather) e = P::gather(slots, idx);
+    else e = P::lookup(slots, idx);
     const V xs = x >> static_cast<int>(precision);
     x = P::mullo(e >> 20, xs) + (xs + ((e >> 8) & V(0xfffu)));
     P::dec_renorm(x, pos);

@@ -17,6 +17,11 @@
 // through memory (an empty asm keeps GCC from turning the reloads into
 // vpextrd, 2 uops each on Zen). Decoded AVX2 symbols leave 4 vectors at a
 // time in one 32-byte store (packus + vpermd).
+// AVX-512 on Zen 5 (same runs against htscodecs, doc/perf.md "AVX-512 lookups"):
+// encoder entries by 16 scalar 8-byte loads (two qword gathers made order-0
+// encoding 1.1-1.4x htscodecs, the loads 1.6-2.0x); slot lookups both ways, a
+// gather (lower latency) or 16 scalar loads (higher throughput), chosen by the
+// row kernels per lane count.
 // Renormalisation (enc_renorm / dec_renorm) moves 16-bit words, L = 2^16
 // (lib/rans/step.hpp); the encoder entries are rans::SimdEncSymbol
 // (entcode/rans/interleaved.hpp).
@@ -46,6 +51,25 @@ using SimdEncSymbol = rans::SimdEncSymbol;
 template <class A>
 struct Prim;
 
+// The lanes of v (any xsimd batch of u32) through memory: the empty asm makes
+// GCC read them back by loads, not vpextrd (2 uops each on Zen).
+template <class V, std::size_t n>
+ENTCODE_KERNEL_INLINE void lanes(V v, std::uint32_t (&a)[n]) noexcept {
+  static_assert(V::size == n);
+  v.store_unaligned(a);
+  asm("" : "+m"(a));
+}
+// base[i[0..3]] by four scalar loads.
+ENTCODE_KERNEL_INLINE __m128i lookup4(const std::uint32_t* base, const std::uint32_t* i) noexcept {
+  return _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]), static_cast<int>(base[i[2]]),
+                        static_cast<int>(base[i[3]]));
+}
+// The 8-byte encoder entries t[a] and t[b] in one register.
+ENTCODE_KERNEL_INLINE __m128i enc_pair(const SimdEncSymbol* t, std::size_t a, std::size_t b) noexcept {
+  return _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + a)),
+                            _mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + b)));
+}
+
 // ---------------------------------------------------------------- AVX-512 ----
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
 template <>
@@ -57,31 +81,44 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     return _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   }
+  // Slot lookups two ways (file comment): vpgatherdd, or 16 scalar loads.
+  static constexpr bool kHasGather = true;
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
     return _mm512_i32gather_epi32(idx, static_cast<const void*>(base), 4);
   }
-  // Encoder entries of 16 lanes by two 8-lane qword gathers (a gather costs per
-  // element: half the elements of two dword gathers), even lanes into `lo`,
-  // odd lanes into `hi`, so each qword's low dword is already where the
-  // 32x32->64 multiplies (vpmuludq) of mulhi_rcp want the reciprocal.
+  ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
+    std::uint32_t i[16];
+    lanes(idx, i);
+    const __m256i lo = _mm256_inserti128_si256(_mm256_castsi128_si256(lookup4(base, i)), lookup4(base, i + 4), 1);
+    const __m256i hi = _mm256_inserti128_si256(_mm256_castsi128_si256(lookup4(base, i + 8)), lookup4(base, i + 12), 1);
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+  }
+  // Encoder entries of 16 lanes by 16 scalar 8-byte loads (file comment), even
+  // lanes into `lo`, odd lanes into `hi`, so each qword's low dword is already
+  // where the 32x32->64 multiplies (vpmuludq) of mulhi_rcp want the reciprocal.
   struct Enc {
     __m512i lo, hi;  // [rcp, packed] of lanes 0, 2, .., 14 / 1, 3, .., 15
     V packed;        // packed word per lane
   };
-  ENTCODE_KERNEL_INLINE static Enc load_enc_pairs(const SimdEncSymbol* t, __m256i even, __m256i odd) noexcept {
+  template <class Index>
+  ENTCODE_KERNEL_INLINE static Enc load_enc_at(const SimdEncSymbol* t, Index i) noexcept {
+    auto four = [&](unsigned a) ENTCODE_KERNEL_LAMBDA {  // lanes a, a + 2, a + 4, a + 6
+      return _mm256_inserti128_si256(_mm256_castsi128_si256(enc_pair(t, i(a), i(a + 2))), enc_pair(t, i(a + 4), i(a + 6)), 1);
+    };
     Enc e;
-    e.lo = _mm512_i32gather_epi64(even, static_cast<const void*>(t), 8);
-    e.hi = _mm512_i32gather_epi64(odd, static_cast<const void*>(t), 8);
+    e.lo = _mm512_inserti64x4(_mm512_castsi256_si512(four(0)), four(8), 1);
+    e.hi = _mm512_inserti64x4(_mm512_castsi256_si512(four(1)), four(9), 1);
     e.packed = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(e.lo, 32), e.hi);
     return e;
   }
-  // Symbols = 16 bytes at p: as 8 little-endian u16 pairs, low byte even lane.
+  // Symbols = 16 bytes at p.
   ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
-    const __m256i pairs = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-    return load_enc_pairs(t, _mm256_and_si256(pairs, _mm256_set1_epi32(0xff)), _mm256_srli_epi32(pairs, 8));
+    return load_enc_at(t, [p](unsigned k) ENTCODE_KERNEL_LAMBDA { return p[k]; });
   }
-  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {  // vpmovqd: even dwords
-    return load_enc_pairs(t, _mm512_cvtepi64_epi32(idx), _mm512_cvtepi64_epi32(_mm512_srli_epi64(idx, 32)));
+  ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
+    std::uint32_t i[16];
+    lanes(idx, i);
+    return load_enc_at(t, [&i](unsigned k) ENTCODE_KERNEL_LAMBDA { return i[k]; });
   }
   ENTCODE_KERNEL_INLINE static V mulhi_rcp(V x, const Enc& e) noexcept {
     const __m512i even = _mm512_mul_epu32(x, e.lo);
@@ -167,21 +204,12 @@ struct Prim<xsimd::avx2> {
   ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
   }
-  // The lanes of v through memory, as SSE2's lanes(); the empty asm makes GCC
-  // read them back by loads, not vpextrd (2 uops each on Zen).
-  ENTCODE_KERNEL_INLINE static void lanes(V v, std::uint32_t (&a)[8]) noexcept {
-    v.store_unaligned(a);
-    asm("" : "+m"(a));
-  }
   // Eight scalar loads instead of vpgatherdd (see the file comment).
-  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+  static constexpr bool kHasGather = false;
+  ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[8];
     lanes(idx, i);
-    const __m128i lo = _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
-                                      static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
-    const __m128i hi = _mm_setr_epi32(static_cast<int>(base[i[4]]), static_cast<int>(base[i[5]]),
-                                      static_cast<int>(base[i[6]]), static_cast<int>(base[i[7]]));
-    return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(lookup4(base, i)), lookup4(base, i + 4), 1);
   }
   // As AVX-512, even lanes' entries in `lo`, odd in `hi`, but from eight
   // scalar 8-byte loads (faster than two qword gathers, see the file comment).
@@ -191,10 +219,7 @@ struct Prim<xsimd::avx2> {
   };
   template <class Index>
   ENTCODE_KERNEL_INLINE static Enc load_enc_at(const SimdEncSymbol* t, Index i) noexcept {
-    auto pair = [&](unsigned a, unsigned b) ENTCODE_KERNEL_LAMBDA {
-      return _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i(a))),
-                                _mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i(b))));
-    };
+    auto pair = [&](unsigned a, unsigned b) ENTCODE_KERNEL_LAMBDA { return enc_pair(t, i(a), i(b)); };
     Enc e;
     e.lo = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(0, 2)), pair(4, 6), 1);
     e.hi = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(1, 3)), pair(5, 7), 1);
@@ -307,11 +332,11 @@ struct Prim<xsimd::sse2> {
     const __m128i z = _mm_setzero_si128();
     return _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(w), z), z);
   }
-  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+  static constexpr bool kHasGather = false;
+  ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[4];
     lanes(idx, i);
-    return _mm_setr_epi32(static_cast<int>(base[i[0]]), static_cast<int>(base[i[1]]),
-                          static_cast<int>(base[i[2]]), static_cast<int>(base[i[3]]));
+    return lookup4(base, i);
   }
   // Four 8-byte entries loaded whole and transposed (no gathers on SSE2).
   struct Enc {
@@ -323,9 +348,8 @@ struct Prim<xsimd::sse2> {
   ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
     std::uint32_t i[4];
     lanes(idx, i);
-    auto entry = [&](int k) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(t + i[k])); };
-    const __m128i r01 = _mm_unpacklo_epi64(entry(0), entry(1));  // [rcp0, pk0, rcp1, pk1]
-    const __m128i r23 = _mm_unpacklo_epi64(entry(2), entry(3));
+    const __m128i r01 = enc_pair(t, i[0], i[1]);  // [rcp0, pk0, rcp1, pk1]
+    const __m128i r23 = enc_pair(t, i[2], i[3]);
     const __m128i a = _mm_shuffle_epi32(r01, 0xD8), b = _mm_shuffle_epi32(r23, 0xD8);  // [rcp, rcp, pk, pk]
     return Enc{_mm_unpacklo_epi64(a, b), _mm_unpackhi_epi64(a, b)};
   }
