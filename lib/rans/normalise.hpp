@@ -6,8 +6,8 @@
 // Method: symbols whose share is below one slot get 1; the others share the
 // rest in proportion (rounded, >= 1). The rounding error is then corrected by
 // unit steps, each to the symbol where it costs least by the first-order
-// estimate of the code-length change, count / freq (a heap keyed by that
-// ratio: no logarithms, so 256 order-1 contexts per block stay cheap).
+// estimate of the code-length change, count / freq (no logarithms, so 256
+// order-1 contexts per block stay cheap).
 // Requires 1 <= present <= 2^q, n = sum of the present counts >= 1, q <= 31.
 #pragma once
 
@@ -20,7 +20,11 @@ namespace entcode {
 inline namespace v0 {
 namespace rans::detail {
 
+// Rounding errors of at most this many units are corrected by scans, larger ones by a heap.
+inline constexpr std::uint64_t kScanUnits = 16;
+
 // counts[s] for s in present[0..k), n their sum; writes freqs[s] for those s only.
+
 template <class Count, class Symbol>
 void normalise(const Count* counts, const Symbol* present, unsigned k, std::uint64_t n, unsigned q,
                std::uint32_t* freqs) {
@@ -52,21 +56,35 @@ void normalise(const Count* counts, const Symbol* present, unsigned k, std::uint
     std::size_t s;
   };
   auto before = [](const Entry& a, const Entry& b) { return a.key < b.key || (a.key == b.key && a.s < b.s); };
-  Entry heap[256];
+  Entry small[256];
   std::vector<Entry> big(k > 256 ? k : 0);  // alphabets above bytes (model.hpp)
-  auto* const h = k > 256 ? big.data() : heap;
+  auto* const h = k > 256 ? big.data() : small;
   unsigned m = 0;
   for (unsigned i = 0; i < k; ++i)
     if (const std::size_t s = present[i]; grow || freqs[s] > 1) h[m++] = {key(s), s};
-  std::make_heap(h, h + m, before);
-  for (std::uint64_t left = grow ? total - sum : sum - total; left > 0; --left) {
-    std::pop_heap(h, h + m, before);
-    const std::size_t s = h[--m].s;
+  // Each unit goes to the greatest entry under `before` (a strict order: symbols are
+  // unique), which then gets its new key or, at frequency 1 when shrinking, leaves.
+  auto take = [&](Entry& e) {
+    const std::size_t s = e.s;
     freqs[s] = grow ? freqs[s] + 1 : freqs[s] - 1;
-    if (grow || freqs[s] > 1) {
-      h[m++] = {key(s), s};
-      std::push_heap(h, h + m, before);
+    e.key = key(s);
+    return grow || freqs[s] > 1;
+  };
+  std::uint64_t left = grow ? total - sum : sum - total;
+  if (left <= kScanUnits) {  // the usual case, |sum - total| ~ sqrt(k): a scan per unit beats a heap's branches
+    for (; left > 0; --left) {
+      unsigned best = 0;
+      for (unsigned i = 1; i < m; ++i)
+        if (before(h[best], h[i])) best = i;
+      if (!take(h[best])) h[best] = h[--m];
     }
+    return;
+  }
+  std::make_heap(h, h + m, before);
+  for (; left > 0; --left) {
+    std::pop_heap(h, h + m, before);
+    if (take(h[m - 1])) std::push_heap(h, h + m, before);
+    else --m;
   }
 }
 
