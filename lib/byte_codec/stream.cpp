@@ -56,7 +56,7 @@ errc decode_tail(std::span<std::uint8_t> dst, std::size_t tail, const ByteTables
   std::size_t next = 0;
   for (std::size_t i = dst.size() - tail; i < dst.size(); ++i) {
     const std::uint32_t e =
-        tables.slots()[std::size_t{context_of(dst, i, order)} << ByteTables::kMaxPrecision | (x & ((1u << p) - 1))];
+        tables.slots(context_of(dst, i, order))[x & ((1u << p) - 1)];
     dst[i] = static_cast<std::uint8_t>(rans::SimdSlot::symbol(e));
     x = rans::SimdSlot::freq(e) * (x >> p) + rans::SimdSlot::bias(e);
     if (!step::needs_word(x)) continue;

@@ -268,8 +268,10 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     t.enc_.resize(want_enc ? freqs.size() : 0);
     const std::size_t slot_count = want_dec ? (std::size_t{contexts} << kMaxPrecision) + kSlotOvershoot : 0;
     // The unused-context entry is 0, which resize() writes into an empty vector.
-    if (slot_count != t.slots_.size()) t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
+    if (slot_count != t.slots_.size() || precision != t.slot_precision_)
+      t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
     t.slots_.resize(slot_count);
+    t.slot_precision_ = want_dec ? precision : 0;
     by_freq = want_enc && contexts > 1 ? enc_symbols(precision) : nullptr;
   } catch (const std::bad_alloc&) {
     unusable();
@@ -279,16 +281,16 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
-    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << kMaxPrecision) : nullptr;
+    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
     if (sum == 0) {  // unused context (only reached by corrupt input): byte 0, x -> x >> p, any precision
       static_assert(SimdSlot::pack(0, 1, 0) == 0);
       if (want_dec && t.unused_extent_[c] < total) std::fill(slots, slots + total, SimdSlot::pack(0, 1, 0));
       if (want_dec) t.unused_extent_[c] = std::max(t.unused_extent_[c], total);
       continue;
     }
-    if (want_dec) {  // at p = 12 the fill may spill kSlotOvershoot entries into the next context
+    if (want_dec) {  // the fill may spill kSlotOvershoot entries into the next context
       t.unused_extent_[c] = 0;
-      if (c + 1 < contexts && precision == kMaxPrecision) t.unused_extent_[c + 1] = 0;
+      if (c + 1 < contexts) t.unused_extent_[c + 1] = 0;
     }
     if (sum != total) {
       unusable();
@@ -421,7 +423,7 @@ errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tab
   const unsigned p = tables.precision();
   auto ref_step = [&](std::size_t i) {
     const std::size_t c = map.context_index(i);
-    const std::uint32_t* slots = tables.slots() + (std::size_t{c == n ? 0u : out[c]} << ByteTables::kMaxPrecision);
+    const std::uint32_t* slots = tables.slots(c == n ? 0u : out[c]);
     return dec.step(static_cast<unsigned>(i % lanes), slots, p, out[map.index(i)]);
   };
   std::size_t i = 0;

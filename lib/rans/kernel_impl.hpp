@@ -206,14 +206,13 @@ struct RowCoder {
   // lane where P::kTransposeFlush (measured: AVX2 on Zen 3, where the byte-wise
   // copy was ~45% of order-1 decoding; AVX-512 on Zen 5, ~35%).
   static constexpr std::size_t kTile = 64;
-  static constexpr int kCtxShift = ByteTables::kMaxPrecision;  // context c's slots start at c << 12
 
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const std::uint32_t* slots, unsigned precision, DecCursor& c) noexcept {
     States x, ctx;
     load_states(c.x, x);
     std::uint32_t lane_ctx[kLanes];
-    for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << kCtxShift;
+    for (unsigned k = 0; k < kLanes; ++k) lane_ctx[k] = std::uint32_t{out[k * m + j_lo - 1]} << precision;  // ByteTables::slots(c)
     load_states(lane_ctx, ctx);
     alignas(64) std::uint8_t tile[kTile][kLanes];
     const std::byte* pos = c.pos;
@@ -236,7 +235,7 @@ struct RowCoder {
         unroll<G>([&](auto i) ENTCODE_KERNEL_LAMBDA {
           constexpr unsigned k = g * G + i;
           e[i] = dec_step(x[k], ctx[k], slots, precision, pos);
-          ctx[k] = (e[i] & V(0xffu)) << kCtxShift;
+          ctx[k] = (e[i] & V(0xffu)) << static_cast<int>(precision);
         });
         store_u8(&tile[t][g * G * N], e);
       });

@@ -98,10 +98,13 @@ class ENTCODE_API ByteTables {
   // contexts * 256 entries.
   [[nodiscard]] std::span<const SimdEncSymbol> enc() const noexcept { return enc_; }
   [[nodiscard]] std::span<const EncSymbol> reference_enc() const noexcept { return ref_enc_; }
-  // SimdSlot entries, context-major: context c's 2^precision slots start at
-  // c << kMaxPrecision whatever the precision, so blocks of other precisions
-  // reuse the layout (and the unused contexts' fill).
+  // SimdSlot entries, context-major and contiguous: context c's 2^precision slots
+  // start at c << precision (a stride of 2^kMaxPrecision left 3/4 of every 16 KiB
+  // unused at precision 10 and the rest in a quarter of the L2 cache's sets).
   [[nodiscard]] const std::uint32_t* slots() const noexcept { return slots_.data(); }
+  [[nodiscard]] const std::uint32_t* slots(unsigned ctx) const noexcept {
+    return slots_.data() + (std::size_t{ctx} << precision_);
+  }
 
  private:
   unsigned precision_ = 0;
@@ -112,8 +115,10 @@ class ENTCODE_API ByteTables {
   std::vector<std::uint32_t> slots_;
   // Per context, how many of its leading slots are known to hold the
   // unused-context entry: a reused object refills only what changed (an
-  // order-1 block of quality strings uses ~40 of the 256 contexts).
+  // order-1 block of quality strings uses ~40 of the 256 contexts). Valid for
+  // the layout of slot_precision_ (another precision moves every context).
   std::vector<std::uint32_t> unused_extent_;
+  unsigned slot_precision_ = 0;
 };
 
 // Upper bound of an encoded stream (= interleaved_bound(n, kByteCoderLanes)).
