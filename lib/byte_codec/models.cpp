@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "../rans/nonzero_symbols.hpp"
 #include "../rans/normalise.hpp"
 #include "entcode/rans/interleaved.hpp"
 
@@ -100,11 +101,8 @@ struct ContextCounts {
   unsigned k = 0;
   std::uint8_t present[256];
   explicit ContextCounts(const std::uint32_t* counts) noexcept : c(counts) {
-    for (unsigned s = 0; s < 256; ++s) {
-      n += c[s];
-      present[k] = static_cast<std::uint8_t>(s);
-      k += c[s] != 0;
-    }
+    k = rans::detail::nonzero_symbols(c, present);
+    for (unsigned s = 0; s < 256; ++s) n += c[s];
   }
 };
 

@@ -8,6 +8,7 @@
 
 #include "entcode/rans/interleaved.hpp"
 #include "../rans/kernels.hpp"
+#include "../rans/nonzero_symbols.hpp"
 #include "models.hpp"
 #include "stream.hpp"
 
@@ -194,11 +195,7 @@ struct Alphabet {
 // (listed branch-free first), the alphabet members between them become zero runs.
 void put_freq_runs(SpanWriter& w, const std::uint32_t* scaled, unsigned down, const Alphabet& a) {
   std::uint8_t symbols[256];
-  unsigned k = 0;
-  for (unsigned s = 0; s < 256; ++s) {
-    symbols[k] = static_cast<std::uint8_t>(s);
-    k += scaled[s] != 0;
-  }
+  const unsigned k = rans::detail::nonzero_symbols(scaled, symbols);
   w.put_u8(static_cast<std::uint8_t>(down));
   for (unsigned i = 0, next = 0; i < k; ++i) {  // next: the alphabet rank the stream is at
     const unsigned r = a.rank[symbols[i]], f = scaled[symbols[i]] >> down;

@@ -11,6 +11,7 @@
 
 #include "../simd/dispatch.hpp"
 #include "kernels.hpp"
+#include "nonzero_symbols.hpp"
 #include "step.hpp"
 
 namespace entcode {
@@ -296,13 +297,8 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
       unusable();
       return errc::invalid_argument;
     }
-    // The context's symbols first (a branch per symbol mispredicts on sparse contexts).
     std::uint8_t present[256];
-    unsigned n = 0;
-    for (unsigned s = 0; s < 256; ++s) {
-      present[n] = static_cast<std::uint8_t>(s);
-      n += f[s] != 0;
-    }
+    const unsigned n = detail::nonzero_symbols(f, present);
     std::uint32_t start = 0;
     for (unsigned i = 0; i < n; ++i) {
       const unsigned s = present[i];
