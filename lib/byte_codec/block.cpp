@@ -116,11 +116,10 @@ std::size_t entropy_bytes(const std::array<std::uint32_t, 256>& counts) noexcept
   return static_cast<std::size_t>(bits / 8);
 }
 
-// The size an order-0 block would about have, from the order-1 counts of a
+// The size an order-0 block would about have, from the byte counts of a
 // block: its byte entropy plus the model (~2 bytes a symbol) and the stream
 // framing (the lanes' states, ~1 byte each beyond their content when seeded).
-std::size_t order0_estimate(const std::vector<std::uint32_t>& order1_counts) noexcept {
-  const auto counts = byte_counts(order1_counts);
+std::size_t order0_estimate(const std::array<std::uint32_t, 256>& counts) noexcept {
   const auto symbols = static_cast<std::size_t>(std::count_if(counts.begin(), counts.end(), [](std::uint32_t c) { return c != 0; }));
   const std::size_t coded = entropy_bytes(counts);
   return coded + 2 * symbols + lanes_for(coded, std::accumulate(counts.begin(), counts.end(), std::size_t{0})) + 16;
@@ -135,8 +134,8 @@ std::size_t stream_estimate(const Model& model, unsigned lanes) {
 // Order 1 with `order1_estimate` bytes need not be coded: order 0 is
 // estimated smaller by more than the estimates' error (kOrder0Slack).
 constexpr double kOrder0Slack = 1.01;
-bool order0_wins(const std::vector<std::uint32_t>& order1_counts, std::size_t order1_estimate) {
-  return static_cast<double>(order0_estimate(order1_counts)) * kOrder0Slack < static_cast<double>(order1_estimate);
+bool order0_wins(const std::array<std::uint32_t, 256>& counts, std::size_t order1_estimate) {
+  return static_cast<double>(order0_estimate(counts)) * kOrder0Slack < static_cast<double>(order1_estimate);
 }
 
 // An entropy-coded block, or 0 when it would not be smaller than `budget`
@@ -153,7 +152,8 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   // stores more of its words: kTailGuessPerLane bytes a lane fill the seeds
   // from ~2 bits a byte, text and binaries need no second model).
   count_block(scratch, src, order);
-  const unsigned lanes = lanes_for(entropy_bytes(byte_counts(scratch.counts)), src.size());
+  scratch.bytes = byte_counts(scratch.counts);
+  const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
   std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
   Model model = build_model(scratch, src, order, lanes, tail, bits);
   const std::size_t needed = tail_for(src, freqs.data(), order, model.precision, lanes);
@@ -178,7 +178,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
-  if (order == 1 && order0_wins(scratch.counts, w.size() + stream_estimate(model, lanes))) return 0;
+  if (order == 1 && order0_wins(scratch.bytes, w.size() + stream_estimate(model, lanes))) return 0;
   if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
   const auto out = w.remaining();
   const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);
@@ -197,10 +197,10 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
 // size, and kept only when it really is smaller; 0 when neither beats `budget`.
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
-  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its counts in scratch
+  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its byte counts in scratch
   if (o1 == 0) return write_rans(scratch, src, dst, 0, isa, budget);
   const std::size_t limit = o1 - 1;
-  if (static_cast<double>(order0_estimate(scratch.counts)) > static_cast<double>(limit) * kOrder0Slack) return o1;
+  if (static_cast<double>(order0_estimate(scratch.bytes)) > static_cast<double>(limit) * kOrder0Slack) return o1;
   scratch.trial.resize(std::max(scratch.trial.size(), std::min(dst.size(), limit)));
   const std::size_t o0 = write_rans(scratch, src, scratch.trial, 0, isa, limit);
   if (o0 == 0) return o1;

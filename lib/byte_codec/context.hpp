@@ -6,6 +6,7 @@
 // ~256 KiB (~6 MiB in all).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +19,9 @@ namespace byte_codec::detail {
 
 struct Scratch {
   std::vector<std::uint32_t> counts, spare;
+  // The block's byte counts (counts summed over contexts; the same after
+  // move_lane_starts, which moves a pair between contexts, not between bytes).
+  std::array<std::uint32_t, 256> bytes{};
   std::vector<std::uint32_t> freqs;
   // By order: blocks of both orders in turn keep the order-1 slots (and their
   // unused-context fill) instead of rebuilding them after every order-0 block.
