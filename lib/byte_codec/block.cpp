@@ -108,12 +108,7 @@ std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& cou
 
 // Their order-0 code length in bytes.
 std::size_t entropy_bytes(const std::array<std::uint32_t, 256>& counts) noexcept {
-  double n = 0;
-  for (const std::uint32_t c : counts) n += c;
-  double bits = 0;
-  for (const std::uint32_t c : counts)
-    if (c != 0) bits += static_cast<double>(c) * std::log2(n / static_cast<double>(c));
-  return static_cast<std::size_t>(bits / 8);
+  return static_cast<std::size_t>(bits_of_counts(counts.data(), 256) / 8);
 }
 
 // The size an order-0 block would about have, from the byte counts of a

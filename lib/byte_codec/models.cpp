@@ -112,22 +112,34 @@ unsigned context_bits(const ContextCounts& cc, unsigned precision) noexcept {
   return std::min(precision, static_cast<unsigned>(q));
 }
 
-// log2(f) for the frequencies f in [1, 2^kMaxPrecision] (a float is exact
-// enough for size estimates; 1.5 ns a lookup against ~10 for std::log2).
-const std::array<float, (1u << rans::ByteTables::kMaxPrecision) + 1>& log2_of_freq() {
+}  // namespace
+
+const Log2Table& log2_table() {
   static const auto table = [] {
-    std::array<float, (1u << rans::ByteTables::kMaxPrecision) + 1> t{};
+    Log2Table t{};
     for (std::size_t f = 1; f < t.size(); ++f) t[f] = static_cast<float>(std::log2(static_cast<double>(f)));
     return t;
   }();
   return table;
 }
 
-}  // namespace
+double bits_of_counts(const std::uint32_t* counts, unsigned k) noexcept {
+  const Log2Table& log2f = log2_table();
+  auto x_log2_x = [&](std::uint64_t c) {
+    return static_cast<double>(c) * (c < log2f.size() ? log2f[c] : std::log2(static_cast<double>(c)));
+  };
+  std::uint64_t n = 0;
+  double sum = 0;
+  for (unsigned s = 0; s < k; ++s) {
+    n += counts[s];
+    sum += x_log2_x(counts[s]);  // 0 for c = 0 (log2f[0] = 0)
+  }
+  return x_log2_x(n) - sum;
+}
 
 double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
                  std::array<std::uint8_t, 256>& bits) {
-  const auto& log2f = log2_of_freq();
+  const Log2Table& log2f = log2_table();
   freqs.assign(std::size_t{contexts} * 256, 0);
   double coded = 0;
   for (unsigned c = 0; c < contexts; ++c) {
@@ -148,14 +160,7 @@ double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precis
 
 double excess(const std::vector<std::uint32_t>& counts, double coded_bits) {
   double entropy = 0;
-  for (unsigned c = 0; c < 256; ++c) {
-    if (context_unused(counts.data() + std::size_t{c} * 256)) continue;
-    const ContextCounts cc(counts.data() + std::size_t{c} * 256);
-    for (unsigned i = 0; i < cc.k; ++i) {
-      const auto count = static_cast<double>(cc.c[cc.present[i]]);
-      entropy += count * std::log2(static_cast<double>(cc.n) / count);
-    }
-  }
+  for (unsigned c = 0; c < 256; ++c) entropy += bits_of_counts(counts.data() + std::size_t{c} * 256, 256);
   return entropy > 0 ? (coded_bits - entropy) / entropy : 0;
 }
 

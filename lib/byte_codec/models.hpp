@@ -15,6 +15,15 @@ namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
 
+// log2(f) for f in [0, 2^12] (log2(0) stored as 0), as floats: exact enough for size
+// estimates, and a lookup costs ~1.5 ns against ~10 for std::log2.
+using Log2Table = std::array<float, (std::size_t{1} << 12) + 1>;
+const Log2Table& log2_table();
+
+// The empirical entropy in bits of k counts: n log2 n - sum c log2 c (log2_table
+// below 2^12, std::log2 above).
+double bits_of_counts(const std::uint32_t* counts, unsigned k) noexcept;
+
 // True when the 256 counts (or frequencies) of a context are all zero.
 bool context_unused(const std::uint32_t* c) noexcept;
 

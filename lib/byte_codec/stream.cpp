@@ -9,6 +9,7 @@
 
 #include "../rans/step.hpp"
 #include "entcode/byte_io.hpp"
+#include "models.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -75,11 +76,8 @@ errc decode_tail(std::span<std::uint8_t> dst, std::size_t tail, const ByteTables
 std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
                      unsigned lanes) noexcept {
   if (!seeded(src.size(), lanes)) return 0;
-  static const auto log2_of = [] {
-    std::array<float, (1u << ByteTables::kMaxPrecision) + 1> t{};
-    for (std::size_t f = 1; f < t.size(); ++f) t[f] = static_cast<float>(std::log2(static_cast<double>(f)));
-    return t;
-  }();
+  const Log2Table& log2_of = log2_table();
+  static_assert(Log2Table{}.size() == (1u << ByteTables::kMaxPrecision) + 1);
   const double target = 16.0 * (lanes + 1);
   const std::size_t most = std::min(src.size(), kMaxTailPerLane * lanes);
   double bits = 0;
