@@ -160,7 +160,8 @@ double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precis
 
 double excess(const std::vector<std::uint32_t>& counts, double coded_bits) {
   double entropy = 0;
-  for (unsigned c = 0; c < 256; ++c) entropy += bits_of_counts(counts.data() + std::size_t{c} * 256, 256);
+  for (unsigned c = 0; c < 256; ++c)
+    if (const std::uint32_t* row = counts.data() + std::size_t{c} * 256; !context_unused(row)) entropy += bits_of_counts(row, 256);
   return entropy > 0 ? (coded_bits - entropy) / entropy : 0;
 }
 
