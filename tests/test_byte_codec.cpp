@@ -541,6 +541,10 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, 3 * bc::detail::kMinCoded32Lanes) == 32);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1, bc::detail::kMinCoded64Lanes) == 32);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes, 100 * bc::detail::kMinCoded64Lanes) == 64);
+  // Order 1: 64 lanes from kMinRawOrder1_64Lanes bytes, whatever they code to.
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 1) == 64);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes - 1, 1) == 16);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 0) == 16);
   // 32 letters (5 bits a byte: codes to ~5/8) or mostly 'A' (codes to ~8%).
   const auto sample = [](std::size_t n, bool letters) {
     std::mt19937 rng(5);

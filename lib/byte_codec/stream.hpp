@@ -37,12 +37,17 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 // under half their size (quality strings, where htscodecs decodes slowly and
 // 16 lanes still outrun it up to 256 KiB blocks; on text and binaries they do
 // not), else at least 32; 32 or 64 only where those lanes cost at most 1/10000
-// of the code (from ~320 / ~640 KB).
+// of the code (from ~320 / ~640 KB). Order-1 blocks from 256 KiB always get 64:
+// their 64-lane rows look slots up by scalar loads at a higher rate than the
+// 32-lane gathers (lib/rans/kernel_impl.hpp; quality strings whole 1.07x -> 1.55x
+// htscodecs, text 256 KiB 1.16x -> 1.49x), for ~0.1-0.25% of their code where
+// order 1 is 0.3-0.8% smaller than htscodecs' (doc/perf.md "AVX-512 lookups").
 inline constexpr std::size_t kMinCoded32Lanes = std::size_t{320} << 10;
 inline constexpr std::size_t kMinCoded64Lanes = std::size_t{640} << 10;
 inline constexpr std::size_t kMinRaw32Lanes = std::size_t{1} << 20;
-inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
-  if (coded >= kMinCoded64Lanes) return 64;
+inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
+inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
+  if (coded >= kMinCoded64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes)) return 64;
   return coded >= kMinCoded32Lanes || coded >= raw / 2 || raw >= kMinRaw32Lanes ? 32 : 16;
 }
 
