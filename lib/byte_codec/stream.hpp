@@ -32,7 +32,7 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 // `coded` bytes (doc/perf.md, "Byte codec: lane count per block"). With seeds
 // coded by the tail coder a lane costs ~0.7 bytes beyond its content (the byte
 // rounding of its final state), but the decoder is latency-bound: on Zen 5
-// 64 lanes (four AVX-512 chains) decode ~1.2x faster than 32 and 3-5x faster
+// 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster than 32 and 3x faster
 // than 16 (one chain). So: 16 lanes only for blocks under 1 MiB that code to
 // under half their size (quality strings, where htscodecs decodes slowly and
 // 16 lanes still outrun it up to 256 KiB blocks; on text and binaries they do
