@@ -24,7 +24,6 @@ namespace rans::detail {
 inline constexpr std::uint64_t kScanUnits = 16;
 
 // counts[s] for s in present[0..k), n their sum; writes freqs[s] for those s only.
-
 template <class Count, class Symbol>
 void normalise(const Count* counts, const Symbol* present, unsigned k, std::uint64_t n, unsigned q,
                std::uint32_t* freqs) {
@@ -67,8 +66,9 @@ void normalise(const Count* counts, const Symbol* present, unsigned k, std::uint
   auto take = [&](Entry& e) {
     const std::size_t s = e.s;
     freqs[s] = grow ? freqs[s] + 1 : freqs[s] - 1;
+    if (!grow && freqs[s] == 1) return false;  // no key: it would divide by freq - 1 = 0
     e.key = key(s);
-    return grow || freqs[s] > 1;
+    return true;
   };
   std::uint64_t left = grow ? total - sum : sum - total;
   if (left <= kScanUnits) {  // the usual case, |sum - total| ~ sqrt(k): a scan per unit beats a heap's branches
