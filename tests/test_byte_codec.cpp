@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <random>
 #include <string_view>
 #include <tuple>
@@ -13,8 +15,10 @@
 #include "entcode/crc32c.hpp"
 #include "entcode/byte_codec.hpp"
 #include "entcode/rans/interleaved.hpp"
+#include "byte_codec/grid_model.hpp"
 #include "byte_codec/models.hpp"
 #include "byte_codec/stream.hpp"
+#include "byte_codec/tables.hpp"
 
 using namespace entcode;
 namespace bc = entcode::byte_codec;
@@ -91,15 +95,15 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 8, 0, 22, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 9, 0, 22, 0}));
   const Bytes one{'A'};
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 8, 0, 22, 2, 1, 'A', 0}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 9, 0, 22, 2, 1, 'A', 0}));
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 8, 0, 22, 1, 2, 'A', 'B', 0}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 9, 0, 22, 1, 2, 'A', 'B', 0}));
   o.checksum = true;
   o.block_log2 = 16;
   // CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 8, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 9, 1, 16, 2, 1, 'A', 0, 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -195,7 +199,10 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     f[4] = std::byte{7};  // nor version 7 (order-1 tables over all 256 symbols, trailing zero runs)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{9};
+    f[4] = std::byte{8};  // nor version 8 (exact frequencies only)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[4] = std::byte{10};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[5] = std::byte{0x81};
@@ -212,9 +219,9 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 8, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 9, 0, 16, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 8, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 9, 0, 16, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -380,6 +387,135 @@ TEST_CASE("byte codec: symbol sets in list, run and bitmap form", "[byte_codec]"
   f = model_of(runs);
   f[15] = std::byte{250};  // 'a' + 251 > 256
   REQUIRE(bc::inspect(f).error() == errc::corrupt);
+}
+
+TEST_CASE("byte codec: grid models, hand-computed bytes and hostile forms", "[byte_codec]") {
+  // 'a' 100, 'b' the rest (3971), 'c' 25 at p = 12 on grid q = 16 (f = g^2): g - 1 = 9, 4.
+  // Orders 1..4 all take 10 bits, the first wins: 9 -> 00 101 1, 4 -> 0 11 0;
+  // 0010110110 padded: 0x2D 0x80.
+  std::array<std::uint32_t, 256> freq{};
+  freq['a'] = 100;
+  freq['b'] = 3971;
+  freq['c'] = 25;
+  const Frame expected = bytes_of({31, 'a', 2, 16, 1, 1, 0x2D, 0x80});  // 'a'..'c': one run
+  bc::detail::ModelForm form;
+  form.q = 16;
+  form.index['a'] = 10;
+  form.index['c'] = 5;
+  Frame out(64);
+  SpanWriter w(out);
+  bc::detail::put_model(w, freq.data(), form);
+  out.resize(w.size());
+  REQUIRE(out == expected);
+  auto read = [](const Frame& m, std::array<std::uint32_t, 256>& f) {
+    f.fill(0);
+    ByteReader r(m);
+    bc::detail::get_model(r, f.data(), 12);
+    return r.ok() && r.remaining() == 0 ? errc::ok : r.ok() ? errc::corrupt : r.error();
+  };
+  std::array<std::uint32_t, 256> back{};
+  REQUIRE(read(expected, back) == errc::ok);
+  REQUIRE(back == freq);
+  auto with = [&](std::size_t at, unsigned v) {
+    Frame m = expected;
+    m[at] = std::byte(v);
+    return read(m, back);
+  };
+  REQUIRE(with(4, 3) == errc::corrupt);     // the rest's rank past the 3 members
+  REQUIRE(with(5, 17) == errc::corrupt);    // order past 16
+  REQUIRE(with(7, 0x81) == errc::corrupt);  // padding bits not zero
+  REQUIRE(with(6, 0) == errc::truncated);   // 0000000010000000: the second code's zeros run past the input
+  REQUIRE(with(3, 1) == errc::ok);          // q = 1: g = 10 -> f = 1600, g = 5 -> 400 (rest 2096)
+  REQUIRE(back['a'] == 1600);
+  Frame big = expected;  // but q = 1 with g = 17 (f = 4624 > 2^12) is corrupt
+  big[3] = std::byte{1};
+  big[5] = std::byte{0};  // order 0: 17 - 1 = 16 -> 0000 10001, then 4: 00 101
+  big[6] = std::byte{0x08};
+  big[7] = std::byte{0xA0};
+  REQUIRE(read(big, back) == errc::corrupt);
+  Frame zeros = expected;  // 17 zeros before a code's 1 (order 0): corrupt
+  zeros[5] = std::byte{0};
+  zeros[6] = std::byte{0};
+  zeros[7] = std::byte{0};
+  zeros.push_back(std::byte{0x40});
+  REQUIRE(read(zeros, back) == errc::corrupt);
+  Frame huge_q = bytes_of({31, 'a', 2, 0x81, 0x80, 0x80, 0x08, 1, 1, 0x2D, 0x80});  // q = 2^24 + 1
+  REQUIRE(read(huge_q, back) == errc::corrupt);
+  for (std::size_t cut = 1; cut < expected.size(); ++cut) {
+    CAPTURE(cut);
+    REQUIRE(read(Frame(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(cut)), back) == errc::truncated);
+  }
+}
+
+TEST_CASE("byte codec: the grid's division-free frequencies equal the formula", "[byte_codec]") {
+  for (const std::uint32_t q : {1u, 2u, 3u, 7u, 16u, 21u, 170u, 1357u, 65537u, bc::detail::kMaxGridQ - 1, bc::detail::kMaxGridQ}) {
+    const bc::detail::Grid grid(q);
+    for (std::uint64_t g = 1; g <= bc::detail::kMaxGridIndex; ++g)
+      if (static_cast<std::uint64_t>(grid.frequency(static_cast<std::int64_t>(g))) != bc::detail::grid_frequency(g, q))
+        FAIL("q " << q << " g " << g);
+  }
+}
+
+TEST_CASE("byte codec: order-0 models keep the smaller form", "[byte_codec]") {
+  auto form_bytes = [](const std::uint32_t* f, const bc::detail::ModelForm& form) {
+    Frame m(1024);
+    SpanWriter w(m);
+    bc::detail::put_model(w, f, form);
+    return w.size();
+  };
+  auto code_bits = [](const std::uint32_t* counts, const std::uint32_t* f) {
+    double bits = 0;
+    for (unsigned s = 0; s < 256; ++s)
+      if (counts[s] != 0) bits += counts[s] * (12 - std::log2(static_cast<double>(f[s])));
+    return bits;
+  };
+  // Text at 16 KiB and geometric bytes at 64 KiB have too many members for
+  // exact varints to pay; 1 MiB of text may take either form.
+  for (const auto& [data, grid_wins] : {std::pair{text_like(16384, 3), true}, std::pair{geometric(65536, 5), true},
+                                        std::pair{text_like(1 << 20, 4), false}}) {
+    std::uint32_t counts[256];
+    bc::detail::count_order0(data, counts);
+    std::vector<std::uint32_t> exact;
+    std::array<std::uint8_t, 256> bits{};
+    bc::detail::normalise(counts, 1, 12, exact, bits);
+    std::vector<std::uint32_t> grid;
+    bc::detail::ModelForm form;
+    bc::detail::order0_model(counts, 12, grid, form);
+    CAPTURE(data.size(), form.q);
+    if (grid_wins) REQUIRE(form.q != 0);
+    std::uint32_t sum = 0;
+    for (unsigned s = 0; s < 256; ++s) {
+      REQUIRE((grid[s] != 0) == (counts[s] != 0));
+      sum += grid[s];
+    }
+    REQUIRE(sum == 4096);
+    const double chosen = 8.0 * static_cast<double>(form_bytes(grid.data(), form)) + code_bits(counts, grid.data()),
+                 exact_size = 8.0 * static_cast<double>(form_bytes(exact.data(), {})) + code_bits(counts, exact.data());
+    if (form.q != 0) REQUIRE(chosen < exact_size);
+    if (form.q == 0) REQUIRE(grid == exact);
+    Frame m(1024);
+    SpanWriter w(m);
+    bc::detail::put_model(w, grid.data(), form);
+    m.resize(w.size());
+    ByteReader r(m);
+    std::array<std::uint32_t, 256> back{};
+    bc::detail::get_model(r, back.data(), 12);
+    REQUIRE((r.ok() && r.remaining() == 0));
+    REQUIRE(std::equal(back.begin(), back.end(), grid.begin()));
+  }
+  // Two symbols: one varint beats q, rank, order and a code.
+  std::uint32_t counts[256] = {};
+  counts['x'] = 1000;
+  counts['y'] = 3000;
+  std::vector<std::uint32_t> exact;
+  std::array<std::uint8_t, 256> bits{};
+  bc::detail::normalise(counts, 1, 12, exact, bits);
+  std::vector<std::uint32_t> kept;
+  bc::detail::ModelForm form;
+  form.q = 99;
+  bc::detail::order0_model(counts, 12, kept, form);
+  REQUIRE(form.q == 0);
+  REQUIRE(kept == exact);
 }
 
 TEST_CASE("byte codec: reused ByteTables hold the same slots as fresh ones", "[byte_codec]") {

@@ -43,7 +43,7 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
-inline constexpr std::uint8_t kVersion = 8;  // 8: order-1 tables over the block's alphabet (7: coded seeds, 6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
+inline constexpr std::uint8_t kVersion = 9;  // 9: grid models, 8: order-1 tables over the block's alphabet (7: coded seeds, 6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
 inline constexpr std::size_t kFrameHeaderSize = 7;

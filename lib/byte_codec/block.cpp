@@ -13,6 +13,7 @@
 #include "entcode/byte_codec.hpp"
 #include "entcode/byte_io.hpp"
 #include "entcode/rans/interleaved.hpp"
+#include "grid_model.hpp"
 #include "models.hpp"
 #include "stream.hpp"
 #include "tables.hpp"
@@ -78,23 +79,26 @@ void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned o
   }
 }
 
-// The block's model from count_block's counts: order 0 as counted (the tail
-// uses the lanes' model); order 1 after the lane starts of `lanes` lanes and a
+// The block's model from count_block's counts: order 0 as counted (exact or
+// grid form: order0_model, its form in scratch.form; the tail uses the lanes' model); order 1 after the lane starts of `lanes` lanes and a
 // tail of `tail` bytes are moved to context 0 (move_lane_starts; undone before
 // another lane count or tail is modelled).
 struct Model {
   unsigned precision;
-  double coded_bits;  // the counts' code length under it
+  double coded_bits;  // order 1: the counts' code length under it
 };
 Model build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
                   std::size_t tail, std::array<std::uint8_t, 256>& bits) {
-  const unsigned contexts = order == 0 ? 1 : 256;
-  if (order == 1) move_lane_starts(src, lanes, tail, scratch.counts, false);
-  unsigned precision = order == 1 ? kSmallOrder1Precision : kPrecision;
-  double coded = normalise(scratch.counts.data(), contexts, precision, scratch.freqs, bits);
-  for (; order == 1 && src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
+  if (order == 0) {
+    order0_model(scratch.counts.data(), kPrecision, scratch.freqs, scratch.form);
+    return {kPrecision, 0};
+  }
+  move_lane_starts(src, lanes, tail, scratch.counts, false);
+  unsigned precision = kSmallOrder1Precision;
+  double coded = normalise(scratch.counts.data(), 256, precision, scratch.freqs, bits);
+  for (; src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
          excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
-    coded = normalise(scratch.counts.data(), contexts, ++precision, scratch.freqs, bits);
+    coded = normalise(scratch.counts.data(), 256, ++precision, scratch.freqs, bits);
   return {precision, coded};
 }
 
@@ -165,7 +169,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   w.put_varint(src.size());
   w.put_u8(stream_byte(precision, lanes));
   if (order == 0) {
-    put_model(w, freqs.data());
+    put_model(w, freqs.data(), scratch.form);
   } else {
     put_order1_tables(w, freqs, bits, precision, isa, scratch.tables_section);
   }

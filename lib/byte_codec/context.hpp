@@ -12,6 +12,7 @@
 
 #include "entcode/byte_codec.hpp"
 #include "entcode/rans/interleaved.hpp"
+#include "grid_model.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -23,6 +24,7 @@ struct Scratch {
   // move_lane_starts, which moves a pair between contexts, not between bytes).
   std::array<std::uint32_t, 256> bytes{};
   std::vector<std::uint32_t> freqs;
+  ModelForm form;  // how an order-0 block stores freqs
   // By order: blocks of both orders in turn keep the order-1 slots (and their
   // unused-context fill) instead of rebuilding them after every order-0 block.
   rans::ByteTables tables[2];

@@ -9,6 +9,7 @@
 #include "entcode/rans/interleaved.hpp"
 #include "../rans/kernels.hpp"
 #include "../rans/nonzero_symbols.hpp"
+#include "grid_model.hpp"
 #include "models.hpp"
 #include "stream.hpp"
 
@@ -25,8 +26,9 @@ namespace {
 // h < 31: the k = h + 1 members as ascending bytes; 31 <= h < 255: R = h - 30
 // runs of consecutive members, each u8 gap (absent symbols before it, >= 1
 // after the first run) and u8 (length - 1); h = 255: a 32-byte bitmap.
-// A model: its symbol set, then varint(freq - 1) for each symbol but the last,
-// whose frequency is 2^p minus the others'.
+// A model: its symbol set, then (2 members or more) varint q: q = 0, varint(freq - 1)
+// for each symbol but the last, whose frequency is 2^p minus the others'; q >= 1,
+// the grid form (grid_model.hpp).
 constexpr unsigned kMaxListed = 31;
 constexpr unsigned kRunsBase = 31;
 constexpr unsigned kBitmapForm = 255;
@@ -123,7 +125,7 @@ unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
 }
 
 template <class Writer>
-void put_model_to(Writer& w, const std::uint32_t* freq) {
+void put_model_to(Writer& w, const std::uint32_t* freq, const ModelForm& form) {
   std::array<bool, 256> present{};
   unsigned k = 0, last = 0;
   for (unsigned s = 0; s < 256; ++s)
@@ -133,18 +135,24 @@ void put_model_to(Writer& w, const std::uint32_t* freq) {
       last = s;
     }
   put_symbol_set(w, present, k);
+  if (k < 2) return;
+  w.put_varint(form.q);
+  if (form.q != 0) return put_grid(w, freq, form);
   for (unsigned s = 0; s < last; ++s)
     if (freq[s] != 0) w.put_varint(freq[s] - 1);
 }
 
 }  // namespace
 
-void put_model(SpanWriter& w, const std::uint32_t* freq) { put_model_to(w, freq); }
+void put_model(SpanWriter& w, const std::uint32_t* freq, const ModelForm& form) { put_model_to(w, freq, form); }
 
 void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision) {
   std::array<bool, 256> present{};
   const unsigned k = get_symbol_set(r, present);
   if (k == 0) return;
+  const std::uint64_t grid_q = k < 2 ? 0 : r.get_varint();
+  if (grid_q > kMaxGridQ) return r.fail(errc::corrupt);
+  if (grid_q != 0) return get_grid(r, present, k, static_cast<std::uint32_t>(grid_q), precision, freq);
   const std::uint32_t total = 1u << precision;
   std::uint32_t sum = 0;
   unsigned seen = 0;
@@ -236,13 +244,13 @@ bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   std::uint32_t counts[256];
   count_order0(t, counts);
   std::vector<std::uint32_t> freqs;
-  std::array<std::uint8_t, 256> bits{};
-  normalise(counts, 1, kTablesPrecision, freqs, bits);
+  ModelForm form;
+  order0_model(counts, kTablesPrecision, freqs, form);
   const std::size_t tail = tail_for(t, freqs.data(), 0, kTablesPrecision, kTablesLanes);
   const auto tables = ByteTables::build(freqs, 1, kTablesPrecision, ByteTables::Use::encode);
   if (!tables) return false;
   w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
-  put_model_to(w, freqs.data());
+  put_model_to(w, freqs.data(), form);
   if (w.error() != errc::ok) return false;
   const auto size = encode_stream(0, t, tail, *tables, w.remaining(), isa, kTablesLanes);
   if (!size) return false;

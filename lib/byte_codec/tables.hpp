@@ -1,6 +1,6 @@
 // byte_codec/tables.hpp — the byte codec's frequency headers (lib-internal;
 // every byte in doc/format.md "Byte codec container"):
-// an order-0 model (symbol set + varint frequencies, the last implied) and the
+// an order-0 model (symbol set + varint or grid frequencies, one implied) and the
 // order-1 tables section (per-context frequency runs at each context's
 // resolution, stored raw or order-0 rANS coded, whichever is smaller).
 // Readers record any defect in the ByteReader (`corrupt`), never read past it.
@@ -14,13 +14,14 @@
 #include "entcode/byte_io.hpp"
 #include "entcode/isa.hpp"
 #include "entcode/status.hpp"
+#include "grid_model.hpp"
 
 namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
 
-// freq: 256 entries summing to 2^precision.
-void put_model(SpanWriter& w, const std::uint32_t* freq);
+// freq: 256 entries summing to 2^precision, stored in `form` (order0_model's).
+void put_model(SpanWriter& w, const std::uint32_t* freq, const ModelForm& form);
 void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision);
 
 // freqs: 256 x 256 (scaled to 2^precision), bits[c]: context c's resolution q;

@@ -1,0 +1,330 @@
+// byte_codec/grid_model.cpp — the grid form of byte codec models (see grid_model.hpp).
+#include "grid_model.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "../rans/nonzero_symbols.hpp"
+#include "models.hpp"
+
+namespace entcode {
+inline namespace v0 {
+namespace byte_codec::detail {
+
+namespace {
+
+// Bits of the order-r exp-Golomb code of v: bit_width(u) - 1 zeros, u = (v >> r) + 1, then v's low r bits.
+unsigned code_bits(std::uint32_t v, unsigned r) noexcept {
+  return 2 * static_cast<unsigned>(std::bit_width((v >> r) + 1)) - 1 + r;
+}
+
+// The total bits of the k indexes g's codes of order r.
+unsigned order_bits(const std::uint32_t* g, unsigned k, unsigned r) noexcept {
+  unsigned bits = 0;
+  for (unsigned i = 0; i < k; ++i) bits += code_bits(g[i] - 1, r);
+  return bits;
+}
+
+// The order of the shortest codes for the k indexes g, searched from two below
+// the width of their mean to that width (one more never won on the bench's data).
+unsigned best_order(const std::uint32_t* g, unsigned k) noexcept {
+  std::uint64_t sum = 0;
+  for (unsigned i = 0; i < k; ++i) sum += g[i] - 1;
+  const auto width = static_cast<unsigned>(std::bit_width(sum / k));
+  unsigned best = 0, fewest = ~0u;
+  for (unsigned r = width > 2 ? width - 2 : 0; r <= std::min(width, kMaxGridOrder); ++r)
+    if (const unsigned bits = order_bits(g, k, r); bits < fewest) {
+      best = r;
+      fewest = bits;
+    }
+  return best;
+}
+
+// The member that takes the rest: the first with the largest value.
+template <class T>
+unsigned rest_member(const T* values, const std::uint8_t* members, unsigned k) noexcept {
+  unsigned best = 0;
+  T largest = values[members[0]];
+  for (unsigned i = 1; i < k; ++i)
+    if (values[members[i]] > largest) {
+      largest = values[members[i]];
+      best = i;
+    }
+  return best;
+}
+
+// Codes written MSB first into a SpanWriter.
+class BitSink {
+ public:
+  explicit BitSink(SpanWriter& w) noexcept : w_(w) {}
+  // The order-r code of v (v < 2^16, r <= 16: at most 49 bits, so with the 7
+  // pending ones the accumulator holds it): u = (v >> r) + 1 and v's low r bits
+  // as one number of 2 bit_width(u) - 1 + r bits, its leading zeros the prefix.
+  void put_code(std::uint32_t v, unsigned r) noexcept {
+    const std::uint32_t u = (v >> r) + 1;
+    const std::uint64_t code = std::uint64_t{u} << r | (v & ((std::uint32_t{1} << r) - 1));
+    put(code, 2 * static_cast<unsigned>(std::bit_width(u)) - 1 + r);
+  }
+  void flush() noexcept {
+    if (count_ > 0) put(0, 8 - count_);
+  }
+
+ private:
+  void put(std::uint64_t v, unsigned n) noexcept {
+    acc_ = acc_ << n | v;
+    for (count_ += n; count_ >= 8; count_ -= 8) w_.put_u8(static_cast<std::uint8_t>(acc_ >> (count_ - 8)));
+  }
+  SpanWriter& w_;
+  std::uint64_t acc_ = 0;
+  unsigned count_ = 0;
+};
+
+// Bits MSB first from the bytes ahead of a ByteReader, which finish() then
+// consumes. The next bits wait in a register (buffer_, `held_` of them), so a
+// code costs a count of zeros and shifts; loads refill it every few codes.
+class BitSource {
+ public:
+  explicit BitSource(ByteReader& r) noexcept : r_(r), bytes_(r.rest()) {}
+  // An order-r code (at most 16 + 17 + 16 bits): `truncated` when it runs past
+  // the input, `corrupt` when its zeros pass kMaxGridOrder.
+  errc get_code(unsigned r, std::uint64_t& v) noexcept {
+    if (held_ < kMaxCodeBits) refill();
+    // (| 1: no zero test; 63 zeros are as wrong as 64.)
+    const auto zeros = static_cast<unsigned>(std::countl_zero(buffer_ | 1));
+    if (pos_ + zeros + 1 > 8 * bytes_.size()) return errc::truncated;
+    if (zeros > kMaxGridOrder) return errc::corrupt;
+    // After the zeros: u (zeros + 1 bits, top bit set), then r low bits: u << r | low = v + 2^r.
+    v = (buffer_ << zeros >> (63 - zeros - r)) - (std::uint64_t{1} << r);
+    skip(2 * zeros + 1 + r);
+    return pos_ > 8 * bytes_.size() ? errc::truncated : errc::ok;
+  }
+  // Consumes the whole bytes read; their padding bits must be zero.
+  void finish() noexcept {
+    refill();
+    if (pos_ % 8 != 0 && buffer_ >> (64 - (8 - pos_ % 8)) != 0) return r_.fail(errc::corrupt);
+    r_.get_bytes((pos_ + 7) / 8);  // truncated if the codes ran past the input
+  }
+
+ private:
+  static constexpr unsigned kMaxCodeBits = 2 * kMaxGridOrder + 1 + kMaxGridOrder;
+  // The next 57 or more bits from pos_ at the top of buffer_ (zeros past the input).
+  void refill() noexcept {
+    const std::size_t first = pos_ / 8;
+    std::uint64_t v = 0;
+    if (first + 8 <= bytes_.size()) {
+      std::memcpy(&v, bytes_.data() + first, 8);
+      v = __builtin_bswap64(v);
+    } else {
+      for (std::size_t i = first; i < first + 8; ++i) v = v << 8 | (i < bytes_.size() ? std::to_integer<std::uint64_t>(bytes_[i]) : 0);
+    }
+    buffer_ = v << (pos_ % 8);
+    held_ = 64 - static_cast<unsigned>(pos_ % 8);
+  }
+  void skip(unsigned n) noexcept {  // n <= kMaxCodeBits < 64
+    buffer_ <<= n;
+    held_ -= n;
+    pos_ += n;
+  }
+  ByteReader& r_;
+  std::span<const std::byte> bytes_;
+  std::size_t pos_ = 0;
+  std::uint64_t buffer_ = 0;
+  unsigned held_ = 0;
+};
+
+// One model's grid trials, each one pass over the members (by rank): the
+// frequencies and size in bits (table + code length) of the best grid so far.
+class GridSearch {
+ public:
+  GridSearch(const std::uint32_t* counts, unsigned precision) noexcept
+      : precision_(precision), total_(std::uint32_t{1} << precision) {
+    k_ = rans::detail::nonzero_symbols(counts, members_);
+    for (unsigned i = 0; i < k_; ++i) n_ += counts[members_[i]];
+    const double scale = static_cast<double>(total_) / static_cast<double>(n_);
+    rest_ = rest_member(counts, members_, k_);
+    double roots = 0;
+    for (unsigned i = 0; i < k_; ++i) {
+      count_[i] = counts[members_[i]];
+      ideal_[i] = count_[i] * scale;
+      root_[i] = std::sqrt(ideal_[i]);
+      roots += i == rest_ ? 0 : root_[i];
+    }
+    mean_root_ = roots / std::max(k_ - 1, 1u);
+  }
+  unsigned members() const noexcept { return k_; }
+  std::uint64_t counted() const noexcept { return n_; }
+  // Size of the exact form of freq (its q byte, the varints, the code length).
+  double exact_bits(const std::uint32_t* freq) const noexcept {
+    const Log2Table& log2f = log2_table();
+    std::uint64_t bytes = 1;
+    double bits = 0;
+    for (unsigned i = 0; i < k_; ++i) {
+      bytes += i + 1 < k_ ? varint_size(freq[members_[i]] - 1) : 0;
+      bits += count_[i] * (precision_ - log2f[freq[members_[i]]]);
+    }
+    return 8.0 * static_cast<double>(bytes) + bits;
+  }
+  // Size of grid q (kNever when the rest would not be the reader's rest member:
+  // not above a member before it or below one after it); kept if the best.
+  double try_grid(std::uint32_t q) noexcept {
+    const Log2Table& log2f = log2_table();
+    const Grid grid(q);
+    // The codes' order: one below the width of the indexes' expected mean (the
+    // writer's search gains a few bits at most; a size estimate need not be exact).
+    const auto width = static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(mean_root_ * grid.root())));
+    const unsigned order = std::min(width > 0 ? width - 1 : 0, kMaxGridOrder);
+    std::uint32_t* const f = trial_;
+    std::uint32_t sum = 0, before = 0, after = 0, code = 0;
+    double log_sum = 0;
+    for (unsigned i = 0; i < k_; ++i) {
+      if (i == rest_) continue;
+      const auto [index, frequency] = grid.nearest(ideal_[i], root_[i]);
+      f[i] = static_cast<std::uint32_t>(std::min<std::int64_t>(frequency, total_));
+      const auto g = static_cast<std::uint32_t>(grid.smallest(index, frequency));
+      trial_index_[i] = g;
+      code += code_bits(g - 1, order);
+      log_sum += count_[i] * log2f[f[i]];
+      sum += f[i];
+      (i < rest_ ? before : after) = std::max(i < rest_ ? before : after, f[i]);
+    }
+    if (sum >= total_) return kNever;
+    f[rest_] = total_ - sum;
+    if (f[rest_] <= before || f[rest_] < after) return kNever;
+    log_sum += count_[rest_] * log2f[f[rest_]];
+    const double bits = 8.0 * static_cast<double>(varint_size(q) + 2 + (code + 7) / 8) +
+                        static_cast<double>(n_) * precision_ - log_sum;
+    if (bits < best_bits_) {
+      best_bits_ = bits;
+      best_q_ = q;
+      std::swap(trial_, best_);
+      std::swap(trial_index_, best_index_);
+    }
+    return bits;
+  }
+  std::uint32_t best_q() const noexcept { return best_q_; }
+  double best_bits() const noexcept { return best_bits_; }
+  void copy_best(std::uint32_t* freq, ModelForm& form) const noexcept {
+    form.q = best_q_;
+    for (unsigned i = 0; i < k_; ++i) {
+      freq[members_[i]] = best_[i];
+      form.index[members_[i]] = best_index_[i];
+    }
+  }
+  // A lower bound of the exact form's size: >= 1 byte a varint, the counts' entropy.
+  double exact_floor(const std::uint32_t* counts) const noexcept { return 8.0 * k_ + bits_of_counts(counts, 256); }
+
+  static constexpr double kNever = 1e300;
+
+ private:
+  unsigned precision_, k_ = 0, rest_ = 0;
+  std::uint32_t total_, best_q_ = 0;
+  std::uint32_t frequencies_[2][256], indexes_[2][256];  // by member rank
+  std::uint32_t *trial_ = frequencies_[0], *best_ = frequencies_[1];
+  std::uint32_t *trial_index_ = indexes_[0], *best_index_ = indexes_[1];
+  std::uint64_t n_ = 0;
+  double count_[256], ideal_[256], root_[256];  // by member rank: count, count * 2^p / n, its square root
+  double mean_root_ = 0;                        // over the members but the rest
+  std::uint8_t members_[256];
+  double best_bits_ = kNever;
+};
+
+// The first grid tried: q = kGuess n / 2^p for n counts. The analysis in
+// grid_model.hpp gives ~5.3 for members of many counts each; blocks also have
+// members of a few counts, which lower the best q: blocks from kMinGridSearch
+// counts start at half that (their best was at 0.1-1x the analysis' value on
+// the bench's data), smaller ones keep it (text 16 KiB: 0.5-2x).
+constexpr double kGuess = 5.3;
+// Blocks from kMinGridSearch counts then try q / 2, and go on in that direction
+// (else from 2q upwards) by factors of 2 while a grid stays within a slack of
+// the best, up to kMaxGridSteps grids: the size is about convex in log q, up
+// to a few bytes of rounding luck (quality strings at 1 MiB: q = 678, 339, 170
+// give 77,733.1, 77,735.4, 77,721.9 bytes). The slack, n / kCountsPerSlackBit
+// bits (>= kMinGridSlackBits), lets larger blocks, where a grid costs less of
+// the encode, look further. Smaller blocks keep the first grid: a search gains
+// little there (text 16 KiB: 0.5 byte) and costs ~1.3 us a grid of 256
+// members, ~5% of a 16 KiB encode.
+constexpr std::uint64_t kMinGridSearch = std::uint64_t{1} << 16;
+constexpr int kMaxGridSteps = 3;
+constexpr double kMinGridSlackBits = 16;
+constexpr double kCountsPerSlackBit = 16384;
+
+// The best grid of the search above (its q in search.best_q(), 0 if none is valid).
+void search_grids(GridSearch& search, unsigned precision) {
+  auto clamp = [](double q) { return static_cast<std::uint32_t>(std::clamp(std::round(q), 1.0, double{kMaxGridQ})); };
+  const bool wide = search.counted() >= kMinGridSearch;
+  const double guess = kGuess / (wide ? 2 : 1) * static_cast<double>(search.counted()) / static_cast<double>(std::uint32_t{1} << precision);
+  search.try_grid(clamp(guess));
+  if (!wide) return;
+  const double slack = std::max(kMinGridSlackBits, static_cast<double>(search.counted()) / kCountsPerSlackBit);
+  const double step = search.try_grid(clamp(guess / 2)) <= search.best_bits() + slack ? 0.5 : 2.0;
+  double q = step == 0.5 ? guess / 4 : guess * 2;
+  for (int i = 0; i < kMaxGridSteps && search.try_grid(clamp(q)) <= search.best_bits() + slack; ++i) q *= step;
+}
+
+}  // namespace
+
+void order0_model(const std::uint32_t* counts, unsigned precision, std::vector<std::uint32_t>& freqs, ModelForm& form) {
+  GridSearch search(counts, precision);
+  if (search.members() >= 2) search_grids(search, precision);
+  form.q = 0;
+  // A grid below the exact form's floor wins without normalising (small blocks of many symbols).
+  if (search.best_q() != 0 && search.best_bits() < search.exact_floor(counts)) {
+    freqs.assign(256, 0);
+    return search.copy_best(freqs.data(), form);
+  }
+  std::array<std::uint8_t, 256> bits{};
+  normalise(counts, 1, precision, freqs, bits);
+  if (search.best_q() != 0 && search.best_bits() < search.exact_bits(freqs.data())) search.copy_best(freqs.data(), form);
+}
+
+void put_grid(SpanWriter& w, const std::uint32_t* freq, const ModelForm& form) {
+  std::uint8_t members[256];
+  const unsigned k = rans::detail::nonzero_symbols(freq, members);
+  const unsigned rest = rest_member(freq, members, k);
+  std::uint32_t g[256];
+  for (unsigned i = 0, j = 0; i < k; ++i)
+    if (i != rest) g[j++] = form.index[members[i]];
+  const unsigned order = best_order(g, k - 1);
+  w.put_u8(static_cast<std::uint8_t>(rest));
+  w.put_u8(static_cast<std::uint8_t>(order));
+  BitSink bits(w);
+  for (unsigned j = 0; j + 1 < k; ++j) bits.put_code(g[j] - 1, order);
+  bits.flush();
+}
+
+void get_grid(ByteReader& r, const std::array<bool, 256>& present, unsigned k, std::uint32_t q, unsigned precision,
+              std::uint32_t* freq) {
+  const unsigned rest = r.get_u8(), order = r.get_u8();
+  if (!r.ok()) return;
+  if (rest >= k || order > kMaxGridOrder || q == 0 || q > kMaxGridQ) return r.fail(errc::corrupt);
+  const std::uint32_t total = std::uint32_t{1} << precision;
+  const Grid grid(q);
+  std::uint32_t sum = 0;
+  unsigned rest_symbol = 0;
+  BitSource bits(r);
+  for (unsigned s = 0, i = 0; s < 256; ++s) {
+    if (!present[s]) continue;
+    if (i++ == rest) {
+      rest_symbol = s;
+      continue;
+    }
+    std::uint64_t v = 0;
+    if (const errc e = bits.get_code(order, v); e != errc::ok) return r.fail(e);
+    const std::uint64_t f = v < kMaxGridIndex ? static_cast<std::uint64_t>(grid.frequency(static_cast<std::int64_t>(v) + 1)) : total;
+    if (f >= total - sum) return r.fail(errc::corrupt);  // the rest must keep >= 1
+    freq[s] = static_cast<std::uint32_t>(f);
+    sum += freq[s];
+  }
+  freq[rest_symbol] = total - sum;
+  bits.finish();
+}
+
+}  // namespace byte_codec::detail
+}  // namespace v0
+}  // namespace entcode
