@@ -592,6 +592,35 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
   }
 }
 
+TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "[byte_codec]") {
+  // 'A' at 4095/4096 codes ~0.00035 bits a byte: 1 MiB of it could never fill
+  // the seeds. The tail keeps its first chunk (64 bytes a lane) and stops at the
+  // second, which codes far below one bit per 64 bytes (stream.hpp).
+  std::vector<std::uint32_t> freqs(256, 0);
+  freqs['A'] = 4095;
+  freqs['B'] = 1;
+  Bytes flat(std::size_t{1} << 20, 'A');
+  flat[1000] = 'B';
+  for (const unsigned lanes : rans::detail::kLaneCounts) {
+    CAPTURE(lanes);
+    REQUIRE(bc::detail::tail_for(flat, freqs.data(), 0, 12, lanes) == bc::detail::kTailChunkPerLane * lanes);
+  }
+  // 'B' every 64 bytes (6 bits, 'A' ~0.023): ~7.4 bits per 64 bytes, so every
+  // chunk pays and the tail is the usual one, the shortest of 16 (lanes + 1) bits.
+  Bytes sparse = flat;
+  for (std::size_t i = 0; i < sparse.size(); i += 64) sparse[i] = 'B';
+  freqs['A'] = 4032;
+  freqs['B'] = 64;
+  for (const unsigned lanes : rans::detail::kLaneCounts) {
+    CAPTURE(lanes);
+    std::size_t expected = 0;
+    for (double bits = 0; bits < 16.0 * (lanes + 1); ++expected)
+      bits += sparse[sparse.size() - 1 - expected] == 'B' ? 6 : 12 - std::log2(4032.0);
+    REQUIRE(expected > 2 * bc::detail::kTailChunkPerLane * lanes);
+    REQUIRE(bc::detail::tail_for(sparse, freqs.data(), 0, 12, lanes) == expected);
+  }
+}
+
 TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane count and ISA, and their checks",
           "[byte_codec]") {
   // lib/byte_codec/stream.hpp: the last `tail` bytes are coded by one scalar state

@@ -79,10 +79,13 @@ std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* fre
   const Log2Table& log2_of = log2_table();
   static_assert(Log2Table{}.size() == (1u << ByteTables::kMaxPrecision) + 1);
   const double target = 16.0 * (lanes + 1);
-  const std::size_t most = std::min(src.size(), kMaxTailPerLane * lanes);
-  double bits = 0;
+  const std::size_t most = std::min(src.size(), kMaxTailPerLane * lanes), chunk = kTailChunkPerLane * lanes;
+  double bits = 0, chunk_start_bits = 0;
   std::size_t tail = 0;
   for (; tail < most && bits < target; ++tail) {
+    if (tail % chunk == 0 && tail > chunk && bits - chunk_start_bits < static_cast<double>(chunk) / kTailBytesPerBit)
+      return tail - chunk;  // the last chunk coded too little
+    if (tail % chunk == 0) chunk_start_bits = bits;
     const std::size_t i = src.size() - 1 - tail;
     const std::uint32_t f = freqs[context_of(src, i, order) * 256 + src[i]];
     if (f == 0) break;  // a pair the lanes' model did not count (order 1, first pass)
