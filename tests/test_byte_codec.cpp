@@ -624,7 +624,7 @@ TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "
 TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane count and ISA, and their checks",
           "[byte_codec]") {
   // lib/byte_codec/stream.hpp: the last `tail` bytes are coded by one scalar state
-  // whose words seed the lanes; the lanes' states are written in 3 or 4 bytes.
+  // whose words seed the lanes; the lanes' states are bit-packed (exponent + bits below the top one).
   namespace rd = rans::detail;
   const Bytes data = text_like(20000, 3);
   std::vector<std::uint64_t> counts(256);
@@ -664,6 +664,25 @@ TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane cou
       bad = seeded;
       bad[tail < 128 ? 1 : 2] ^= std::byte{1};  // the tail coder's final state
       REQUIRE(bc::detail::decode_stream(0, bad, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      // The lanes' states, bit-packed (doc/format.md): walked here by hand to the
+      // header's padding; a padding bit set is corrupt.
+      ByteReader fields(seeded);
+      (void)fields.get_varint();
+      (void)fields.get_u32();
+      (void)fields.get_bytes(2 * static_cast<std::size_t>(fields.get_varint()));
+      const std::size_t header = fields.position();
+      auto bits_at = [&](std::size_t bit, unsigned n) {
+        std::uint32_t v = 0;
+        for (unsigned i = 0; i < n; ++i, ++bit) v |= (std::to_integer<std::uint32_t>(seeded[header + bit / 8]) >> (bit % 8) & 1) << i;
+        return v;
+      };
+      std::size_t end = 0;
+      for (unsigned lane = 0; lane < lanes; ++lane) end += 4 + 16 + bits_at(end, 4);
+      if (end % 8 != 0) {
+        bad = seeded;
+        bad[header + end / 8] |= std::byte{0x80};
+        REQUIRE(bc::detail::decode_stream(0, bad, *tables, back, Isa::scalar, lanes) == errc::corrupt);
+      }
       // Decoded with another lane count, the stream is rejected.
       for (const unsigned other : rd::kLaneCounts)
         if (other != lanes) REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, Isa::scalar, other) != errc::ok);
@@ -698,8 +717,8 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   // doc/format.md: a rANS block's p byte holds the lane index (64 >> index lanes)
   // in bits 4-5; the encoder picks lanes_for(its coded size); index 3 is corrupt.
   namespace rd = rans::detail;
-  REQUIRE(bc::detail::lanes_for(1000, 2002) == 16);  // codes to under half: 16 lanes
-  REQUIRE(bc::detail::lanes_for(1000, 2000) == 32);
+  REQUIRE(bc::detail::lanes_for(1000, 2501) == 16);  // codes to under 2/5: 16 lanes
+  REQUIRE(bc::detail::lanes_for(1000, 2500) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes - 1) == 16);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes) == 32);  // large blocks: at least 32
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, 3 * bc::detail::kMinCoded32Lanes) == 16);

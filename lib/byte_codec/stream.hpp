@@ -10,10 +10,10 @@
 // its final states), the first E = max(0, W - lanes) of its W words are stored
 // before the lanes' stream. A plain stream's final states hold L = 2^16 scaled
 // up, 16 bits per lane that carry nothing; here each carries 16 bits of coded
-// content. The lanes' final states are written compactly (3 or 4 bytes,
-// lib/rans/interleaved.cpp); each still costs ~2.3-3.5 bytes beyond the words
-// it replaces, so small blocks use fewer lanes (lanes_for), while larger ones
-// keep 64 (four AVX-512 decoder chains in flight).
+// content. The lanes' final states are written compactly (~27.5 bits each,
+// lib/rans/interleaved.cpp); each still costs ~0.45 byte beyond its content
+// (the entropy of its length), so small blocks use fewer lanes (lanes_for),
+// while larger ones keep 64 (four AVX-512 decoder chains in flight).
 #pragma once
 
 #include <cstddef>
@@ -30,13 +30,14 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 
 // The encoder's lane count for a block of `raw` bytes whose code is about
 // `coded` bytes (doc/perf.md, "Byte codec: lane count per block"). With seeds
-// coded by the tail coder a lane costs ~0.7 bytes beyond its content (the byte
-// rounding of its final state), but the decoder is latency-bound: on Zen 5
+// coded by the tail coder a lane costs ~0.45 bytes beyond its content (the
+// length of its final state), but the decoder is latency-bound: on Zen 5
 // 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster than 32 and 3x faster
 // than 16 (one chain). So: 16 lanes only for blocks under 1 MiB that code to
-// under half their size (quality strings, where htscodecs decodes slowly and
+// under 2/5 of their size (quality strings, where htscodecs decodes slowly and
 // 16 lanes still outrun it up to 256 KiB blocks; on text and binaries they do
-// not), else at least 32; 32 or 64 only where those lanes cost at most 1/10000
+// not: a 16 KiB block of binary code codes to ~0.47 of its size and decodes 1.5x
+// faster on 32 lanes, for 7 bytes), else at least 32; 32 or 64 only where those lanes cost at most 1/10000
 // of the code (from ~320 / ~640 KB). Order-1 blocks from 256 KiB always get 64:
 // their 64-lane rows look slots up by scalar loads at a higher rate than the
 // 32-lane gathers (lib/rans/kernel_impl.hpp; quality strings whole 1.07x -> 1.55x
@@ -48,7 +49,7 @@ inline constexpr std::size_t kMinRaw32Lanes = std::size_t{1} << 20;
 inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
 inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
   if (coded >= kMinCoded64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes)) return 64;
-  return coded >= kMinCoded32Lanes || coded >= raw / 2 || raw >= kMinRaw32Lanes ? 32 : 16;
+  return coded >= kMinCoded32Lanes || 5 * coded >= 2 * raw || raw >= kMinRaw32Lanes ? 32 : 16;
 }
 
 // The tail length of a seeded block: its code under `freqs` (contexts x 256 at

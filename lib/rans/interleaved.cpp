@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <new>
 
@@ -22,14 +23,23 @@ using detail::valid_lanes;
 
 namespace {
 
-// Seeded streams (lib/rans/kernels.hpp) store the final states compactly: a
-// bitmap of the lanes whose state is < 2^24 (lanes / 8 bytes), then each state
-// in 3 bytes (in the bitmap) or 4, LE. A state is log-uniform over [2^16, 2^32)
-// in the long run, so about half the lanes save a byte.
-constexpr std::uint32_t kShortState = 1u << 24;
+// Seeded streams (lib/rans/kernels.hpp) store the final states compactly, as
+// bits packed LSB first in lane order: e = bit_width(x) - 17 in 4 bits, then
+// the 16 + e bits of x below its top bit; zero bits up to the next byte. A
+// state is log-uniform over [2^16, 2^32) in the long run: 27.5 bits on
+// average, the ~3.5 bits beyond its log2 being the entropy of its length
+// (a bitmap of 3- and 4-byte states took 29).
+constexpr unsigned kExponentBits = 4;
+constexpr unsigned kLowBits = 16;  // bit_width(L) - 1
+constexpr unsigned kMaxStateBits = kExponentBits + 32 - 1;
 
-std::size_t flag_bytes(bool compact, unsigned lanes) noexcept { return compact ? lanes / 8 : 0; }
-std::size_t header_bytes(bool compact, unsigned lanes) noexcept { return flag_bytes(compact, lanes) + 4 * std::size_t{lanes}; }
+std::size_t header_bytes(bool compact, unsigned lanes) noexcept {
+  return compact ? (std::size_t{kMaxStateBits} * lanes + 7) / 8 : 4 * std::size_t{lanes};
+}
+
+// The bits of a compact state: its exponent, and its bits below the top one.
+unsigned exponent_of(std::uint32_t x) noexcept { return static_cast<unsigned>(std::bit_width(x)) - 1 - kLowBits; }
+unsigned packed_bits(std::uint32_t x) noexcept { return kExponentBits + kLowBits + exponent_of(x); }
 
 constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
                                                               &detail::kernels_avx512};
@@ -71,15 +81,18 @@ class Encoder {
 
   // Writes the states in front of the words and moves the stream to dst[0].
   std::size_t finish() noexcept {
-    std::size_t header = flag_bytes(compact_, lanes_);
-    for (unsigned lane = 0; lane < lanes_; ++lane) header += state_bytes(c_.x[lane]);
-    std::byte* p = c_.pos - header;
-    std::byte* q = p + flag_bytes(compact_, lanes_);
-    std::fill(p, q, std::byte{0});
-    for (unsigned lane = 0; lane < lanes_; ++lane) {
-      const std::uint32_t x = c_.x[lane];
-      if (state_bytes(x) == 3) p[lane / 8] |= static_cast<std::byte>(1u << (lane % 8));
-      for (unsigned b = 0; b < state_bytes(x); ++b) *q++ = static_cast<std::byte>(x >> (8 * b));
+    std::size_t header = 4 * std::size_t{lanes_};
+    if (compact_) {
+      std::size_t bits = 0;
+      for (unsigned lane = 0; lane < lanes_; ++lane) bits += packed_bits(c_.x[lane]);
+      header = (bits + 7) / 8;
+    }
+    std::byte* const p = c_.pos - header;
+    if (compact_) {
+      pack_states(p);
+    } else {
+      for (unsigned lane = 0; lane < lanes_; ++lane)
+        for (unsigned b = 0; b < 4; ++b) p[4 * lane + b] = static_cast<std::byte>(c_.x[lane] >> (8 * b));
     }
     const std::size_t size = static_cast<std::size_t>(dst_.data() + dst_.size() - p);
     std::memmove(dst_.data(), p, size);
@@ -87,7 +100,19 @@ class Encoder {
   }
 
  private:
-  [[nodiscard]] unsigned state_bytes(std::uint32_t x) const noexcept { return compact_ && x < kShortState ? 3 : 4; }
+  // The compact header (see header_bytes) from p on.
+  void pack_states(std::byte* p) const noexcept {
+    std::uint64_t acc = 0;  // < 8 pending bits + one state's <= 35
+    unsigned held = 0;
+    for (unsigned lane = 0; lane < lanes_; ++lane) {
+      const std::uint32_t x = c_.x[lane];
+      const unsigned e = exponent_of(x);
+      const std::uint64_t below_top = x & ((std::uint64_t{1} << (kLowBits + e)) - 1);
+      acc |= (std::uint64_t{e} | below_top << kExponentBits) << held;
+      for (held += packed_bits(x); held >= 8; held -= 8, acc >>= 8) *p++ = static_cast<std::byte>(acc);
+    }
+    if (held > 0) *p = static_cast<std::byte>(acc);
+  }
 
   std::span<std::byte> dst_;
   bool compact_;
@@ -99,7 +124,7 @@ class Encoder {
 
 class Decoder {
  public:
-  // compact: the states of a seeded stream (see flag_bytes).
+  // compact: the states of a seeded stream (see header_bytes).
   Decoder(std::span<const std::byte> src, bool compact, unsigned lanes) noexcept : compact_(compact), lanes_(lanes) {
     c_.pos = src.data();
     c_.end = src.data() + src.size();
@@ -129,21 +154,17 @@ class Decoder {
   }
 
   errc start() noexcept {
-    const std::byte* flags = c_.pos;
-    if (static_cast<std::size_t>(c_.end - c_.pos) < flag_bytes(compact_, lanes_)) return errc::truncated;
-    c_.pos += flag_bytes(compact_, lanes_);
-    for (unsigned lane = 0; lane < lanes_; ++lane) {
-      const bool short_state = compact_ && (std::to_integer<unsigned>(flags[lane / 8]) >> (lane % 8) & 1) != 0;
-      const unsigned bytes = short_state ? 3 : 4;
-      if (static_cast<std::size_t>(c_.end - c_.pos) < bytes) return errc::truncated;
-      std::uint32_t x = 0;
-      for (unsigned b = 0; b < bytes; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[b]) << (8 * b);
-      c_.pos += bytes;
-      // One form per state: a 4-byte one in a compact header is >= 2^24.
-      if (step::needs_word(x) || (compact_ && !short_state && x < kShortState)) return errc::corrupt;
-      c_.x[lane] = x;
+    if (!compact_) {
+      if (static_cast<std::size_t>(c_.end - c_.pos) < 4 * std::size_t{lanes_}) return errc::truncated;
+      for (unsigned lane = 0; lane < lanes_; ++lane, c_.pos += 4) {
+        std::uint32_t x = 0;
+        for (unsigned b = 0; b < 4; ++b) x |= std::to_integer<std::uint32_t>(c_.pos[b]) << (8 * b);
+        if (step::needs_word(x)) return errc::corrupt;
+        c_.x[lane] = x;
+      }
+      return errc::ok;
     }
-    return errc::ok;
+    return unpack_states();
   }
 
   // One checked step on `lane` with a packed slot table of one context.
@@ -170,6 +191,32 @@ class Decoder {
       }
     }
     return c_.pos == c_.end ? errc::ok : errc::corrupt;
+  }
+
+  // The compact header (Encoder::pack_states): states >= L by construction; a
+  // byte missing is `truncated`, padding bits that are not zero `corrupt`.
+  errc unpack_states() noexcept {
+    std::uint64_t acc = 0;
+    unsigned held = 0;
+    auto take = [&](unsigned n) {  // n <= 31 bits; false when the input ends first
+      for (; held < n; held += 8) {
+        if (c_.pos == c_.end) return false;
+        acc |= std::to_integer<std::uint64_t>(*c_.pos++) << held;
+      }
+      return true;
+    };
+    for (unsigned lane = 0; lane < lanes_; ++lane) {
+      if (!take(kExponentBits)) return errc::truncated;
+      const auto e = static_cast<unsigned>(acc & ((1u << kExponentBits) - 1));
+      acc >>= kExponentBits;
+      held -= kExponentBits;
+      const unsigned n = kLowBits + e;
+      if (!take(n)) return errc::truncated;
+      c_.x[lane] = static_cast<std::uint32_t>((std::uint64_t{1} << n) | (acc & ((std::uint64_t{1} << n) - 1)));
+      acc >>= n;
+      held -= n;
+    }
+    return acc == 0 ? errc::ok : errc::corrupt;  // the padding
   }
 
  private:
