@@ -312,7 +312,7 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   const Bytes text = markov(100000, 11);
   const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
   // kind, raw_size (3 varint bytes), p | lane index << 4, section_size (2), t_size (2), mode
-  REQUIRE(t[11] == std::byte{10 | 1 << 4});  // 32 lanes
+  REQUIRE(t[11] == std::byte{10});  // 64 lanes: it codes to over half its size
   REQUIRE(std::to_integer<int>(t[12]) >= 128);
   REQUIRE(std::to_integer<int>(t[14]) >= 128);
   REQUIRE(t[16] == std::byte{1});
@@ -719,11 +719,15 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   namespace rd = rans::detail;
   REQUIRE(bc::detail::lanes_for(1000, 2501) == 16);  // codes to under 2/5: 16 lanes
   REQUIRE(bc::detail::lanes_for(1000, 2500) == 32);
+  // From 64 KiB, blocks that code to at least half their size: 64 lanes.
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes) == 64);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2 - 1, bc::detail::kMinRawDense64Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes - 2) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes - 1) == 16);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes) == 32);  // large blocks: at least 32
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, 3 * bc::detail::kMinCoded32Lanes) == 16);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, 3 * bc::detail::kMinCoded32Lanes) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1, bc::detail::kMinCoded64Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1, 3 * bc::detail::kMinCoded64Lanes) == 32);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes, 100 * bc::detail::kMinCoded64Lanes) == 64);
   // Order 1: 64 lanes from kMinRawOrder1_64Lanes bytes, whatever they code to.
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 1) == 64);
@@ -738,7 +742,8 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
       else if (rng() % 16 == 0) b = static_cast<std::uint8_t>('B' + rng() % 4);
     return v;
   };
-  for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{100000}, true, 32u},
+  for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{50000}, true, 32u},
+                                         {std::size_t{100000}, true, 64u},
                                          {std::size_t{100000}, false, 16u}, {std::size_t{2000000}, true, 64u}}) {
     for (unsigned order : {0u, 1u}) {
       CAPTURE(n, letters, order);

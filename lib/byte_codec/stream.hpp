@@ -32,23 +32,29 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 // `coded` bytes (doc/perf.md, "Byte codec: lane count per block"). With seeds
 // coded by the tail coder a lane costs ~0.45 bytes beyond its content (the
 // length of its final state), but the decoder is latency-bound: on Zen 5
-// 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster than 32 and 3x faster
-// than 16 (one chain). So: 16 lanes only for blocks under 1 MiB that code to
-// under 2/5 of their size (quality strings, where htscodecs decodes slowly and
-// 16 lanes still outrun it up to 256 KiB blocks; on text and binaries they do
-// not: a 16 KiB block of binary code codes to ~0.47 of its size and decodes 1.5x
-// faster on 32 lanes, for 7 bytes), else at least 32; 32 or 64 only where those lanes cost at most 1/10000
-// of the code (from ~320 / ~640 KB). Order-1 blocks from 256 KiB always get 64:
-// their 64-lane rows look slots up by scalar loads at a higher rate than the
-// 32-lane gathers (lib/rans/kernel_impl.hpp; quality strings whole 1.07x -> 1.55x
-// htscodecs, text 256 KiB 1.16x -> 1.49x), for ~0.1-0.25% of their code where
-// order 1 is 0.3-0.8% smaller than htscodecs' (doc/perf.md "AVX-512 lookups").
+// 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster
+// than 32 and 3x faster than 16 (one chain). So:
+// - 64 lanes from 64 KiB for blocks that code to at least half their size
+//   (text, binaries: order 0 decodes 1.0x -> 1.5x htscodecs at 64 / 256 KiB,
+//   for ~15 bytes a block where the grid models keep them below htscodecs'
+//   size), from ~640 KB of code for any block, and for order-1 blocks from
+//   256 KiB (their 64-lane rows look slots up by scalar loads at a higher rate
+//   than the 32-lane gathers: quality strings whole 1.07x -> 1.55x);
+// - else 32 from ~320 KB of code or 1 MiB of content, or for blocks that code
+//   to at least 2/5 of their size (a 16 KiB block of binary code at ~0.47
+//   decodes 1.5x faster on 32 lanes than on 16, for 7 bytes);
+// - else 16: blocks under 1 MiB that code to under 2/5 of their size (quality
+//   strings, where htscodecs decodes slowly and 16 lanes still outrun it up to
+//   256 KiB blocks), and where more lanes' states would cost their size margin.
 inline constexpr std::size_t kMinCoded32Lanes = std::size_t{320} << 10;
 inline constexpr std::size_t kMinCoded64Lanes = std::size_t{640} << 10;
 inline constexpr std::size_t kMinRaw32Lanes = std::size_t{1} << 20;
 inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
+inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{64} << 10;
 inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
-  if (coded >= kMinCoded64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes)) return 64;
+  if (coded >= kMinCoded64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) ||
+      (raw >= kMinRawDense64Lanes && 2 * coded >= raw))
+    return 64;
   return coded >= kMinCoded32Lanes || 5 * coded >= 2 * raw || raw >= kMinRaw32Lanes ? 32 : 16;
 }
 
