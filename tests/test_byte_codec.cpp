@@ -723,12 +723,10 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes) == 64);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2 - 1, bc::detail::kMinRawDense64Lanes) == 32);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes - 2) == 32);
-  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes - 1) == 16);
-  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw32Lanes) == 32);  // large blocks: at least 32
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes) == 64);  // blocks from 1 MiB: 64
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, 3 * bc::detail::kMinCoded32Lanes) == 16);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, 3 * bc::detail::kMinCoded32Lanes) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes - 1, 3 * bc::detail::kMinCoded64Lanes) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded64Lanes, 100 * bc::detail::kMinCoded64Lanes) == 64);
   // Order 1: 64 lanes from kMinRawOrder1_64Lanes bytes, whatever they code to.
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 1) == 64);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes - 1, 1) == 16);

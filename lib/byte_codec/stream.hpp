@@ -37,25 +37,25 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 // - 64 lanes from 64 KiB for blocks that code to at least half their size
 //   (text, binaries: order 0 decodes 1.0x -> 1.5x htscodecs at 64 / 256 KiB,
 //   for ~15 bytes a block where the grid models keep them below htscodecs'
-//   size), from ~640 KB of code for any block, and for order-1 blocks from
-//   256 KiB (their 64-lane rows look slots up by scalar loads at a higher rate
-//   than the 32-lane gathers: quality strings whole 1.07x -> 1.55x);
-// - else 32 from ~320 KB of code or 1 MiB of content, or for blocks that code
-//   to at least 2/5 of their size (a 16 KiB block of binary code at ~0.47
-//   decodes 1.5x faster on 32 lanes than on 16, for 7 bytes);
+//   size), from 1 MiB for any block (quality strings 1 MiB, order 0: 0.85x ->
+//   ~1.5x for 16 bytes of a 77,771-byte block), and for order-1 blocks from 256 KiB (their 64-lane rows look slots up by scalar
+//   loads at a higher rate than the 32-lane gathers: quality strings whole
+//   1.07x -> 1.55x);
+// - else 32 from ~320 KB of code, or for blocks that code to at least 2/5 of
+//   their size (a 16 KiB block of binary code at ~0.47 decodes 1.5x faster on
+//   32 lanes than on 16, for 7 bytes);
 // - else 16: blocks under 1 MiB that code to under 2/5 of their size (quality
 //   strings, where htscodecs decodes slowly and 16 lanes still outrun it up to
 //   256 KiB blocks), and where more lanes' states would cost their size margin.
 inline constexpr std::size_t kMinCoded32Lanes = std::size_t{320} << 10;
-inline constexpr std::size_t kMinCoded64Lanes = std::size_t{640} << 10;
-inline constexpr std::size_t kMinRaw32Lanes = std::size_t{1} << 20;
+inline constexpr std::size_t kMinRaw64Lanes = std::size_t{1} << 20;
 inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
 inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{64} << 10;
 inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
-  if (coded >= kMinCoded64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) ||
+  if (raw >= kMinRaw64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) ||
       (raw >= kMinRawDense64Lanes && 2 * coded >= raw))
     return 64;
-  return coded >= kMinCoded32Lanes || 5 * coded >= 2 * raw || raw >= kMinRaw32Lanes ? 32 : 16;
+  return coded >= kMinCoded32Lanes || 5 * coded >= 2 * raw ? 32 : 16;
 }
 
 // The tail length of a seeded block: its code under `freqs` (contexts x 256 at
