@@ -353,7 +353,7 @@ TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders a
   REQUIRE(back == data);
 }
 
-TEST_CASE("byte codec: symbol sets in list, run and bitmap form", "[byte_codec]") {
+TEST_CASE("byte codec: symbol sets in list, run, coded-run and bitmap form", "[byte_codec]") {
   // An order-0 block's model starts at byte 11 (header 7, kind, 2-byte raw size, p).
   auto model_of = [](const Bytes& data) {
     bc::Options o;
@@ -379,6 +379,25 @@ TEST_CASE("byte codec: symbol sets in list, run and bitmap form", "[byte_codec]"
   f = model_of(every_other);
   REQUIRE(f[11] == std::byte{255});
   REQUIRE(f[12] == std::byte{0x55});
+  Bytes pairs;  // 'a'+3i, 'a'+3i+1 for i < 10: 10 runs of 2, coded (hand-computed: gaps 97 then
+                // 0 at order 2, lengths - 1 = 1 at order 1: 00001100101 11, then 10011 nine times)
+  for (std::size_t i = 0; i < 3000; ++i) pairs.push_back(static_cast<std::uint8_t>('a' + 3 * ((i * 7 + i / 11) % 10) + i % 2));
+  f = model_of(pairs);
+  REQUIRE(std::vector<std::byte>(f.begin() + 11, f.begin() + 22) ==
+          bytes_of({254, 9, 0x12, 0x0c, 0xbc, 0xe7, 0x39, 0xce, 0x73, 0x9c, 0xc0}));
+  auto with_byte = [&](std::size_t at, unsigned v) {
+    Frame g = model_of(pairs);
+    g[at] = std::byte(v);
+    return bc::inspect(g).error();
+  };
+  REQUIRE(with_byte(12, 128) == errc::corrupt);       // 129 runs: more than 256 symbols hold
+  REQUIRE(with_byte(13, 0x19) == errc::corrupt);      // gap order 9
+  REQUIRE(with_byte(21, 0xc1) == errc::corrupt);      // a padding bit
+  Frame past = model_of(pairs);  // one run: gap 200, length 100 (order 0: 0000000 11001001, 000000 1100100)
+  past[12] = std::byte{0};
+  past[13] = std::byte{0};
+  std::copy_n(bytes_of({0x01, 0x92, 0x06, 0x40}).begin(), 4, past.begin() + 14);
+  REQUIRE(bc::inspect(past).error() == errc::corrupt);
   // Hostile run forms (inspect parses order-0 models): a second run without a gap, a run passing symbol 255.
   REQUIRE(bc::inspect(f = model_of(runs)).ok());
   f[14] = std::byte{0};  // the gap before 'a'..'z': 0 after the first run

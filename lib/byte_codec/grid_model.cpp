@@ -4,13 +4,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstddef>
-#include <cstring>
-#include <span>
 #include <utility>
 #include <vector>
 
 #include "../rans/nonzero_symbols.hpp"
+#include "exp_golomb.hpp"
 #include "models.hpp"
 
 namespace entcode {
@@ -18,33 +16,6 @@ inline namespace v0 {
 namespace byte_codec::detail {
 
 namespace {
-
-// Bits of the order-r exp-Golomb code of v: bit_width(u) - 1 zeros, u = (v >> r) + 1, then v's low r bits.
-unsigned code_bits(std::uint32_t v, unsigned r) noexcept {
-  return 2 * static_cast<unsigned>(std::bit_width((v >> r) + 1)) - 1 + r;
-}
-
-// The total bits of the k indexes g's codes of order r.
-unsigned order_bits(const std::uint32_t* g, unsigned k, unsigned r) noexcept {
-  unsigned bits = 0;
-  for (unsigned i = 0; i < k; ++i) bits += code_bits(g[i] - 1, r);
-  return bits;
-}
-
-// The order of the shortest codes for the k indexes g, searched from two below
-// the width of their mean to that width (one more never won on the bench's data).
-unsigned best_order(const std::uint32_t* g, unsigned k) noexcept {
-  std::uint64_t sum = 0;
-  for (unsigned i = 0; i < k; ++i) sum += g[i] - 1;
-  const auto width = static_cast<unsigned>(std::bit_width(sum / k));
-  unsigned best = 0, fewest = ~0u;
-  for (unsigned r = width > 2 ? width - 2 : 0; r <= std::min(width, kMaxGridOrder); ++r)
-    if (const unsigned bits = order_bits(g, k, r); bits < fewest) {
-      best = r;
-      fewest = bits;
-    }
-  return best;
-}
 
 // The member that takes the rest: the first with the largest value.
 template <class T>
@@ -58,85 +29,6 @@ unsigned rest_member(const T* values, const std::uint8_t* members, unsigned k) n
     }
   return best;
 }
-
-// Codes written MSB first into a SpanWriter.
-class BitSink {
- public:
-  explicit BitSink(SpanWriter& w) noexcept : w_(w) {}
-  // The order-r code of v (v < 2^16, r <= 16: at most 49 bits, so with the 7
-  // pending ones the accumulator holds it): u = (v >> r) + 1 and v's low r bits
-  // as one number of 2 bit_width(u) - 1 + r bits, its leading zeros the prefix.
-  void put_code(std::uint32_t v, unsigned r) noexcept {
-    const std::uint32_t u = (v >> r) + 1;
-    const std::uint64_t code = std::uint64_t{u} << r | (v & ((std::uint32_t{1} << r) - 1));
-    put(code, 2 * static_cast<unsigned>(std::bit_width(u)) - 1 + r);
-  }
-  void flush() noexcept {
-    if (count_ > 0) put(0, 8 - count_);
-  }
-
- private:
-  void put(std::uint64_t v, unsigned n) noexcept {
-    acc_ = acc_ << n | v;
-    for (count_ += n; count_ >= 8; count_ -= 8) w_.put_u8(static_cast<std::uint8_t>(acc_ >> (count_ - 8)));
-  }
-  SpanWriter& w_;
-  std::uint64_t acc_ = 0;
-  unsigned count_ = 0;
-};
-
-// Bits MSB first from the bytes ahead of a ByteReader, which finish() then
-// consumes. The next bits wait in a register (buffer_, `held_` of them), so a
-// code costs a count of zeros and shifts; loads refill it every few codes.
-class BitSource {
- public:
-  explicit BitSource(ByteReader& r) noexcept : r_(r), bytes_(r.rest()) {}
-  // An order-r code (at most 16 + 17 + 16 bits): `truncated` when it runs past
-  // the input, `corrupt` when its zeros pass kMaxGridOrder.
-  errc get_code(unsigned r, std::uint64_t& v) noexcept {
-    if (held_ < kMaxCodeBits) refill();
-    // (| 1: no zero test; 63 zeros are as wrong as 64.)
-    const auto zeros = static_cast<unsigned>(std::countl_zero(buffer_ | 1));
-    if (pos_ + zeros + 1 > 8 * bytes_.size()) return errc::truncated;
-    if (zeros > kMaxGridOrder) return errc::corrupt;
-    // After the zeros: u (zeros + 1 bits, top bit set), then r low bits: u << r | low = v + 2^r.
-    v = (buffer_ << zeros >> (63 - zeros - r)) - (std::uint64_t{1} << r);
-    skip(2 * zeros + 1 + r);
-    return pos_ > 8 * bytes_.size() ? errc::truncated : errc::ok;
-  }
-  // Consumes the whole bytes read; their padding bits must be zero.
-  void finish() noexcept {
-    refill();
-    if (pos_ % 8 != 0 && buffer_ >> (64 - (8 - pos_ % 8)) != 0) return r_.fail(errc::corrupt);
-    r_.get_bytes((pos_ + 7) / 8);  // truncated if the codes ran past the input
-  }
-
- private:
-  static constexpr unsigned kMaxCodeBits = 2 * kMaxGridOrder + 1 + kMaxGridOrder;
-  // The next 57 or more bits from pos_ at the top of buffer_ (zeros past the input).
-  void refill() noexcept {
-    const std::size_t first = pos_ / 8;
-    std::uint64_t v = 0;
-    if (first + 8 <= bytes_.size()) {
-      std::memcpy(&v, bytes_.data() + first, 8);
-      v = __builtin_bswap64(v);
-    } else {
-      for (std::size_t i = first; i < first + 8; ++i) v = v << 8 | (i < bytes_.size() ? std::to_integer<std::uint64_t>(bytes_[i]) : 0);
-    }
-    buffer_ = v << (pos_ % 8);
-    held_ = 64 - static_cast<unsigned>(pos_ % 8);
-  }
-  void skip(unsigned n) noexcept {  // n <= kMaxCodeBits < 64
-    buffer_ <<= n;
-    held_ -= n;
-    pos_ += n;
-  }
-  ByteReader& r_;
-  std::span<const std::byte> bytes_;
-  std::size_t pos_ = 0;
-  std::uint64_t buffer_ = 0;
-  unsigned held_ = 0;
-};
 
 // One model's grid trials, each one pass over the members (by rank): the
 // frequencies and size in bits (table + code length) of the best grid so far.
@@ -178,7 +70,7 @@ class GridSearch {
     // The codes' order: one below the width of the indexes' expected mean (the
     // writer's search gains a few bits at most; a size estimate need not be exact).
     const auto width = static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(mean_root_ * grid.root())));
-    const unsigned order = std::min(width > 0 ? width - 1 : 0, kMaxGridOrder);
+    const unsigned order = std::min(width > 0 ? width - 1 : 0, kMaxCodeOrder);
     std::uint32_t* const f = trial_;
     std::uint32_t sum = 0, before = 0, after = 0, code = 0;
     double log_sum = 0;
@@ -287,14 +179,14 @@ void put_grid(SpanWriter& w, const std::uint32_t* freq, const ModelForm& form) {
   std::uint8_t members[256];
   const unsigned k = rans::detail::nonzero_symbols(freq, members);
   const unsigned rest = rest_member(freq, members, k);
-  std::uint32_t g[256];
+  std::uint32_t v[256];  // the codes' values: index - 1
   for (unsigned i = 0, j = 0; i < k; ++i)
-    if (i != rest) g[j++] = form.index[members[i]];
-  const unsigned order = best_order(g, k - 1);
+    if (i != rest) v[j++] = form.index[members[i]] - 1;
+  const unsigned order = best_order(v, k - 1).r;
   w.put_u8(static_cast<std::uint8_t>(rest));
   w.put_u8(static_cast<std::uint8_t>(order));
   BitSink bits(w);
-  for (unsigned j = 0; j + 1 < k; ++j) bits.put_code(g[j] - 1, order);
+  for (unsigned j = 0; j + 1 < k; ++j) bits.put_code(v[j], order);
   bits.flush();
 }
 
@@ -302,7 +194,7 @@ void get_grid(ByteReader& r, const std::array<bool, 256>& present, unsigned k, s
               std::uint32_t* freq) {
   const unsigned rest = r.get_u8(), order = r.get_u8();
   if (!r.ok()) return;
-  if (rest >= k || order > kMaxGridOrder || q == 0 || q > kMaxGridQ) return r.fail(errc::corrupt);
+  if (rest >= k || order > kMaxCodeOrder || q == 0 || q > kMaxGridQ) return r.fail(errc::corrupt);
   const std::uint32_t total = std::uint32_t{1} << precision;
   const Grid grid(q);
   std::uint32_t sum = 0;

@@ -8,7 +8,7 @@
 // ~3.5 / sqrt(c) (finer costs more table bits than it saves in code length). The
 // grid's relative step, 2 / g = 8 / sqrt(q f), shrinks as 1 / sqrt(f) as that
 // optimum does, so one q fits a whole model: q ~ 5.3 n / 2^p for n counts.
-// Invariants: 1 <= q <= kMaxGridQ; 1 <= g <= kMaxGridIndex; r <= kMaxGridOrder; the
+// Invariants: 1 <= q <= kMaxGridQ; 1 <= g <= kMaxGridIndex; r <= kMaxCodeOrder (exp_golomb.hpp); the
 // padding bits of the last byte are 0. Readers record any defect (`corrupt`, or
 // `truncated` past the input) in the ByteReader and never read past it.
 #pragma once
@@ -27,7 +27,6 @@ namespace byte_codec::detail {
 
 inline constexpr std::uint32_t kMaxGridQ = std::uint32_t{1} << 24;
 inline constexpr std::uint32_t kMaxGridIndex = std::uint32_t{1} << 16;
-inline constexpr unsigned kMaxGridOrder = 16;
 
 // The grid's frequency of index g.
 constexpr std::uint64_t grid_frequency(std::uint64_t g, std::uint32_t q) noexcept {

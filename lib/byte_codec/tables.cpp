@@ -9,6 +9,7 @@
 #include "entcode/rans/interleaved.hpp"
 #include "../rans/kernels.hpp"
 #include "../rans/nonzero_symbols.hpp"
+#include "exp_golomb.hpp"
 #include "grid_model.hpp"
 #include "models.hpp"
 #include "stream.hpp"
@@ -22,26 +23,31 @@ using rans::ByteTables;
 namespace {
 
 // --- frequency headers ----------------------------------------------------------
-// A symbol set (k members), in the shortest of three forms, by its first byte h:
-// h < 31: the k = h + 1 members as ascending bytes; 31 <= h < 255: R = h - 30
+// A symbol set (k members), in the shortest of four forms, by its first byte h:
+// h < 31: the k = h + 1 members as ascending bytes; 31 <= h < 254: R = h - 30
 // runs of consecutive members, each u8 gap (absent symbols before it, >= 1
-// after the first run) and u8 (length - 1); h = 255: a 32-byte bitmap.
+// after the first run) and u8 (length - 1); h = 254: coded runs, u8 (R - 1),
+// u8 orders (bits 0-3: r_gap, 4-7: r_len, each <= kMaxRunOrder), then per run
+// the exp-Golomb codes (exp_golomb.hpp) of its gap (less 1 after the first run)
+// and length - 1, zero padding; h = 255: a 32-byte bitmap.
 // A model: its symbol set, then (2 members or more) varint q: q = 0, varint(freq - 1)
 // for each symbol but the last, whose frequency is 2^p minus the others'; q >= 1,
 // the grid form (grid_model.hpp).
 constexpr unsigned kMaxListed = 31;
 constexpr unsigned kRunsBase = 31;
+constexpr unsigned kCodedRunsForm = 254;
 constexpr unsigned kBitmapForm = 255;
-constexpr unsigned kMaxRuns = kBitmapForm - kRunsBase;
+constexpr unsigned kMaxRuns = kCodedRunsForm - kRunsBase;
+constexpr unsigned kMaxRunOrder = 8;  // gaps and lengths are < 256
 
 struct Run {
   unsigned first, length;
 };
 
-// The runs of consecutive members, at most kMaxRuns + 1 (then the bitmap is shorter anyway).
-unsigned runs_of(const std::array<bool, 256>& present, std::array<Run, kMaxRuns + 1>& runs) {
+// The runs of consecutive members (at most 128).
+unsigned runs_of(const std::array<bool, 256>& present, std::array<Run, 128>& runs) {
   unsigned r = 0;
-  for (unsigned s = 0; s < 256 && r <= kMaxRuns;) {
+  for (unsigned s = 0; s < 256;) {
     if (!present[s]) {
       ++s;
       continue;
@@ -53,18 +59,36 @@ unsigned runs_of(const std::array<bool, 256>& present, std::array<Run, kMaxRuns 
   return r;
 }
 
+// The coded-runs form's gap and length values: gaps less 1 after the first run.
+struct RunValues {
+  std::array<std::uint32_t, 128> gaps, lengths;
+  Order gap_order, length_order;
+};
+RunValues run_values(const std::array<Run, 128>& runs, unsigned r) {  // r >= 1
+  RunValues v{};
+  for (unsigned i = 0, next = 0; i < r; next = runs[i].first + runs[i].length, ++i) {
+    v.gaps[i] = runs[i].first - next - (i > 0 ? 1 : 0);
+    v.lengths[i] = runs[i].length - 1;
+  }
+  v.gap_order = best_order(v.gaps.data(), r);  // values < 256: orders <= kMaxRunOrder
+  v.length_order = best_order(v.lengths.data(), r);
+  return v;
+}
+
 template <class Writer>
 void put_symbol_set(Writer& w, const std::array<bool, 256>& present, unsigned k) {
-  std::array<Run, kMaxRuns + 1> runs;
+  std::array<Run, 128> runs;
   const unsigned r = runs_of(present, runs);
-  const unsigned list_cost = k <= kMaxListed ? k : 256, runs_cost = r <= kMaxRuns ? 2 * r : 256;
-  if (list_cost <= runs_cost && list_cost <= 32) {
+  const RunValues coded = run_values(runs, r);
+  const unsigned list_cost = k <= kMaxListed ? k : 256, runs_cost = r <= kMaxRuns ? 2 * r : 256,
+                 coded_cost = 2 + (coded.gap_order.bits + coded.length_order.bits + 7) / 8;
+  if (list_cost <= runs_cost && list_cost <= coded_cost && list_cost <= 32) {
     w.put_u8(static_cast<std::uint8_t>(k - 1));
     for (unsigned s = 0; s < 256; ++s)
       if (present[s]) w.put_u8(static_cast<std::uint8_t>(s));
     return;
   }
-  if (runs_cost < 32) {
+  if (runs_cost <= coded_cost && runs_cost < 32) {
     w.put_u8(static_cast<std::uint8_t>(kRunsBase + r - 1));
     for (unsigned i = 0, next = 0; i < r; next = runs[i].first + runs[i].length, ++i) {
       w.put_u8(static_cast<std::uint8_t>(runs[i].first - next));
@@ -72,12 +96,52 @@ void put_symbol_set(Writer& w, const std::array<bool, 256>& present, unsigned k)
     }
     return;
   }
+  if (coded_cost < 32) {
+    w.put_u8(static_cast<std::uint8_t>(kCodedRunsForm));
+    w.put_u8(static_cast<std::uint8_t>(r - 1));
+    w.put_u8(static_cast<std::uint8_t>(coded.gap_order.r | coded.length_order.r << 4));
+    BitSink bits(w);
+    for (unsigned i = 0; i < r; ++i) {
+      bits.put_code(coded.gaps[i], coded.gap_order.r);
+      bits.put_code(coded.lengths[i], coded.length_order.r);
+    }
+    return bits.flush();
+  }
   w.put_u8(static_cast<std::uint8_t>(kBitmapForm));
   for (unsigned byte = 0; byte < 32; ++byte) {
-    std::uint8_t bits = 0;
-    for (unsigned b = 0; b < 8; ++b) bits = static_cast<std::uint8_t>(bits | (present[byte * 8 + b] ? 1u << b : 0u));
-    w.put_u8(bits);
+    std::uint8_t b = 0;
+    for (unsigned bit = 0; bit < 8; ++bit) b = static_cast<std::uint8_t>(b | (present[byte * 8 + bit] ? 1u << bit : 0u));
+    w.put_u8(b);
   }
+}
+
+// The coded-runs form after its h byte into present; the number of members, 0 on error (recorded in r).
+unsigned get_coded_runs(ByteReader& r, std::array<bool, 256>& present) {
+  const unsigned runs = r.get_u8() + 1u, orders = r.get_u8();
+  const unsigned gap_order = orders & 15, length_order = orders >> 4;
+  if (!r.ok()) return 0;
+  if (runs > 128 || gap_order > kMaxRunOrder || length_order > kMaxRunOrder) {
+    r.fail(errc::corrupt);
+    return 0;
+  }
+  BitSource bits(r);
+  unsigned k = 0;
+  for (unsigned i = 0, s = 0; i < runs; ++i) {
+    std::uint64_t gap = 0, length = 0;
+    errc e = bits.get_code(gap_order, gap);
+    if (e == errc::ok) e = bits.get_code(length_order, length);
+    if (e == errc::ok && s + gap + (i > 0 ? 1 : 0) + length + 1 > 256) e = errc::corrupt;  // a run past symbol 255
+    if (e != errc::ok) {
+      r.fail(e);
+      return 0;
+    }
+    s += static_cast<unsigned>(gap) + (i > 0 ? 1 : 0);
+    std::fill(present.begin() + s, present.begin() + s + static_cast<unsigned>(length) + 1, true);
+    s += static_cast<unsigned>(length) + 1;
+    k += static_cast<unsigned>(length) + 1;
+  }
+  bits.finish();
+  return r.ok() ? k : 0;
 }
 
 // Returns the number of symbols, 0 on error (recorded in r).
@@ -99,6 +163,7 @@ unsigned get_symbol_set(ByteReader& r, std::array<bool, 256>& present) {
     }
     return h + 1;
   }
+  if (h == kCodedRunsForm) return get_coded_runs(r, present);
   if (h < kBitmapForm) {
     for (unsigned i = 0, s = 0; i < h - kRunsBase + 1; ++i) {
       const unsigned gap = r.get_u8(), length = r.get_u8() + 1u;
