@@ -739,17 +739,17 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   REQUIRE(bc::detail::lanes_for(1000, 2501) == 16);  // codes to under 2/5: 16 lanes
   REQUIRE(bc::detail::lanes_for(1000, 2500) == 32);
   // From 64 KiB, blocks that code to at least half their size: 64 lanes.
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes) == 64);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2 - 1, bc::detail::kMinRawDense64Lanes) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes - 2) == 32);
-  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawWide / 2, bc::detail::kMinRawWide) == 64);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawWide / 2 - 1, bc::detail::kMinRawWide) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawWide / 2, bc::detail::kMinRawWide - 2) == 32);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes - 1) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes) == 64);  // blocks from 1 MiB: 64
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, 3 * bc::detail::kMinCoded32Lanes) == 16);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, 3 * bc::detail::kMinCoded32Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide - 1) == 16);  // from 64 KiB: at least 32
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide) == 32);
   // Order 1: 64 lanes from kMinRawOrder1_64Lanes bytes, whatever they code to.
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 1) == 64);
-  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes - 1, 1) == 16);
-  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 0) == 16);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes - 1, 1) == 32);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawOrder1_64Lanes, 0) == 32);
   // 32 letters (5 bits a byte: codes to ~5/8) or mostly 'A' (codes to ~8%).
   const auto sample = [](std::size_t n, bool letters) {
     std::mt19937 rng(5);
@@ -761,7 +761,7 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   };
   for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{50000}, true, 32u},
                                          {std::size_t{100000}, true, 64u},
-                                         {std::size_t{100000}, false, 16u}, {std::size_t{2000000}, true, 64u}}) {
+                                         {std::size_t{50000}, false, 16u}, {std::size_t{100000}, false, 32u}, {std::size_t{2000000}, true, 64u}}) {
     for (unsigned order : {0u, 1u}) {
       CAPTURE(n, letters, order);
       const Bytes data = sample(n, letters);

@@ -29,33 +29,32 @@ namespace byte_codec::detail {
 inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n >= 4 * std::size_t{lanes}; }
 
 // The encoder's lane count for a block of `raw` bytes whose code is about
-// `coded` bytes (doc/perf.md, "Byte codec: lane count per block"). With seeds
-// coded by the tail coder a lane costs ~0.45 bytes beyond its content (the
-// length of its final state), but the decoder is latency-bound: on Zen 5
-// 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster
-// than 32 and 3x faster than 16 (one chain). So:
-// - 64 lanes from 64 KiB for blocks that code to at least half their size
-//   (text, binaries: order 0 decodes 1.0x -> 1.5x htscodecs at 64 / 256 KiB,
-//   for ~15 bytes a block where the grid models keep them below htscodecs'
-//   size), from 1 MiB for any block (quality strings 1 MiB, order 0: 0.85x ->
-//   ~1.5x for 16 bytes of a 77,771-byte block), and for order-1 blocks from 256 KiB (their 64-lane rows look slots up by scalar
-//   loads at a higher rate than the 32-lane gathers: quality strings whole
-//   1.07x -> 1.55x);
-// - else 32 from ~320 KB of code, or for blocks that code to at least 2/5 of
-//   their size (a 16 KiB block of binary code at ~0.47 decodes 1.5x faster on
-//   32 lanes than on 16, for 7 bytes);
-// - else 16: blocks under 1 MiB that code to under 2/5 of their size (quality
-//   strings, where htscodecs decodes slowly and 16 lanes still outrun it up to
-//   256 KiB blocks), and where more lanes' states would cost their size margin.
-inline constexpr std::size_t kMinCoded32Lanes = std::size_t{320} << 10;
+// `coded` bytes (doc/perf.md, "Byte codec: lane count per block" and "container
+// v9"). With seeds coded by the tail coder a lane costs ~0.45 bytes beyond its
+// content (the length of its final state), but the decoder is latency-bound:
+// on Zen 5 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x
+// faster than 32 and 32 ~2x faster than 16 (one chain). So:
+// - 64 lanes from 1 MiB (quality strings 1 MiB, order 0: decode 1.62x faster
+//   for 16 bytes of a 77,771-byte block), from 64 KiB for blocks that code to
+//   at least half their size (text, binaries: order 0 1.0x -> 1.5x htscodecs
+//   at 64 / 256 KiB, ~15 bytes a block), and for order-1 blocks from 256 KiB
+//   (their 64-lane rows look slots up by scalar loads at a higher rate than the
+//   32-lane gathers: quality strings whole 1.07x -> 1.55x);
+// - else 32 from 64 KiB (quality strings: a 106 KB block decodes in 66 us
+//   instead of 125, htscodecs 65, for 7 bytes), or for blocks that code to at
+//   least 2/5 of their size (16 KiB of binary code at ~0.47: 1.5x, 7 bytes);
+// - else 16: small blocks that code to under 2/5 of their size (quality
+//   strings at 16 KiB, 4x htscodecs' decode already), where more lanes' states
+//   would cost a visible share of the block.
+// The grid models, packed states and coded symbol sets pay for these lanes:
+// every real-data cell of `entcode bench` stays below htscodecs' size.
+inline constexpr std::size_t kMinRawWide = std::size_t{64} << 10;
 inline constexpr std::size_t kMinRaw64Lanes = std::size_t{1} << 20;
 inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
-inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{64} << 10;
 inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
-  if (raw >= kMinRaw64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) ||
-      (raw >= kMinRawDense64Lanes && 2 * coded >= raw))
+  if (raw >= kMinRaw64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) || (raw >= kMinRawWide && 2 * coded >= raw))
     return 64;
-  return coded >= kMinCoded32Lanes || 5 * coded >= 2 * raw ? 32 : 16;
+  return raw >= kMinRawWide || 5 * coded >= 2 * raw ? 32 : 16;
 }
 
 // The tail length of a seeded block: its code under `freqs` (contexts x 256 at
