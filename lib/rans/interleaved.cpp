@@ -294,6 +294,27 @@ Result<ByteTables> ByteTables::build(std::span<const std::uint32_t> freqs, unsig
   return t;
 }
 
+void ByteTables::mark_dirty(std::size_t first, std::size_t count) noexcept {
+  for (std::size_t k = first >> kCleanChunkLog2; k <= (first + count - 1) >> kCleanChunkLog2; ++k) dirty_[k] = true;
+}
+
+// The unused-context entry in slots [first, first + count): whole dirty chunks
+// zeroed and marked clean; a range within a chunk (precision < kCleanChunkLog2)
+// zeroed without marking it, as the rest of its chunk may still be dirty.
+void ByteTables::clean(std::size_t first, std::size_t count) noexcept {
+  static_assert(SimdSlot::pack(0, 1, 0) == 0);
+  constexpr std::size_t chunk = std::size_t{1} << kCleanChunkLog2;
+  if (count < chunk) {
+    if (dirty_[first >> kCleanChunkLog2]) std::fill_n(slots_.data() + first, count, SimdSlot::pack(0, 1, 0));
+    return;
+  }
+  for (std::size_t k = first >> kCleanChunkLog2; k < (first + count) >> kCleanChunkLog2; ++k)
+    if (dirty_[k]) {
+      std::fill_n(slots_.data() + (k << kCleanChunkLog2), chunk, SimdSlot::pack(0, 1, 0));
+      dirty_[k] = false;
+    }
+}
+
 errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use) {
   if ((contexts != 1 && contexts != 256) || precision < 1 || precision > kMaxPrecision ||
       freqs.size() != std::size_t{contexts} * 256)
@@ -316,11 +337,9 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     t.ref_enc_.resize(want_enc ? freqs.size() : 0);
     t.enc_.resize(want_enc ? freqs.size() : 0);
     const std::size_t slot_count = want_dec ? (std::size_t{contexts} << kMaxPrecision) + kSlotOvershoot : 0;
-    // The unused-context entry is 0, which resize() writes into an empty vector.
-    if (slot_count != t.slots_.size() || precision != t.slot_precision_)
-      t.unused_extent_.assign(contexts, t.slots_.empty() ? 1u << kMaxPrecision : 0);
+    // The unused-context entry is 0, which resize() writes into new slots: clean.
     t.slots_.resize(slot_count);
-    t.slot_precision_ = want_dec ? precision : 0;
+    t.dirty_.resize((slot_count >> kCleanChunkLog2) + 1, false);
     by_freq = want_enc ? enc_symbols(precision) : nullptr;
   } catch (const std::bad_alloc&) {
     unusable();
@@ -330,17 +349,13 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
     std::uint64_t sum = 0;
     for (unsigned s = 0; s < 256; ++s) sum += f[s];
-    std::uint32_t* slots = want_dec ? t.slots_.data() + (std::size_t{c} << precision) : nullptr;
+    const std::size_t first = std::size_t{c} << precision;
+    std::uint32_t* slots = want_dec ? t.slots_.data() + first : nullptr;
     if (sum == 0) {  // unused context (only reached by corrupt input): byte 0, x -> x >> p, any precision
-      static_assert(SimdSlot::pack(0, 1, 0) == 0);
-      if (want_dec && t.unused_extent_[c] < total) std::fill(slots, slots + total, SimdSlot::pack(0, 1, 0));
-      if (want_dec) t.unused_extent_[c] = std::max(t.unused_extent_[c], total);
+      if (want_dec) t.clean(first, total);
       continue;
     }
-    if (want_dec) {  // the fill may spill kSlotOvershoot entries into the next context
-      t.unused_extent_[c] = 0;
-      if (c + 1 < contexts) t.unused_extent_[c + 1] = 0;
-    }
+    if (want_dec) t.mark_dirty(first, total + kSlotOvershoot);  // the fill may spill into the next context
     if (sum != total) {
       unusable();
       return errc::invalid_argument;

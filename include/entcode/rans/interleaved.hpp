@@ -107,18 +107,22 @@ class ENTCODE_API ByteTables {
   }
 
  private:
+  void mark_dirty(std::size_t first, std::size_t count) noexcept;
+  void clean(std::size_t first, std::size_t count) noexcept;
+
   unsigned precision_ = 0;
   unsigned contexts_ = 0;
   std::vector<std::uint32_t> freq_;
   std::vector<EncSymbol> ref_enc_;
   std::vector<SimdEncSymbol> enc_;
   std::vector<std::uint32_t> slots_;
-  // Per context, how many of its leading slots are known to hold the
-  // unused-context entry: a reused object refills only what changed (an
-  // order-1 block of quality strings uses ~40 of the 256 contexts). Valid for
-  // the layout of slot_precision_ (another precision moves every context).
-  std::vector<std::uint32_t> unused_extent_;
-  unsigned slot_precision_ = 0;
+  // Which chunks of 2^kCleanChunkLog2 slots may hold anything but the
+  // unused-context entry (0): a reused object zeroes only those an unused
+  // context covers, whatever the precision of the blocks before (an order-1
+  // block of quality strings uses ~40 of the 256 contexts, and blocks of 1 MiB
+  // and of less alternate between precisions 12 and 10).
+  static constexpr unsigned kCleanChunkLog2 = 10;
+  std::vector<bool> dirty_;
 };
 
 // Upper bound of an encoded stream (= interleaved_bound(n, kByteCoderLanes)).
