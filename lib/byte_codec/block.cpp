@@ -80,9 +80,10 @@ void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned o
 }
 
 // The block's model from count_block's counts: order 0 as counted (exact or
-// grid form: order0_model, its form in scratch.form; the tail uses the lanes' model); order 1 after the lane starts of `lanes` lanes and a
-// tail of `tail` bytes are moved to context 0 (move_lane_starts; undone before
-// another lane count or tail is modelled).
+// grid form: order0_model, its form in scratch.form; the tail uses the lanes'
+// model); order 1 after the lane starts of `lanes` lanes and a tail of `tail`
+// bytes are moved to context 0 (move_lane_starts; undone before another lane
+// count or tail is modelled).
 struct Model {
   unsigned precision;
   double coded_bits;  // order 1: the counts' code length under it
