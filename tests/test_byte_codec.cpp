@@ -398,6 +398,11 @@ TEST_CASE("byte codec: symbol sets in list, run, coded-run and bitmap form", "[b
   past[13] = std::byte{0};
   std::copy_n(bytes_of({0x01, 0x92, 0x06, 0x40}).begin(), 4, past.begin() + 14);
   REQUIRE(bc::inspect(past).error() == errc::corrupt);
+  for (std::size_t cut = 12; cut < 22; ++cut) {  // inside the coded-run set: truncated
+    CAPTURE(cut);
+    const Frame whole = model_of(pairs);
+    REQUIRE(bc::inspect(std::span(whole).first(cut)).error() == errc::truncated);
+  }
   // Hostile run forms (inspect parses order-0 models): a second run without a gap, a run passing symbol 255.
   REQUIRE(bc::inspect(f = model_of(runs)).ok());
   f[14] = std::byte{0};  // the gap before 'a'..'z': 0 after the first run
