@@ -746,7 +746,9 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   // From 64 KiB, blocks that code to at least half their size: 64 lanes.
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawWide / 2, bc::detail::kMinRawWide) == 64);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawWide / 2 - 1, bc::detail::kMinRawWide) == 32);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawWide / 2, bc::detail::kMinRawWide - 2) == 32);
+  // Blocks coding to at least half their size: 64 lanes from kMinRawDense64Lanes (32 KiB).
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes) == 64);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes - 2) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes - 1) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes) == 64);  // blocks from 1 MiB: 64
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide - 1) == 16);  // from 64 KiB: at least 32
@@ -764,7 +766,8 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
       else if (rng() % 16 == 0) b = static_cast<std::uint8_t>('B' + rng() % 4);
     return v;
   };
-  for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{50000}, true, 32u},
+  for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{20000}, true, 32u},
+                                         {std::size_t{50000}, true, 64u},
                                          {std::size_t{100000}, true, 64u},
                                          {std::size_t{50000}, false, 16u}, {std::size_t{100000}, false, 32u}, {std::size_t{2000000}, true, 64u}}) {
     for (unsigned order : {0u, 1u}) {
