@@ -749,6 +749,11 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   // Blocks coding to at least half their size: 64 lanes from kMinRawDense64Lanes (32 KiB).
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes) == 64);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes - 2) == 32);
+  // ... and from kMinRawVeryDense64Lanes (16 KiB), blocks coding to at least 2/3 of it.
+  constexpr std::size_t very_dense = bc::detail::kMinRawVeryDense64Lanes;
+  REQUIRE(bc::detail::lanes_for(2 * very_dense / 3 + 1, very_dense) == 64);
+  REQUIRE(bc::detail::lanes_for(2 * very_dense / 3, very_dense) == 32);
+  REQUIRE(bc::detail::lanes_for(very_dense, very_dense - 1) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes - 1) == 32);
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRaw64Lanes) == 64);  // blocks from 1 MiB: 64
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide - 1) == 16);  // from 64 KiB: at least 32

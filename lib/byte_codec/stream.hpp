@@ -39,7 +39,10 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 //   at least half their size (text, binaries: order 0 1.0x -> 1.5x htscodecs
 //   at 64 / 256 KiB, ~15 bytes a block; a file's last, partial block too: a
 //   42 KB block of machine code decodes in 18 us instead of 27 on 32 lanes,
-//   for 18 bytes, so binary 64 KiB calls 1.28x -> 1.43x), and for order-1 blocks from 256 KiB
+//   for 18 bytes, so binary 64 KiB calls 1.28x -> 1.43x) and from 16 KiB for
+//   blocks that code to at least 2/3 of it (machine code at 16 KiB: order 0
+//   1.10x -> 1.22x, +14 bytes of ~12 KB; text, ~0.57, keeps 32 lanes and
+//   its bytes), and for order-1 blocks from 256 KiB
 //   (their 64-lane rows look slots up by scalar loads at a higher rate than the
 //   32-lane gathers: quality strings whole 1.07x -> 1.55x);
 // - else 32 from 64 KiB (quality strings: a 106 KB block decodes in 66 us
@@ -51,11 +54,13 @@ inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n 
 // The grid models, packed states and coded symbol sets pay for these lanes:
 // every real-data cell of `entcode bench` stays below htscodecs' size.
 inline constexpr std::size_t kMinRawWide = std::size_t{64} << 10;
-inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{32} << 10;  // blocks coding to >= half their size
+inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{32} << 10;       // blocks coding to >= half their size
+inline constexpr std::size_t kMinRawVeryDense64Lanes = std::size_t{16} << 10;  // blocks coding to >= 2/3 of it
 inline constexpr std::size_t kMinRaw64Lanes = std::size_t{1} << 20;
 inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
 inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
-  if (raw >= kMinRaw64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) || (raw >= kMinRawDense64Lanes && 2 * coded >= raw))
+  if (raw >= kMinRaw64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) || (raw >= kMinRawDense64Lanes && 2 * coded >= raw) ||
+      (raw >= kMinRawVeryDense64Lanes && 3 * coded >= 2 * raw))
     return 64;
   return raw >= kMinRawWide || 5 * coded >= 2 * raw ? 32 : 16;
 }
