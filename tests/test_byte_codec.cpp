@@ -17,6 +17,7 @@
 #include "entcode/rans/interleaved.hpp"
 #include "byte_codec/grid_model.hpp"
 #include "byte_codec/models.hpp"
+#include "byte_codec/runs.hpp"
 #include "byte_codec/stream.hpp"
 #include "byte_codec/tables.hpp"
 
@@ -246,17 +247,19 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
 TEST_CASE("byte codec: streaming pieces agree with the frame API", "[byte_codec]") {
   bc::Options o;
   o.block_log2 = 16;
-  const Bytes data = geometric(100000, 4);
+  Bytes data = geometric(100000, 4);
+  std::fill_n(data.begin() + 70000, 9000, std::uint8_t{200});  // a run split off the second chunk
   Frame frame(bc::kFrameHeaderSize);
   bc::write_frame_header(o, std::span<std::byte, bc::kFrameHeaderSize>(frame.data(), bc::kFrameHeaderSize));
   for (std::size_t off = 0; off < data.size(); off += 65536) {
     const auto block = std::span(data).subspan(off, std::min<std::size_t>(65536, data.size() - off));
     Frame out(bc::block_bound(block.size()));
-    out.resize(*bc::compress_block(block, out, o));
+    out.resize(*bc::compress_chunk(block, out, o));
     frame.insert(frame.end(), out.begin(), out.end());
   }
   frame.push_back(std::byte{0});
   REQUIRE(frame == *bc::compress(data, o));
+  REQUIRE(bc::inspect(frame)->blocks[static_cast<unsigned>(bc::BlockKind::run)] == 1);
   const auto header = bc::read_frame_header(frame);
   REQUIRE(header.ok());
   const auto ext = bc::peek_block(std::span(frame).subspan(bc::kFrameHeaderSize), *header);
@@ -273,6 +276,89 @@ TEST_CASE("byte codec: streaming pieces agree with the frame API", "[byte_codec]
   bad = o;
   bad.isa = Isa::avx512;
   if (!isa_supported(Isa::avx512)) REQUIRE(bc::compress(data, bad).error() == errc::unsupported_isa);
+}
+
+// The maximal runs of one byte of at least kMinSplitRun bytes, by brute force.
+std::vector<std::pair<std::size_t, std::size_t>> long_runs(const Bytes& v) {
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  for (std::size_t i = 0, j = 0; i < v.size(); i = j) {
+    for (j = i; j < v.size() && v[j] == v[i]; ++j) {
+    }
+    if (j - i >= bc::detail::kMinSplitRun) runs.emplace_back(i, j);
+  }
+  return runs;
+}
+
+TEST_CASE("byte codec: long runs of one byte are found exactly", "[byte_codec]") {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 200; ++trial) {
+    Bytes v(std::size_t{20000} + rng() % 60000);
+    for (auto& b : v) b = static_cast<std::uint8_t>(rng() % 3);  // short natural runs
+    for (int k = 0; k < 4; ++k) {  // planted runs around the threshold, anywhere (also at the ends)
+      const std::size_t len = std::array<std::size_t, 5>{4095, 4096, 4097, 6000, 20000}[rng() % 5];
+      const std::size_t at = trial % 7 == 0 && k == 0 ? 0 : trial % 7 == 1 && k == 0 ? v.size() - len : rng() % (v.size() - len);
+      std::fill_n(v.begin() + static_cast<std::ptrdiff_t>(at), len, static_cast<std::uint8_t>(rng() % 4));
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> found;
+    for (auto run = bc::detail::next_long_run(v, 0); run.size() != 0; run = bc::detail::next_long_run(v, run.end))
+      found.emplace_back(run.begin, run.end);
+    REQUIRE(found == long_runs(v));
+  }
+  REQUIRE(bc::detail::next_long_run(Bytes(4095, 7), 0).size() == 0);
+  REQUIRE(bc::detail::next_long_run(Bytes(4096, 7), 0).size() == 4096);
+  REQUIRE(bc::detail::next_long_run(Bytes(10000, 7), 3000).begin == 3000);  // from inside a run: its rest
+}
+
+TEST_CASE("byte codec: long runs become run blocks when they cost bytes in a coded block", "[byte_codec]") {
+  const auto blocks = [](const Frame& f, bc::BlockKind kind) { return bc::inspect(f)->blocks[static_cast<unsigned>(kind)]; };
+  bc::Options o;
+  o.block_log2 = 17;
+  // A run of a byte the text lacks: split off at order 0; the text on both sides codes
+  // as blocks of its own. Order 1 keeps one block (a second tables section costs more).
+  Bytes data = text_like(30000, 1);
+  data.insert(data.end(), 20000, 'Q');
+  const Bytes after = text_like(30000, 2);
+  data.insert(data.end(), after.begin(), after.end());
+  for (unsigned order : {0u, 1u}) {
+    o.order = order;
+    const Frame f = *bc::compress(data, o);
+    CAPTURE(order);
+    REQUIRE(blocks(f, bc::BlockKind::run) == (order == 0 ? 1u : 0u));
+    REQUIRE(blocks(f, order == 0 ? bc::BlockKind::order0 : bc::BlockKind::order1) == (order == 0 ? 2u : 1u));
+    REQUIRE(*bc::decompress(f, data.size()) == data);
+    Frame whole(bc::block_bound(data.size()));  // the same chunk as one block
+    whole.resize(*bc::compress_block(data, whole, o));
+    if (order == 0) REQUIRE(f.size() + 4000 < whole.size() + bc::kFrameHeaderSize + 1);
+    else REQUIRE(f.size() == whole.size() + bc::kFrameHeaderSize + 1);
+  }
+  // A run of the byte that dominates anyway costs ~0.07 bits a byte: left in its block.
+  std::mt19937 rng(3);
+  Bytes skewed(60000, 'A');
+  for (auto& b : skewed)
+    if (rng() % 20 == 0) b = static_cast<std::uint8_t>('B' + rng() % 8);
+  std::fill_n(skewed.begin() + 20000, 5000, std::uint8_t{'A'});
+  o.order = 0;
+  REQUIRE(bc::detail::next_long_run(skewed, 0).size() >= 5000);
+  const Frame f = *bc::compress(skewed, o);
+  REQUIRE(blocks(f, bc::BlockKind::run) == 0);
+  REQUIRE(blocks(f, bc::BlockKind::order0) == 1);
+  // Runs of 4 KiB of a different byte each between single bytes: every run worth its
+  // block (~5 bits a byte in the chunk), every piece a block of its own, and the
+  // frame still within bound(n) (the runs pay for the pieces' headers).
+  Bytes v;
+  for (unsigned k = 0; v.size() < 100000; ++k) {
+    v.insert(v.end(), bc::detail::kMinSplitRun, static_cast<std::uint8_t>(k * 37));
+    v.push_back(static_cast<std::uint8_t>(rng()));
+  }
+  for (unsigned log2 : {16u, 17u}) {
+    o.block_log2 = log2;
+    Frame exact(bc::bound(v.size(), o));
+    const auto size = bc::compress(v, exact, o);
+    REQUIRE(size.ok());
+    exact.resize(*size);
+    REQUIRE(blocks(exact, bc::BlockKind::run) >= 20);
+    REQUIRE(*bc::decompress(exact, v.size()) == v);
+  }
 }
 
 TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {

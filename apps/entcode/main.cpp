@@ -82,7 +82,7 @@ struct BlockJob {
   std::vector<std::byte> dst;
   std::optional<Result<std::size_t>> size;
   void run(const bc::Options& o) {
-    size = bc::compress_block(std::span(reinterpret_cast<const std::uint8_t*>(src.data()), n), dst, o);
+    size = bc::compress_chunk(std::span(reinterpret_cast<const std::uint8_t*>(src.data()), n), dst, o);
   }
 };
 

@@ -62,6 +62,13 @@ for t in 2 3 0; do
   check "-T$t output identical to -T1" cmp -s t1.ec t$t.ec
 done
 check "-T4 round trip" bash -c '"$1" -dc t1.ec | cmp -s big -' _ "$ENTCODE"
+# order 0 splits long runs off into run blocks (lib/byte_codec/runs.hpp): same frame on any thread count
+{ cat medium; head -c 30000 /dev/zero | tr '\0' Q; cat medium; } > runs
+"$ENTCODE" -q --block-log2 16 -c runs > r1.ec
+"$ENTCODE" -q --block-log2 16 -T3 -c runs > r3.ec
+check "order 0 with a long run: -T3 output identical to -T1" cmp -s r1.ec r3.ec
+check "order 0 with a long run: run blocks" bash -c '"$1" -lv r1.ec | grep -q "[1-9][0-9]* run"' _ "$ENTCODE"
+check "order 0 with a long run: round trip" bash -c '"$1" -dc r1.ec | cmp -s runs -' _ "$ENTCODE"
 
 # --- names, keep, --rm, overwrite ----------------------------------------------------------
 cp medium m

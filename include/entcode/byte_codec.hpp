@@ -1,7 +1,7 @@
 // byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "ECRB" magic, version 7, flags (bit 0: CRC32C present), block size log2,
+//   "ECRB" magic, version 9, flags (bit 0: CRC32C present), block size log2,
 //   then blocks [kind][raw size varint][payload], an end byte 0, and the
 //   CRC32C of the content (u32 LE) when flagged.
 // Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-, 32- or
@@ -120,6 +120,14 @@ ENTCODE_API Result<FrameHeader> read_frame_header(std::span<const std::byte> src
 ENTCODE_API std::size_t block_bound(std::size_t n) noexcept;
 ENTCODE_API Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
 ENTCODE_API Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+                                   const Options& options);
+// One chunk of content (1 <= src.size() <= 2^block_log2) as the blocks compress()
+// writes for it, into dst (>= block_bound(src.size())): one block, or, at order 0
+// when the chunk holds long runs of one byte that cost bytes inside a coded block
+// (>= 4 KiB, lib/byte_codec/runs.hpp), those runs as `run` blocks and the pieces
+// between them as blocks of their own.
+ENTCODE_API Result<std::size_t> compress_chunk(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
+ENTCODE_API Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                                    const Options& options);
 
 // The encoded size and content size of the block (or end marker) at the start

@@ -15,6 +15,7 @@
 #include "entcode/rans/interleaved.hpp"
 #include "grid_model.hpp"
 #include "models.hpp"
+#include "runs.hpp"
 #include "stream.hpp"
 #include "tables.hpp"
 
@@ -231,8 +232,19 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
   return e == errc::truncated ? errc::corrupt : e;
 }
 
-bool all_same(std::span<const std::uint8_t> src) {
-  return std::all_of(src.begin(), src.end(), [&](std::uint8_t b) { return b == src[0]; });
+std::size_t write_run(std::uint8_t byte, std::size_t n, std::span<std::byte> dst) {
+  SpanWriter w(dst);
+  w.put_u8(static_cast<std::uint8_t>(BlockKind::run));
+  w.put_varint(n);
+  w.put_u8(byte);
+  return w.size();
+}
+
+errc check_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
+  if (src.empty() || options.order > 1 || options.block_log2 < kMinBlockLog2 || options.block_log2 > kMaxBlockLog2 ||
+      src.size() > (std::size_t{1} << options.block_log2))
+    return errc::invalid_argument;
+  return dst.size() < block_bound(src.size()) ? errc::output_too_small : errc::ok;
 }
 
 }  // namespace
@@ -257,25 +269,42 @@ std::size_t block_bound(std::size_t n) noexcept { return 1 + varint_size(n) + n;
 
 Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                                    const Options& options) {
-  if (src.empty() || options.order > 1 || options.block_log2 < kMinBlockLog2 || options.block_log2 > kMaxBlockLog2 ||
-      src.size() > (std::size_t{1} << options.block_log2))
-    return errc::invalid_argument;
-  if (dst.size() < block_bound(src.size())) return errc::output_too_small;
+  if (const errc e = check_block(src, dst, options); e != errc::ok) return e;
   const auto isa = resolve(options.isa);
   if (!isa) return isa.error();
-  if (all_same(src)) {
-    SpanWriter w(dst);
-    w.put_u8(static_cast<std::uint8_t>(BlockKind::run));
-    w.put_varint(src.size());
-    w.put_u8(src[0]);
-    return w.size();
-  }
+  if (detail::run_end(src, 0) == src.size()) return write_run(src[0], src.size(), dst);
   const unsigned order = src.size() < kMinOrder1Size ? 0 : options.order;
   const std::size_t raw = block_bound(src.size());
   const std::size_t coded = order == 0 ? write_rans(ctx.scratch(), src, dst, 0, *isa, raw - 1)
                                        : write_best_rans(ctx.scratch(), src, dst, *isa, raw - 1);
   if (coded != 0) return coded;
   return write_raw(src, dst);
+}
+
+// The pieces between long runs are blocks of their own; each fits what the run
+// before it saved (a run block is <= 7 bytes for >= kMinSplitRun content bytes,
+// a piece's block <= block_bound(piece)), so the chunk stays within block_bound.
+Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+                                   const Options& options) {
+  if (const errc e = check_block(src, dst, options); e != errc::ok) return e;
+  std::size_t pos = 0, out = 0;
+  auto piece = [&](std::size_t end) -> errc {
+    const auto size = compress_block(ctx, src.subspan(pos, end - pos), dst.subspan(out), options);
+    if (!size) return size.error();
+    out += *size;
+    pos = end;
+    return errc::ok;
+  };
+  detail::RunSplitter runs(src);
+  for (detail::ByteRun run = options.order == 0 ? runs.next(0) : detail::ByteRun{}; run.size() != 0; run = runs.next(pos)) {
+    if (run.begin > pos)
+      if (const errc e = piece(run.begin); e != errc::ok) return e;
+    out += write_run(src[run.begin], run.size(), dst.subspan(out));
+    pos = run.end;
+  }
+  if (pos < src.size())
+    if (const errc e = piece(src.size()); e != errc::ok) return e;
+  return out;
 }
 
 Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept {
@@ -332,6 +361,10 @@ errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<st
 
 Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
   return compress_block(detail::thread_context(), src, dst, options);
+}
+
+Result<std::size_t> compress_chunk(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
+  return compress_chunk(detail::thread_context(), src, dst, options);
 }
 
 errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,

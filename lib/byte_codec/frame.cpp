@@ -57,7 +57,7 @@ Result<std::size_t> compress(Context& ctx, std::span<const std::uint8_t> src, st
   std::size_t pos = write_frame_header(options, dst.first<kFrameHeaderSize>());
   const std::size_t block = std::size_t{1} << options.block_log2;
   for (std::size_t off = 0; off < src.size(); off += block) {
-    const auto size = compress_block(ctx, src.subspan(off, std::min(block, src.size() - off)), dst.subspan(pos), options);
+    const auto size = compress_chunk(ctx, src.subspan(off, std::min(block, src.size() - off)), dst.subspan(pos), options);
     if (!size) return size.error();
     pos += *size;
   }
