@@ -82,23 +82,39 @@ void append_lines(std::vector<std::uint8_t>& out, const std::filesystem::path& p
 }
 
 // Quality strings, one per line: the QUAL column (11th) of the htslib-test SAM
-// records and the 4th line of every gatb-core FASTQ record.
-Sample quality_corpus() {
-  Sample s{"real quality strings (htslib-test SAM QUAL, gatb-core FASTQ)", {}};
+// records and the 4th line of every gatb-core FASTQ record. Two samples: all of
+// them, and those of reads shorter than kLongRead. The first is two thirds one
+// run (a 1,000,647-base read of '#' qualities, which order 0 codes as a run
+// block and order 1 at ~nothing, lib/byte_codec/runs.hpp); the second is the
+// quality strings of ordinary reads, where the coders' speed and model show.
+constexpr std::size_t kLongRead = 4096;
+
+std::vector<Sample> quality_corpus() {
+  Sample all{"real quality strings (htslib-test SAM QUAL, gatb-core FASTQ)", {}};
+  Sample short_reads{"real quality strings of reads < 4 KiB (no long run)", {}};
+  auto keep = [&short_reads](const std::string& q) {
+    if (q.size() >= kLongRead) return;
+    short_reads.data.insert(short_reads.data.end(), q.begin(), q.end());
+    short_reads.data.push_back('\n');
+  };
   for (const auto& f : files_in("/usr/share/htslib-test/test", ".sam"))
-    append_lines(s.data, f, [](std::size_t, const std::string& line, std::string& q) {
+    append_lines(all.data, f, [&keep](std::size_t, const std::string& line, std::string& q) {
       if (line.empty() || line[0] == '@') return false;
       std::istringstream fields(line);
       for (int i = 0; i < 11 && std::getline(fields, q, '\t'); ++i) {
       }
-      return !fields.fail() && q != "*" && !q.empty();
+      if (fields.fail() || q == "*" || q.empty()) return false;
+      keep(q);
+      return true;
     });
   for (const auto& f : files_in("/usr/share/doc/gatb-core/test/db", ".fastq"))
-    append_lines(s.data, f, [](std::size_t n, const std::string& line, std::string& q) {
+    append_lines(all.data, f, [&keep](std::size_t n, const std::string& line, std::string& q) {
       q = line;
-      return n % 4 == 3;
+      if (n % 4 != 3) return false;
+      keep(q);
+      return true;
     });
-  return s;
+  return {all, short_reads};
 }
 
 // English/legal text: the common licenses, then Debian copyright files, up to 4 MiB.
@@ -130,9 +146,9 @@ Sample geometric_corpus() {
 }
 
 std::vector<Sample> default_corpus() {
-  std::vector<Sample> corpus;
-  for (Sample s : {quality_corpus(), text_corpus()})
-    if (!s.data.empty()) corpus.push_back(std::move(s));
+  std::vector<Sample> corpus = quality_corpus();
+  corpus.push_back(text_corpus());
+  std::erase_if(corpus, [](const Sample& s) { return s.data.empty(); });
   corpus.push_back({"binary: entcode executable", read_file("/proc/self/exe")});
   corpus.push_back(geometric_corpus());
   return corpus;
