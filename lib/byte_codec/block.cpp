@@ -154,7 +154,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   // from ~2 bits a byte, text and binaries need no second model).
   count_block(scratch, src, order);
   scratch.bytes = byte_counts(scratch.counts);
-  const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size(), order);
+  const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
   std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
   Model model = build_model(scratch, src, order, lanes, tail, bits);
   const std::size_t needed = tail_for(src, freqs.data(), order, model.precision, lanes);

@@ -29,40 +29,36 @@ namespace byte_codec::detail {
 inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n >= 4 * std::size_t{lanes}; }
 
 // The encoder's lane count for a block of `raw` bytes whose code is about
-// `coded` bytes (doc/perf.md, "Byte codec: lane count per block" and "container
-// v9"). With seeds coded by the tail coder a lane costs ~0.45 bytes beyond its
-// content (the length of its final state), but the decoder is latency-bound:
-// on Zen 5 64 lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x
-// faster than 32 and 32 ~2x faster than 16 (one chain). So:
-// - 64 lanes from 1 MiB (quality strings 1 MiB, order 0: decode 1.62x faster
-//   for 16 bytes of a 77,771-byte block), from 32 KiB for blocks that code to
-//   at least half their size (text, binaries: order 0 1.0x -> 1.5x htscodecs
-//   at 64 / 256 KiB, ~15 bytes a block; a file's last, partial block too: a
-//   42 KB block of machine code decodes in 18 us instead of 27 on 32 lanes,
-//   for 18 bytes, so binary 64 KiB calls 1.28x -> 1.43x) and from 16 KiB for
-//   blocks that code to at least 2/3 of it (machine code at 16 KiB: order 0
-//   1.10x -> 1.22x, +14 bytes of ~12 KB; text, ~0.57, keeps 32 lanes and
-//   its bytes), and for order-1 blocks from 256 KiB
-//   (their 64-lane rows look slots up by scalar loads at a higher rate than the
-//   32-lane gathers: quality strings whole 1.07x -> 1.55x);
-// - else 32 from 64 KiB (quality strings: a 106 KB block decodes in 66 us
-//   instead of 125, htscodecs 65, for 7 bytes), or for blocks that code to at
-//   least 2/5 of their size (16 KiB of binary code at ~0.47: 1.5x, 7 bytes);
+// `coded` bytes (doc/perf.md, "Byte codec: lane count per block", "container
+// v9" and "quality strings of ordinary reads"). With seeds coded by the tail
+// coder a lane costs ~0.45 bytes beyond its content (the length of its final
+// state), but the decoder is latency-bound: on Zen 5 64 lanes (four AVX-512
+// chains, scalar-load lookups) decode ~1.5x faster than 32 and 32 ~2x faster
+// than 16 (one chain). So:
+// - 64 lanes from 64 KiB, whatever the block codes to, both orders (quality
+//   strings of ordinary reads, order 0: 64 KiB calls decode 1.04x -> 1.45x
+//   htscodecs, a 154 KB call 0.8-0.97x -> 1.6x, for ~17 bytes a block: their
+//   size was at parity with htscodecs' on 32 lanes, +0.03%, and is +0.09% on
+//   64; order 1 whole 1.0-1.1x -> 1.3-1.45x);
+// - from 32 KiB for blocks that code to at least half their size (a file's
+//   last, partial block: 42 KB of machine code decodes in 18 us instead of 27
+//   on 32 lanes, for 18 bytes, so binary 64 KiB calls 1.28x -> 1.43x), and
+//   from 16 KiB for blocks that code to at least 2/3 of it (machine code at
+//   16 KiB: order 0 1.10x -> 1.22x, +14 bytes of ~12 KB; text, ~0.57, keeps
+//   32 lanes and its bytes);
+// - else 32 for blocks that code to at least 2/5 of their size (16 KiB of
+//   binary code at ~0.47: 1.5x, 7 bytes);
 // - else 16: small blocks that code to under 2/5 of their size (quality
-//   strings at 16 KiB, 4x htscodecs' decode already), where more lanes' states
-//   would cost a visible share of the block.
-// The grid models, packed states and coded symbol sets pay for these lanes:
-// every real-data cell of `entcode bench` stays below htscodecs' size.
+//   strings at 16 KiB: their size stays below htscodecs', -0.02%, but their
+//   order-0 decode is ~0.8x htscodecs', 1.2-1.3x on 32 lanes for +0.1%).
 inline constexpr std::size_t kMinRawWide = std::size_t{64} << 10;
 inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{32} << 10;       // blocks coding to >= half their size
 inline constexpr std::size_t kMinRawVeryDense64Lanes = std::size_t{16} << 10;  // blocks coding to >= 2/3 of it
-inline constexpr std::size_t kMinRaw64Lanes = std::size_t{1} << 20;
-inline constexpr std::size_t kMinRawOrder1_64Lanes = std::size_t{256} << 10;
-inline unsigned lanes_for(std::size_t coded, std::size_t raw, unsigned order = 0) noexcept {
-  if (raw >= kMinRaw64Lanes || (order == 1 && raw >= kMinRawOrder1_64Lanes) || (raw >= kMinRawDense64Lanes && 2 * coded >= raw) ||
+inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
+  if (raw >= kMinRawWide || (raw >= kMinRawDense64Lanes && 2 * coded >= raw) ||
       (raw >= kMinRawVeryDense64Lanes && 3 * coded >= 2 * raw))
     return 64;
-  return raw >= kMinRawWide || 5 * coded >= 2 * raw ? 32 : 16;
+  return 5 * coded >= 2 * raw ? 32 : 16;
 }
 
 // The tail length of a seeded block: its code under `freqs` (contexts x 256 at
