@@ -97,10 +97,10 @@ Model build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned 
   }
   move_lane_starts(src, lanes, tail, scratch.counts, false);
   unsigned precision = kSmallOrder1Precision;
-  double coded = normalise(scratch.counts.data(), 256, precision, scratch.freqs, bits);
+  double coded = normalise(scratch.counts.data(), 256, precision, scratch.freqs, bits, scratch.bytes.data());
   for (; src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
          excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
-    coded = normalise(scratch.counts.data(), 256, ++precision, scratch.freqs, bits);
+    coded = normalise(scratch.counts.data(), 256, ++precision, scratch.freqs, bits, scratch.bytes.data());
   return {precision, coded};
 }
 
@@ -173,7 +173,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   if (order == 0) {
     put_model(w, freqs.data(), scratch.form);
   } else {
-    put_order1_tables(w, freqs, bits, precision, isa, scratch.tables_section);
+    put_order1_tables(w, freqs, bits, scratch.bytes.data(), precision, isa, scratch.tables_section);
   }
   // The stream goes after room for its size's varint; it moves up once the size is known.
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));

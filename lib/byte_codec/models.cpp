@@ -138,12 +138,12 @@ double bits_of_counts(const std::uint32_t* counts, unsigned k) noexcept {
 }
 
 double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
-                 std::array<std::uint8_t, 256>& bits) {
+                 std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes) {
   const Log2Table& log2f = log2_table();
   freqs.assign(std::size_t{contexts} * 256, 0);
   double coded = 0;
   for (unsigned c = 0; c < contexts; ++c) {
-    if (context_unused(counts + std::size_t{c} * 256)) continue;
+    if ((bytes != nullptr && !context_possible(bytes, c)) || context_unused(counts + std::size_t{c} * 256)) continue;
     const ContextCounts cc(counts + std::size_t{c} * 256);
     const unsigned q = contexts == 1 ? precision : context_bits(cc, precision);
     bits[c] = static_cast<std::uint8_t>(q);

@@ -43,8 +43,14 @@ void move_lane_starts(std::span<const std::uint8_t> src, unsigned lanes, std::si
 // Normalised frequencies (scaled to 2^precision) of 1 or 256 contexts, and each
 // used context's q in bits[c] (precision for order 0). Returns the code length
 // in bits of `counts` under them (size estimates; float log2, ~1e-7 relative).
+// `bytes` (order 1, optional): the block's byte counts; a context c != 0 with
+// bytes[c] = 0 is unused (it never precedes a byte) and its row is not read
+// (a 16 KiB block of quality strings has ~40 of 256 rows: scanning the others
+// was ~12% of its order-1 encode).
 double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
-                 std::array<std::uint8_t, 256>& bits);
+                 std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes = nullptr);
+// Whether order-1 context c can be used in a block with byte counts `bytes` (see normalise).
+inline bool context_possible(const std::uint32_t* bytes, unsigned c) noexcept { return c == 0 || bytes[c] != 0; }
 
 // Relative excess of `coded_bits` (normalise's result for order-1 `counts`)
 // over the counts' empirical entropy.

@@ -326,8 +326,8 @@ bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, Isa isa) {
 }  // namespace
 
 void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
-                       const std::array<std::uint8_t, 256>& bits, unsigned precision, Isa isa,
-                       std::vector<std::byte>& scratch) {
+                       const std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes, unsigned precision,
+                       Isa isa, std::vector<std::byte>& scratch) {
   scratch.resize(std::max(scratch.size(), 2 * kMaxTables + 1));  // T, then its coded form if smaller
   SpanWriter t(std::span<std::byte>(scratch).first(kMaxTables));
   std::array<bool, 256> used{}, present{};
@@ -335,7 +335,7 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
   unsigned k = 0;
   for (unsigned c = 0; c < 256; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
-    used[c] = !context_unused(f);
+    used[c] = context_possible(bytes, c) && !context_unused(f);
     k += used[c];
     if (used[c])
       for (unsigned s = 0; s < 256; ++s) any[s] |= f[s];

@@ -24,10 +24,11 @@ namespace byte_codec::detail {
 void put_model(SpanWriter& w, const std::uint32_t* freq, const ModelForm& form);
 void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision);
 
-// freqs: 256 x 256 (scaled to 2^precision), bits[c]: context c's resolution q;
+// freqs: 256 x 256 (scaled to 2^precision), bits[c]: context c's resolution q,
+// bytes: the block's byte counts (models.hpp context_possible);
 // scratch: reused working memory (grown to ~256 KiB).
 void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs, const std::array<std::uint8_t, 256>& bits,
-                       unsigned precision, Isa isa, std::vector<std::byte>& scratch);
+                       const std::uint32_t* bytes, unsigned precision, Isa isa, std::vector<std::byte>& scratch);
 // Parses a whole (present) tables section into freqs (256 x 256, zeroed); any defect is `corrupt`.
 errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa);
 
