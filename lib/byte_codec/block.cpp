@@ -287,7 +287,7 @@ Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> s
 Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                                    const Options& options) {
   if (const errc e = check_block(src, dst, options); e != errc::ok) return e;
-  if (detail::run_end(src, 0) == src.size()) return compress_block(ctx, src, dst, options);  // one run: no counts
+  if (const auto isa = resolve(options.isa); !isa) return isa.error();
   std::size_t pos = 0, out = 0;
   auto piece = [&](std::size_t end) -> errc {
     const auto size = compress_block(ctx, src.subspan(pos, end - pos), dst.subspan(out), options);

@@ -42,7 +42,8 @@ std::size_t run_end(std::span<const std::uint8_t> src, std::size_t from) noexcep
 ByteRun next_long_run(std::span<const std::uint8_t> src, std::size_t from) noexcept;
 
 // Splits chunks into pieces: long runs worth a block of their own, and the
-// content between them. Counts the chunk (order 0) once, on the first long run.
+// content between them. Counts the chunk (order 0) once, on the first long run
+// that is not the whole chunk.
 class RunSplitter {
  public:
   explicit RunSplitter(std::span<const std::uint8_t> chunk) noexcept : chunk_(chunk) {}
