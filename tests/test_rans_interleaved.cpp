@@ -354,4 +354,10 @@ TEST_CASE("ByteTables::assign reuses an object: same tables as build(), failures
   REQUIRE(t.assign(f0, 1, 12) == errc::invalid_argument);
   REQUIRE(!t.can_encode());
   REQUIRE(!t.can_decode());
+  // Frequencies whose 32-bit sum wraps around to exactly 2^12 (each far above it).
+  std::vector<std::uint32_t> wrap(256, 0);
+  wrap[0] = std::uint32_t{1} << 31;
+  wrap[1] = (std::uint32_t{1} << 31) + 4096;
+  REQUIRE(t.assign(wrap, 1, 12) == errc::invalid_argument);
+  REQUIRE(!t.can_decode());
 }

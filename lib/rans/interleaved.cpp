@@ -347,8 +347,16 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   }
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
-    std::uint64_t sum = 0;
-    for (unsigned s = 0; s < 256; ++s) sum += f[s];
+    // 32-bit sums (a decoder checks all 256 rows of every order-1 block: 64-bit
+    // widening adds were ~1/3 of this function there). They cannot wrap once every
+    // frequency is below 2^(precision + 1) (sum < 2^21), which `any` checks; one
+    // above the total then makes the sum pass it.
+    std::uint32_t sum = 0, any = 0;
+    for (unsigned s = 0; s < 256; ++s) {
+      sum += f[s];
+      any |= f[s];
+    }
+    if (any >> (precision + 1) != 0) sum = total + 1;  // a frequency that alone passes the total
     const std::size_t first = std::size_t{c} << precision;
     std::uint32_t* slots = want_dec ? t.slots_.data() + first : nullptr;
     if (sum == 0) {  // unused context (only reached by corrupt input): byte 0, x -> x >> p, any precision
