@@ -52,8 +52,9 @@ ByteRun next_long_run(std::span<const std::uint8_t> src, std::size_t from) noexc
     if (src[i] != src[i + half - 1]) continue;
     Pattern pattern;
     pattern.fill(src[i]);
-    if (run_end(src, i, pattern) < i + half) continue;
-    const ByteRun run{std::max(from, run_begin(src, i, pattern)), run_end(src, i, pattern)};
+    const std::size_t end = run_end(src, i, pattern);
+    if (end < i + half) continue;
+    const ByteRun run{std::max(from, run_begin(src, i, pattern)), end};
     if (run.size() >= kMinSplitRun) return run;
   }
   return {};
