@@ -208,7 +208,7 @@ Result<std::size_t> encode_lanes(unsigned order, const Bytes& data, const ByteTa
 errc decode_lanes(unsigned order, const std::vector<std::byte>& src, const ByteTables& t, Bytes& out, Isa isa,
                   unsigned lanes) {
   if (lanes == kByteCoderLanes) return order == 0 ? decode_order0(src, t, out, isa) : decode_order1(src, t, out, isa);
-  return order == 0 ? detail::decode_order0(src, t, out, isa, {}, lanes) : detail::decode_order1(src, t, out, isa, {}, lanes);
+  return (order == 0 ? detail::decode_order0(src, t, out, isa, {}, lanes) : detail::decode_order1(src, t, out, isa, {}, lanes)).error();
 }
 
 // Every ISA's stream == want, and every ISA decodes want to data.

@@ -79,10 +79,15 @@ class Meter {
 struct BlockJob {
   std::vector<std::byte> src;
   std::size_t n = 0;
+  bool last = false;  // the input's last chunk: its last block is flagged
   std::vector<std::byte> dst;
   std::optional<Result<std::size_t>> size;
+  void read(Input& in, std::size_t block) {
+    src.resize(block);
+    n = in.read(src.data(), block);
+  }
   void run(const bc::Options& o) {
-    size = bc::compress_chunk(std::span(reinterpret_cast<const std::uint8_t*>(src.data()), n), dst, o);
+    size = bc::compress_chunk(std::span(reinterpret_cast<const std::uint8_t*>(src.data()), n), dst, o, last);
   }
 };
 
@@ -94,6 +99,9 @@ void compress_batch(std::vector<BlockJob>& jobs, std::size_t count, const bc::Op
   for (auto& w : workers) w.join();
 }
 
+// The frame compress() writes: a chunk is read ahead so the input's last
+// chunk is known when its batch is coded (its last block flagged; only an
+// empty input gets the end marker).
 void compress(Input& in, Output& out, const Args& args, Meter& meter) {
   const bc::Options& o = args.options;
   std::byte header[bc::kFrameHeaderSize];
@@ -101,18 +109,18 @@ void compress(Input& in, Output& out, const Args& args, Meter& meter) {
   const std::size_t block = std::size_t{1} << o.block_log2;
   const unsigned threads = args.threads != 0 ? args.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<BlockJob> jobs(threads);
+  BlockJob ahead;
+  ahead.read(in, block);
+  const bool empty = ahead.n == 0;
   std::uint32_t crc = 0;
-  for (bool more = true; more;) {
+  while (ahead.n != 0) {
     std::size_t count = 0;
-    for (; count < jobs.size() && more; ++count) {
-      BlockJob& j = jobs[count];
-      j.src.resize(block);
-      j.dst.resize(bc::block_bound(block));
-      j.n = in.read(j.src.data(), block);
-      more = j.n == block;
-      if (j.n == 0) break;
+    for (; count < jobs.size() && ahead.n != 0; ++count) {
+      std::swap(jobs[count], ahead);
+      ahead.read(in, jobs[count].n == block ? block : 0);
+      jobs[count].last = ahead.n == 0;
+      jobs[count].dst.resize(bc::block_bound(block));
     }
-    if (count == 0) break;
     compress_batch(jobs, count, o);
     for (std::size_t k = 0; k < count; ++k) {
       const BlockJob& j = jobs[k];
@@ -124,11 +132,10 @@ void compress(Input& in, Output& out, const Args& args, Meter& meter) {
   }
   std::byte tail[5] = {std::byte{0}};
   for (int b = 0; b < 4; ++b) tail[1 + b] = static_cast<std::byte>(crc >> (8 * b));
-  out.write(std::span(tail, o.checksum ? 5 : 1));
-  meter.add(0, o.checksum ? 5 : 1);
+  const std::size_t first = empty ? 0 : 1, size = (o.checksum ? 5 : 1) - first;
+  out.write(std::span(tail + first, size));
+  meter.add(0, size);
 }
-
-// --- frames (decompression, test, list) --------------------------------------------------------
 
 // Reads concatenated frames from an input through one buffer.
 class FrameReader {
@@ -161,11 +168,14 @@ class FrameReader {
         continue;
       }
       if (!ext) fail(in_.name(), to_string(ext.error()));
-      if (ext->kind == bc::BlockKind::end) break;
+      if (ext->kind == bc::BlockKind::end) {
+        begin_ += 1;
+        break;
+      }
       on_block(*ext, pending().first(ext->encoded_size));
       begin_ += ext->encoded_size;
+      if (ext->last) break;
     }
-    begin_ += 1;
     if (!h.checksum) return 0;
     if (!fill(4)) fail(in_.name(), to_string(errc::truncated));
     std::uint32_t stored = 0;

@@ -1,8 +1,10 @@
 // byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "ECRB" magic, version 9, flags (bit 0: CRC32C present), block size log2,
-//   then blocks [kind][raw size varint][payload], an end byte 0, and the
+//   "ECRB" magic, version 10, a descriptor byte (block size log2 - 16, bit 4:
+//   CRC32C present), then blocks [descriptor: kind, last-block flag, for rANS
+//   blocks also lanes and precision][raw size - 1 varint][payload] up to one
+//   flagged last (or an end byte 0, what streaming writers may write), and the
 //   CRC32C of the content (u32 LE) when flagged.
 // Block kinds: raw, single-symbol run, order-0 rANS, order-1 rANS (64-, 32- or
 // 16-way, chosen per block; seeded: a tail coder's words start the lane states,
@@ -43,10 +45,10 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[4] = {'E', 'C', 'R', 'B'};
-inline constexpr std::uint8_t kVersion = 9;  // 9: grid models, 8: order-1 tables over the block's alphabet (7: coded seeds, 6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
+inline constexpr std::uint8_t kVersion = 10;  // 10: 24-bit seeds, one-byte frame and block descriptors, 9: grid models, 8: order-1 tables over the block's alphabet (7: coded seeds, 6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
-inline constexpr std::size_t kFrameHeaderSize = 7;
+inline constexpr std::size_t kFrameHeaderSize = 6;
 
 enum class BlockKind : std::uint8_t { end = 0, raw = 1, run = 2, order0 = 3, order1 = 4 };
 
@@ -117,18 +119,24 @@ ENTCODE_API std::size_t write_frame_header(const Options& options, std::span<std
 ENTCODE_API Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept;
 
 // One block (1 <= src.size() <= 2^block_log2) into dst (>= block_bound(src.size())).
+// `last`: the frame's last block (flagged; no end marker follows it). A
+// streaming writer that learns of the end only later writes the end marker
+// (a byte 0, BlockKind::end) after its last block instead, one byte more.
 ENTCODE_API std::size_t block_bound(std::size_t n) noexcept;
-ENTCODE_API Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
+ENTCODE_API Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options,
+                                   bool last = false);
 ENTCODE_API Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
-                                   const Options& options);
+                                   const Options& options, bool last = false);
 // One chunk of content (1 <= src.size() <= 2^block_log2) as the blocks compress()
 // writes for it, into dst (>= block_bound(src.size())): one block, or, at order 0
 // when the chunk holds long runs of one byte that cost bytes inside a coded block
 // (>= 4 KiB, lib/byte_codec/runs.hpp), those runs as `run` blocks and the pieces
 // between them as blocks of their own.
-ENTCODE_API Result<std::size_t> compress_chunk(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options);
+// `last` as for compress_block (on the chunk's last block).
+ENTCODE_API Result<std::size_t> compress_chunk(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options,
+                                   bool last = false);
 ENTCODE_API Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
-                                   const Options& options);
+                                   const Options& options, bool last = false);
 
 // The encoded size and content size of the block (or end marker) at the start
 // of src: `truncated` if its header or payload is not all there yet.
@@ -136,6 +144,7 @@ struct BlockExtent {
   BlockKind kind;
   std::size_t encoded_size;  // whole block including its header (1 for the end marker)
   std::size_t raw_size;      // 0 for the end marker
+  bool last;                 // the frame's blocks end here (the end marker too)
 };
 ENTCODE_API Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept;
 // Decodes exactly one block (src as measured by peek_block) into dst (size raw_size).

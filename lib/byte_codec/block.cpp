@@ -39,33 +39,46 @@ constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
-constexpr std::size_t kTailGuessPerLane = 8;   // order 1's first tail guess, bytes a lane
+constexpr std::size_t kTailGuessPerLane = 12;  // order 1's first tail guess, bytes a lane
 
-// A rANS block's `p u8` byte: the precision (1..12) in bits 0-3, the stream's
-// lane count as rans::detail::lane_index (64 >> index lanes, index <= 2) in bits 4-5.
-constexpr unsigned kLaneShift = 4;
-std::uint8_t stream_byte(unsigned precision, unsigned lanes) noexcept {
-  return static_cast<std::uint8_t>(precision | rans::detail::lane_index(lanes) << kLaneShift);
+// A block's descriptor byte: its kind in bits 0-2, bit 7 set on the frame's
+// last block (then no end marker follows); a rANS block's stream parameters in
+// bits 3-6: the lane count as rans::detail::lane_index in bits 3-4, 12 - precision
+// in bits 5-6 (precision 9..12). Other kinds have bits 3-6 zero, the end marker all.
+constexpr unsigned kKindBits = 3, kLaneIndexBits = 2, kPrecisionBits = 2;
+constexpr unsigned kLastBit = 0x80;
+std::uint8_t descriptor(BlockKind kind, unsigned precision = 0, unsigned lanes = 0) noexcept {
+  const unsigned params =
+      lanes == 0 ? 0 : rans::detail::lane_index(lanes) | (ByteTables::kMaxPrecision - precision) << kLaneIndexBits;
+  return static_cast<std::uint8_t>(static_cast<unsigned>(kind) | params << kKindBits);
 }
+BlockKind kind_of(unsigned descriptor) noexcept { return static_cast<BlockKind>(descriptor & ((1u << kKindBits) - 1)); }
+unsigned params_of(unsigned descriptor) noexcept { return (descriptor & ~kLastBit) >> kKindBits; }
 struct StreamParams {
   unsigned precision, lanes;
 };
-// corrupt for a precision or lane index out of range.
-Result<StreamParams> parse_stream_byte(unsigned b) noexcept {
-  const unsigned precision = b & ((1u << kLaneShift) - 1), index = b >> kLaneShift;
-  if (precision < 1 || precision > ByteTables::kMaxPrecision || index >= std::size(rans::detail::kLaneCounts))
-    return errc::corrupt;
-  return StreamParams{precision, rans::detail::kLaneCounts[index]};
+StreamParams parse_stream_params(unsigned descriptor) noexcept {
+  const unsigned params = params_of(descriptor);
+  return StreamParams{ByteTables::kMaxPrecision - (params >> kLaneIndexBits),
+                      rans::detail::kLaneCounts[params & ((1u << kLaneIndexBits) - 1)]};
 }
+static_assert(std::size(rans::detail::kLaneCounts) == 1u << kLaneIndexBits);
+static_assert(kKindBits + kLaneIndexBits + kPrecisionBits == 7);
 
 using simd::resolve;
 
 using namespace detail;
 
+// A block's head: its descriptor and raw_size - 1 (raw_size >= 1; 16 KiB blocks
+// then take 2 varint bytes, not 3).
+void put_head(SpanWriter& w, std::uint8_t descriptor, std::size_t raw_size) {
+  w.put_u8(descriptor);
+  w.put_varint(raw_size - 1);
+}
+
 std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> dst) {
   SpanWriter w(dst);
-  w.put_u8(static_cast<std::uint8_t>(BlockKind::raw));
-  w.put_varint(src.size());
+  put_head(w, descriptor(BlockKind::raw), src.size());
   w.put_bytes(std::as_bytes(src));
   return w.size();
 }
@@ -150,7 +163,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   // The lane count follows the coded size (byte entropy), and order-1 models
   // depend on it and on the tail: a first model with a guessed tail, then a
   // second only if the tail needs more bytes (a longer tail than needed only
-  // stores more of its words: kTailGuessPerLane bytes a lane fill the seeds
+  // stores more of its words: kTailGuessPerLane bytes a lane fill the 24-bit seeds
   // from ~2 bits a byte, text and binaries need no second model).
   count_block(scratch, src, order);
   scratch.bytes = byte_counts(scratch.counts);
@@ -167,9 +180,7 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   }
   const unsigned precision = model.precision;
   SpanWriter w(dst.first(std::min(dst.size(), budget)));
-  w.put_u8(static_cast<std::uint8_t>(order == 0 ? BlockKind::order0 : BlockKind::order1));
-  w.put_varint(src.size());
-  w.put_u8(stream_byte(precision, lanes));
+  put_head(w, descriptor(order == 0 ? BlockKind::order0 : BlockKind::order1, precision, lanes), src.size());
   if (order == 0) {
     put_model(w, freqs.data(), scratch.form);
   } else {
@@ -209,11 +220,8 @@ std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src,
   return o0;
 }
 
-errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
-  const auto params = parse_stream_byte(r.get_u8());
-  if (!r.ok()) return r.error();
-  if (!params) return params.error();
-  const auto [precision, lanes] = *params;
+errc decode_rans(Scratch& s, ByteReader& r, StreamParams params, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
+  const auto [precision, lanes] = params;
   const unsigned contexts = order == 0 ? 1 : 256;
   std::vector<std::uint32_t>& freqs = s.freqs;
   ByteTables& tables = s.tables[order];
@@ -234,8 +242,7 @@ errc decode_rans(Scratch& s, ByteReader& r, std::span<std::uint8_t> dst, unsigne
 
 std::size_t write_run(std::uint8_t byte, std::size_t n, std::span<std::byte> dst) {
   SpanWriter w(dst);
-  w.put_u8(static_cast<std::uint8_t>(BlockKind::run));
-  w.put_varint(n);
+  put_head(w, descriptor(BlockKind::run), n);
   w.put_u8(byte);
   return w.size();
 }
@@ -265,32 +272,34 @@ Context& thread_context() {
 
 // --- blocks -------------------------------------------------------------------------
 
-std::size_t block_bound(std::size_t n) noexcept { return 1 + varint_size(n) + n; }
+std::size_t block_bound(std::size_t n) noexcept { return 1 + varint_size(n - 1) + n; }
 
 Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
-                                   const Options& options) {
+                                   const Options& options, bool last) {
   if (const errc e = check_block(src, dst, options); e != errc::ok) return e;
   const auto isa = resolve(options.isa);
   if (!isa) return isa.error();
-  if (detail::run_end(src, 0) == src.size()) return write_run(src[0], src.size(), dst);
   const unsigned order = src.size() < kMinOrder1Size ? 0 : options.order;
   const std::size_t raw = block_bound(src.size());
-  const std::size_t coded = order == 0 ? write_rans(ctx.scratch(), src, dst, 0, *isa, raw - 1)
-                                       : write_best_rans(ctx.scratch(), src, dst, *isa, raw - 1);
-  if (coded != 0) return coded;
-  return write_raw(src, dst);
+  std::size_t size = 0;
+  if (detail::run_end(src, 0) == src.size()) size = write_run(src[0], src.size(), dst);
+  else if (order == 0) size = write_rans(ctx.scratch(), src, dst, 0, *isa, raw - 1);
+  else size = write_best_rans(ctx.scratch(), src, dst, *isa, raw - 1);
+  if (size == 0) size = write_raw(src, dst);
+  if (last) dst[0] |= std::byte{kLastBit};
+  return size;
 }
 
 // The pieces between long runs are blocks of their own; each fits what the run
 // before it saved (a run block is <= 7 bytes for >= kMinSplitRun content bytes,
 // a piece's block <= block_bound(piece)), so the chunk stays within block_bound.
 Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
-                                   const Options& options) {
+                                   const Options& options, bool last) {
   if (const errc e = check_block(src, dst, options); e != errc::ok) return e;
   if (const auto isa = resolve(options.isa); !isa) return isa.error();
   std::size_t pos = 0, out = 0;
   auto piece = [&](std::size_t end) -> errc {
-    const auto size = compress_block(ctx, src.subspan(pos, end - pos), dst.subspan(out), options);
+    const auto size = compress_block(ctx, src.subspan(pos, end - pos), dst.subspan(out), options, last && end == src.size());
     if (!size) return size.error();
     out += *size;
     pos = end;
@@ -300,8 +309,10 @@ Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> s
   for (detail::ByteRun run = options.order == 0 ? runs.next(0) : detail::ByteRun{}; run.size() != 0; run = runs.next(pos)) {
     if (run.begin > pos)
       if (const errc e = piece(run.begin); e != errc::ok) return e;
+    const std::size_t at = out;
     out += write_run(src[run.begin], run.size(), dst.subspan(out));
     pos = run.end;
+    if (last && pos == src.size()) dst[at] |= std::byte{kLastBit};
   }
   if (pos < src.size())
     if (const errc e = piece(src.size()); e != errc::ok) return e;
@@ -310,24 +321,27 @@ Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> s
 
 Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader& header) noexcept {
   ByteReader r(src);
-  const auto kind = static_cast<BlockKind>(r.get_u8());
+  const unsigned d = r.get_u8();
+  const BlockKind kind = kind_of(d);
   if (!r.ok()) return r.error();
-  if (kind == BlockKind::end) return BlockExtent{kind, 1, 0};
-  if (kind > BlockKind::order1) return errc::corrupt;  // an unknown kind, before its size is read
-  const std::uint64_t raw = r.get_varint();
+  const bool coded = kind == BlockKind::order0 || kind == BlockKind::order1;
+  // An unknown kind, stray parameter bits or a flagged end marker, before the size is read.
+  if (kind > BlockKind::order1 || (!coded && params_of(d) != 0) || (kind == BlockKind::end && d != 0))
+    return errc::corrupt;
+  if (kind == BlockKind::end) return BlockExtent{kind, 1, 0, true};
+  const StreamParams params = parse_stream_params(d);
+  const std::uint64_t raw_m1 = r.get_varint();
   if (!r.ok()) return r.error();
-  if (raw == 0 || raw > header.block_size()) return errc::corrupt;
-  const auto n = static_cast<std::size_t>(raw);
+  if (raw_m1 >= header.block_size()) return errc::corrupt;
+  const auto n = static_cast<std::size_t>(raw_m1) + 1;
   switch (kind) {
     case BlockKind::raw: r.get_bytes(n); break;
     case BlockKind::run: r.get_u8(); break;
     case BlockKind::order0:
     case BlockKind::order1: {
-      const auto params = parse_stream_byte(r.get_u8());
-      if (r.ok() && !params) return params.error();
       if (kind == BlockKind::order0) {
         std::uint32_t freqs[256] = {};
-        get_model(r, freqs, params ? params->precision : ByteTables::kMaxPrecision);
+        get_model(r, freqs, params.precision);
       } else {
         r.get_bytes(static_cast<std::size_t>(r.get_varint()));  // tables section, parsed by the decoder
       }
@@ -337,7 +351,7 @@ Result<BlockExtent> peek_block(std::span<const std::byte> src, const FrameHeader
     default: return errc::corrupt;
   }
   if (!r.ok()) return r.error();
-  return BlockExtent{kind, r.position(), n};
+  return BlockExtent{kind, r.position(), n, (d & kLastBit) != 0};
 }
 
 errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<std::uint8_t> dst,
@@ -348,24 +362,26 @@ errc decompress_block(Context& ctx, std::span<const std::byte> src, std::span<st
   const auto use = resolve(isa);
   if (!use) return use.error();
   ByteReader r(src.first(ext->encoded_size));
-  r.get_u8();
+  const auto params = parse_stream_params(r.get_u8());
   r.get_varint();
   switch (ext->kind) {
     case BlockKind::raw: std::memcpy(dst.data(), r.get_bytes(dst.size()).data(), dst.size()); return errc::ok;
     case BlockKind::run: std::memset(dst.data(), r.get_u8(), dst.size()); return errc::ok;
-    case BlockKind::order0: return decode_rans(ctx.scratch(), r, dst, 0, *use);
-    case BlockKind::order1: return decode_rans(ctx.scratch(), r, dst, 1, *use);
+    case BlockKind::order0: return decode_rans(ctx.scratch(), r, params, dst, 0, *use);
+    case BlockKind::order1: return decode_rans(ctx.scratch(), r, params, dst, 1, *use);
     case BlockKind::end: break;
   }
   return errc::corrupt;
 }
 
-Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
-  return compress_block(detail::thread_context(), src, dst, options);
+Result<std::size_t> compress_block(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options,
+                                   bool last) {
+  return compress_block(detail::thread_context(), src, dst, options, last);
 }
 
-Result<std::size_t> compress_chunk(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options) {
-  return compress_chunk(detail::thread_context(), src, dst, options);
+Result<std::size_t> compress_chunk(std::span<const std::uint8_t> src, std::span<std::byte> dst, const Options& options,
+                                   bool last) {
+  return compress_chunk(detail::thread_context(), src, dst, options, last);
 }
 
 errc decompress_block(std::span<const std::byte> src, std::span<std::uint8_t> dst, const FrameHeader& header,

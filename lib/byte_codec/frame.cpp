@@ -1,4 +1,4 @@
-// byte_codec/frame.cpp — the byte codec's frame: header, blocks, end marker,
+// byte_codec/frame.cpp — the byte codec's frame: header (magic, version, descriptor), blocks up to a last one,
 // optional CRC32C (see entcode/byte_codec.hpp, doc/format.md "Byte codec container").
 #include <algorithm>
 #include <cstring>
@@ -15,7 +15,9 @@ namespace byte_codec {
 namespace {
 
 constexpr std::size_t kMaxVarint32 = 5;
-constexpr std::uint8_t kFlagChecksum = 1;
+// The descriptor byte: block_log2 - kMinBlockLog2 in bits 0-3, the CRC flag in bit 4.
+constexpr unsigned kLog2Bits = 4;
+constexpr std::uint8_t kFlagChecksum = 1u << kLog2Bits;
 
 }  // namespace
 
@@ -24,8 +26,7 @@ constexpr std::uint8_t kFlagChecksum = 1;
 std::size_t write_frame_header(const Options& options, std::span<std::byte, kFrameHeaderSize> dst) noexcept {
   for (int i = 0; i < 4; ++i) dst[static_cast<std::size_t>(i)] = static_cast<std::byte>(kMagic[i]);
   dst[4] = static_cast<std::byte>(kVersion);
-  dst[5] = static_cast<std::byte>(options.checksum ? kFlagChecksum : 0);
-  dst[6] = static_cast<std::byte>(options.block_log2);
+  dst[5] = static_cast<std::byte>((options.checksum ? kFlagChecksum : 0) | (options.block_log2 - kMinBlockLog2));
   return kFrameHeaderSize;
 }
 
@@ -34,10 +35,10 @@ Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept {
     if (std::to_integer<std::uint8_t>(src[i]) != kMagic[i]) return errc::bad_header;
   if (src.size() < kFrameHeaderSize) return errc::truncated;
   if (std::to_integer<std::uint8_t>(src[4]) != kVersion) return errc::unsupported_version;
-  const auto flags = std::to_integer<std::uint8_t>(src[5]);
-  const auto log2 = std::to_integer<unsigned>(src[6]);
-  if ((flags & ~kFlagChecksum) != 0 || log2 < kMinBlockLog2 || log2 > kMaxBlockLog2) return errc::bad_header;
-  return FrameHeader{log2, (flags & kFlagChecksum) != 0};
+  const auto descriptor = std::to_integer<unsigned>(src[5]);
+  const unsigned log2 = kMinBlockLog2 + (descriptor & ((1u << kLog2Bits) - 1));
+  if ((descriptor & ~(kFlagChecksum | ((1u << kLog2Bits) - 1))) != 0 || log2 > kMaxBlockLog2) return errc::bad_header;
+  return FrameHeader{log2, (descriptor & kFlagChecksum) != 0};
 }
 
 // --- whole frames -------------------------------------------------------------------
@@ -57,12 +58,13 @@ Result<std::size_t> compress(Context& ctx, std::span<const std::uint8_t> src, st
   std::size_t pos = write_frame_header(options, dst.first<kFrameHeaderSize>());
   const std::size_t block = std::size_t{1} << options.block_log2;
   for (std::size_t off = 0; off < src.size(); off += block) {
-    const auto size = compress_chunk(ctx, src.subspan(off, std::min(block, src.size() - off)), dst.subspan(pos), options);
+    const std::size_t n = std::min(block, src.size() - off);
+    const auto size = compress_chunk(ctx, src.subspan(off, n), dst.subspan(pos), options, off + n == src.size());
     if (!size) return size.error();
     pos += *size;
   }
   SpanWriter w(dst.subspan(pos));
-  w.put_u8(static_cast<std::uint8_t>(BlockKind::end));
+  if (src.empty()) w.put_u8(static_cast<std::uint8_t>(BlockKind::end));
   if (options.checksum) w.put_u32(crc32c(std::as_bytes(src)));
   if (w.error() != errc::ok) return w.error();
   return pos + w.size();
@@ -110,6 +112,7 @@ Result<FrameInfo> walk(Context* ctx, std::span<const std::byte> src, std::option
     }
     info.content_size += ext->raw_size;
     pos += ext->encoded_size;
+    if (ext->last) break;
   }
   if (header->checksum) {
     if (src.size() - pos < 4) return errc::truncated;

@@ -1,19 +1,20 @@
 // byte_codec/stream.hpp — the byte codec's rANS block streams (lib-internal; every
 // byte in doc/format.md "Byte codec container"): the interleaved streams of
-// rans/interleaved.hpp on `lanes` lanes (64, 32 or 16: the block says which;
+// rans/interleaved.hpp on `lanes` lanes (64, 48, 32 or 16: the block says which;
 // lanes_for is the encoder's choice), seeded when the block has at least
 // 4 bytes a lane.
 // Seeded: the block's last `tail` bytes are coded by one scalar rANS state with
 // the block's own model (order 1: context = the previous byte); that coder's
-// words, in decoder order, become the lanes' seeds (u16 each: lane k's encoder
-// starts at L + seed_k, lib/rans/kernels.hpp, so the decoder finds the seeds in
-// its final states), the first E = max(0, W - lanes) of its W words are stored
-// before the lanes' stream. A plain stream's final states hold L = 2^16 scaled
-// up, 16 bits per lane that carry nothing; here each carries 16 bits of coded
-// content. The lanes' final states are written compactly (~27.5 bits each,
-// lib/rans/interleaved.cpp); each still costs ~0.45 byte beyond its content
-// (the entropy of its length), so small blocks use fewer lanes (lanes_for),
-// while larger ones keep 64 (four AVX-512 decoder chains in flight).
+// final state and its last words in decoder order become the lanes' seeds (24
+// bits a lane: lane k's encoder starts at L + seed_k, lib/rans/kernels.hpp, so
+// the decoder finds the seeds in its final states), its first
+// max(0, W - seed_words) words are stored after the lanes' stream. A plain
+// stream's final states hold L = 2^16 scaled up, 16 bits per lane that carry
+// nothing; here each carries 24 bits of coded content. The lanes' final states
+// are written compactly (~27.5 bits each, lib/rans/interleaved.cpp); each still
+// costs ~2 bits beyond its content (the entropy of its length less what a
+// 24-bit seed gains over one of 16), so small blocks use fewer lanes
+// (lanes_for), while larger ones keep 64 (four AVX-512 decoder chains in flight).
 #pragma once
 
 #include <cstddef>
@@ -28,47 +29,58 @@ namespace byte_codec::detail {
 
 inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n >= 4 * std::size_t{lanes}; }
 
+// The lanes' seeds (rans::detail::seed_bytes) hold the tail coder's final state
+// (u32 LE) and then seed_words of its words.
+inline constexpr unsigned kTailStateBytes = 4;
+inline constexpr std::size_t seed_words(unsigned lanes) noexcept {
+  return (rans::detail::seed_bytes(lanes) - kTailStateBytes) / 2;
+}
+
 // The encoder's lane count for a block of `raw` bytes whose code is about
 // `coded` bytes (doc/perf.md, "Byte codec: lane count per block", "container
-// v9" and "quality strings of ordinary reads"). With seeds coded by the tail
-// coder a lane costs ~0.45 bytes beyond its content (the length of its final
-// state), but the decoder is latency-bound: on Zen 5 64 lanes (four AVX-512
-// chains, scalar-load lookups) decode ~1.5x faster than 32 and 32 ~2x faster
-// than 16 (one chain). So:
+// v9", "quality strings of ordinary reads" and "container v10"). With 24-bit
+// seeds coded by the tail coder a lane costs ~2 bits beyond its content (the
+// length of its final state), but the decoder is latency-bound: on Zen 5 64
+// lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster than 32
+// and 32 ~2x faster than 16 (one chain). So:
 // - 64 lanes from 64 KiB, whatever the block codes to, both orders (quality
 //   strings of ordinary reads, order 0: 64 KiB calls decode 1.04x -> 1.45x
-//   htscodecs, a 154 KB call 0.8-0.97x -> 1.6x, for ~17 bytes a block: their
-//   size was at parity with htscodecs' on 32 lanes, +0.03%, and is +0.09% on
-//   64; order 1 whole 1.0-1.1x -> 1.3-1.45x);
-// - from 32 KiB for blocks that code to at least half their size (a file's
-//   last, partial block: 42 KB of machine code decodes in 18 us instead of 27
-//   on 32 lanes, for 18 bytes, so binary 64 KiB calls 1.28x -> 1.43x), and
-//   from 16 KiB for blocks that code to at least 2/3 of it (machine code at
-//   16 KiB: order 0 1.10x -> 1.22x, +14 bytes of ~12 KB; text, ~0.57, keeps
-//   32 lanes and its bytes);
+//   htscodecs, a 154 KB call 0.8-0.97x -> 1.6x); from 32 KiB for blocks that
+//   code to at least half their size (a file's last, partial block: binary
+//   64 KiB calls 1.28x -> 1.43x), and from 16 KiB for blocks that code to at
+//   least 2/3 of it (machine code at 16 KiB: order 0 1.10x -> 1.22x);
+// - else 48 (three chains) from 16 KiB for blocks that code to at least 1/4 of
+//   it (quality strings at 16 KiB, ~0.37: order-0 decode 112 -> 96 us for
+//   154 KB against 90 us on 64 lanes, ~5 bytes a block against ~12: their
+//   size stays below htscodecs');
 // - else 32 for blocks that code to at least 2/5 of their size (16 KiB of
 //   binary code at ~0.47: 1.5x, 7 bytes);
-// - else 16: small blocks that code to under 2/5 of their size (quality
-//   strings at 16 KiB: their size stays below htscodecs', -0.02%, but their
-//   order-0 decode is ~0.8x htscodecs', 1.2-1.3x on 32 lanes for +0.1%).
+// - else 16: small blocks that code to under 2/5 of their size, and 16-64 KiB
+//   ones under 1/4 (binned quality strings, ~0.1: each lane costs ~0.3% of a
+//   16 KiB block's ~1.7 KB).
 inline constexpr std::size_t kMinRawWide = std::size_t{64} << 10;
 inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{32} << 10;       // blocks coding to >= half their size
 inline constexpr std::size_t kMinRawVeryDense64Lanes = std::size_t{16} << 10;  // blocks coding to >= 2/3 of it
+inline constexpr std::size_t kMin48Lanes = std::size_t{16} << 10;              // blocks coding to >= 1/4 of it
 inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
   if (raw >= kMinRawWide || (raw >= kMinRawDense64Lanes && 2 * coded >= raw) ||
       (raw >= kMinRawVeryDense64Lanes && 3 * coded >= 2 * raw))
     return 64;
+  if (raw >= kMin48Lanes && 4 * coded >= raw) return 48;
   return 5 * coded >= 2 * raw ? 32 : 16;
 }
 
-// The tail length of a seeded block: its code under `freqs` (contexts x 256 at
-// 2^precision; order 0 or 1) is about lanes + 1 words, capped at kMaxTailPerLane
+// The tail length of a seeded block, a multiple of kTailUnit bytes (its varint
+// counts units: one byte for tails below 1 KiB): its code under `freqs`
+// (contexts x 256 at 2^precision; order 0 or 1) is about seed_words + 1 words
+// (what it codes beyond them is stored as words), capped at kMaxTailPerLane
 // bytes a lane (the tail decodes one symbol at a time, ~4 ns a byte). Past
 // kTailChunkPerLane bytes a lane it grows by chunks of that size only while a
 // chunk codes at least one bit per kTailBytesPerBit bytes: the seeds of very
 // compressible blocks then stay partly empty rather than cost a long serial
 // decode for a few bits (quality strings 1 MiB, order 1: 32 KiB of tail coded
 // ~3 bytes more than its first 4 KiB, ~110 us of a ~530 us decode). 0 when not seeded.
+inline constexpr std::size_t kTailUnit = 8;
 inline constexpr std::size_t kMaxTailPerLane = 512;
 inline constexpr std::size_t kTailChunkPerLane = 64;
 inline constexpr double kTailBytesPerBit = 64;
@@ -81,7 +93,8 @@ inline std::span<const std::uint8_t> lanes_part(std::span<const std::uint8_t> sr
 }
 
 // The block stream of src (order 0 or 1) with `tables` (Use::encode) and a
-// tail of `tail` bytes (0 unless seeded); its size or output_too_small.
+// tail of `tail` bytes (0 unless seeded, a multiple of kTailUnit); its size or
+// output_too_small.
 Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,
                                   const rans::ByteTables& tables, std::span<std::byte> dst, Isa isa, unsigned lanes);
 // Decodes a whole block stream into dst; `truncated` when it needs bytes src does not have.

@@ -41,6 +41,13 @@ std::size_t header_bytes(bool compact, unsigned lanes) noexcept {
 unsigned exponent_of(std::uint32_t x) noexcept { return static_cast<unsigned>(std::bit_width(x)) - 1 - kLowBits; }
 unsigned packed_bits(std::uint32_t x) noexcept { return kExponentBits + kLowBits + exponent_of(x); }
 
+// Lane `lane`'s seed (detail::seed_bytes).
+std::uint32_t seed_of(std::span<const std::uint8_t> seed, unsigned lane) noexcept {
+  std::uint32_t s = 0;
+  for (unsigned b = 0; b < detail::kSeedBits / 8; ++b) s |= std::uint32_t{seed[detail::kSeedBits / 8 * lane + b]} << (8 * b);
+  return s;
+}
+
 constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
                                                               &detail::kernels_avx512};
 
@@ -54,11 +61,10 @@ const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes) noexcept {
 
 class Encoder {
  public:
-  // seed: empty (states start at L) or detail::seed_bytes(lanes), 2 per lane (states start at L + seed).
+  // seed: empty (states start at L) or detail::seed_bytes(lanes), a u24 LE per lane (states start at L + seed).
   Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed, unsigned lanes) noexcept
       : dst_(dst), compact_(!seed.empty()), lanes_(lanes) {
-    for (unsigned lane = 0; lane < lanes; ++lane)
-      c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed[2 * lane] | std::uint32_t{seed[2 * lane + 1]} << 8);
+    for (unsigned lane = 0; lane < lanes; ++lane) c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed_of(seed, lane));
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
@@ -125,7 +131,8 @@ class Encoder {
 class Decoder {
  public:
   // compact: the states of a seeded stream (see header_bytes).
-  Decoder(std::span<const std::byte> src, bool compact, unsigned lanes) noexcept : compact_(compact), lanes_(lanes) {
+  Decoder(std::span<const std::byte> src, bool compact, unsigned lanes) noexcept
+      : start_(src.data()), compact_(compact), lanes_(lanes) {
     c_.pos = src.data();
     c_.end = src.data() + src.size();
   }
@@ -180,17 +187,21 @@ class Decoder {
     return true;
   }
 
-  // The end checks; a seeded stream's states are L + seed (the encoder's start), written to seed.
-  [[nodiscard]] errc finish(std::span<std::uint8_t> seed) const noexcept {
+  // The end checks; a seeded stream's states are L + seed (the encoder's start,
+  // seed < 2^24), written to seed, and bytes may follow its words. Returns the
+  // bytes of the stream used.
+  [[nodiscard]] Result<std::size_t> finish(std::span<std::uint8_t> seed) const noexcept {
     for (unsigned lane = 0; lane < lanes_; ++lane) {
       const std::uint32_t x = c_.x[lane];
-      if (x >> step::kWordBits != 1 || (seed.empty() && x != step::kStateLow)) return errc::corrupt;
-      if (!seed.empty()) {
-        seed[2 * lane] = static_cast<std::uint8_t>(x);
-        seed[2 * lane + 1] = static_cast<std::uint8_t>(x >> 8);
-      }
+      if (x < step::kStateLow || (x - step::kStateLow) >> detail::kSeedBits != 0 ||
+          (seed.empty() && x != step::kStateLow))
+        return errc::corrupt;
+      if (!seed.empty())
+        for (unsigned b = 0; b < detail::kSeedBits / 8; ++b)
+          seed[detail::kSeedBits / 8 * lane + b] = static_cast<std::uint8_t>((x - step::kStateLow) >> (8 * b));
     }
-    return c_.pos == c_.end ? errc::ok : errc::corrupt;
+    if (seed.empty() && c_.pos != c_.end) return errc::corrupt;
+    return static_cast<std::size_t>(c_.pos - start_);
   }
 
   // The compact header (Encoder::pack_states): states >= L by construction; a
@@ -220,6 +231,7 @@ class Decoder {
   }
 
  private:
+  const std::byte* start_;
   bool compact_;
   unsigned lanes_;
   detail::DecCursor c_{};
@@ -417,10 +429,10 @@ Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t
 }
 
 errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
-  return detail::decode_order0(src, tables, out, isa, {}, kByteCoderLanes);
+  return detail::decode_order0(src, tables, out, isa, {}, kByteCoderLanes).error();
 }
 
-errc detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+Result<std::size_t> detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
                           Isa isa, std::span<std::uint8_t> seed, unsigned lanes) {
   if (tables.contexts() != 1 || !tables.can_decode() || !valid_lanes(lanes)) return errc::invalid_argument;
   Decoder dec(src, !seed.empty(), lanes);
@@ -477,10 +489,10 @@ Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t
 }
 
 errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa) {
-  return detail::decode_order1(src, tables, out, isa, {}, kByteCoderLanes);
+  return detail::decode_order1(src, tables, out, isa, {}, kByteCoderLanes).error();
 }
 
-errc detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+Result<std::size_t> detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
                           Isa isa, std::span<std::uint8_t> seed, unsigned lanes) {
   if (tables.contexts() != 256 || !tables.can_decode() || !valid_lanes(lanes)) return errc::invalid_argument;
   Decoder dec(src, !seed.empty(), lanes);

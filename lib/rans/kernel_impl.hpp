@@ -110,8 +110,9 @@ struct RowCoder {
   // Slot lookups by hardware gather where rows are latency-bound (16 and 32 lanes:
   // one or two dependent chains), else by scalar loads, whose throughput is higher
   // (Zen 5, same runs against htscodecs: 64-lane order-0 decode 1.30x -> 1.57x,
-  // 32 lanes 0.05-0.1x slower; doc/perf.md "AVX-512 lookups").
-  static constexpr bool kGather = P::kHasGather && kVecs < 4;
+  // 32 lanes 0.05-0.1x slower; doc/perf.md "AVX-512 lookups"; 48 lanes, three
+  // chains: 16 KiB blocks of quality strings 102 -> 96 us with scalar loads).
+  static constexpr bool kGather = P::kHasGather && kVecs < 3;
 
   // One decoder step; returns the slot entry (symbol in its low byte).
   ENTCODE_KERNEL_INLINE static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
@@ -258,7 +259,7 @@ struct RowCoder {
 template <class A>
 constexpr Kernels kernel_table() noexcept {
   return Kernels{{RowCoder<A, kLaneCounts[0]>::table(), RowCoder<A, kLaneCounts[1]>::table(),
-                  RowCoder<A, kLaneCounts[2]>::table()}};
+                  RowCoder<A, kLaneCounts[2]>::table(), RowCoder<A, kLaneCounts[3]>::table()}};
 }
 
 }  // namespace

@@ -23,13 +23,16 @@ namespace rans {
 namespace detail {
 
 // The lane counts of the byte coder's streams (rans/interleaved.hpp default:
-// kByteCoderLanes = the most); the byte codec picks one per block (doc/format.md).
-inline constexpr unsigned kLaneCounts[] = {64, 32, 16};
+// kByteCoderLanes = the most); the byte codec picks one per block (doc/format.md;
+// its lane index is the position here).
+inline constexpr unsigned kLaneCounts[] = {64, 32, 16, 48};
 inline constexpr unsigned kMaxLanes = kByteCoderLanes;
 static_assert(kLaneCounts[0] == kMaxLanes);
-constexpr bool valid_lanes(unsigned lanes) noexcept { return lanes == 64 || lanes == 32 || lanes == 16; }
-// Index of a valid lane count in kLaneCounts (64 >> index == lanes).
-constexpr unsigned lane_index(unsigned lanes) noexcept { return lanes == 64 ? 0 : lanes == 32 ? 1 : 2; }
+constexpr bool valid_lanes(unsigned lanes) noexcept { return lanes == 64 || lanes == 48 || lanes == 32 || lanes == 16; }
+// Index of a valid lane count in kLaneCounts.
+constexpr unsigned lane_index(unsigned lanes) noexcept {
+  return lanes == 64 ? 0 : lanes == 32 ? 1 : lanes == 16 ? 2 : 3;
+}
 
 // One row of words of the widest rows + one vector of garbage.
 inline constexpr std::size_t kRowSlack = 2 * kMaxLanes + 64;
@@ -71,11 +74,16 @@ struct Kernels {
 };
 
 // Seeded streams (the byte codec's, doc/format.md): the encoder's states start
-// at L + seed (u16 LE per lane, seed_bytes(lanes) bytes) instead of L, so the 16 bits
-// of each final state that would only repeat L carry content; the decoder ends
-// in states [L, 2L) and returns the seed. An empty seed is the plain stream
-// of rans/interleaved.hpp.
-constexpr std::size_t seed_bytes(unsigned lanes) noexcept { return 2 * std::size_t{lanes}; }
+// at L + seed (a u24 LE per lane, seed_bytes(lanes) bytes) instead of L, so the
+// bits of each final state that would only repeat L carry content; the decoder
+// ends in states [L, L + 2^24) and returns the seed. 24 bits rather than 16: a
+// final state costs its log2 plus the ~3.5-bit entropy of its length, and a
+// start log-uniform over [L, 2^32) would cost nothing, but L + seed with a
+// uniform seed of s bits has E[log2] - s = +0.56 bits at s = 16, -1.41 at s = 24
+// (-1.44 at most): ~2 bits a lane saved for a tail half as long again. An empty
+// seed is the plain stream of rans/interleaved.hpp.
+inline constexpr unsigned kSeedBits = 24;
+constexpr std::size_t seed_bytes(unsigned lanes) noexcept { return kSeedBits / 8 * std::size_t{lanes}; }
 
 // encode_order0/1 on `lanes` lanes (valid_lanes) without the check that every
 // byte is codable (the byte codec builds its tables from the data's own
@@ -87,11 +95,12 @@ Result<std::size_t> encode_order1_unchecked(std::span<const std::uint8_t> data, 
                                             std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed,
                                             unsigned lanes);
 // decode_order0/1 of a `lanes`-lane stream seeded with seed.size() (0 or
-// seed_bytes(lanes)) bytes, written to seed.
-errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa,
-                   std::span<std::uint8_t> seed, unsigned lanes);
-errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out, Isa isa,
-                   std::span<std::uint8_t> seed, unsigned lanes);
+// seed_bytes(lanes)) bytes, written to seed; the bytes of src the stream
+// used: all of them unless seeded (a seeded stream may be followed by others).
+Result<std::size_t> decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+                                  Isa isa, std::span<std::uint8_t> seed, unsigned lanes);
+Result<std::size_t> decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
+                                  Isa isa, std::span<std::uint8_t> seed, unsigned lanes);
 
 // Defined in kernels_<isa>.cpp; nullptr in builds without that ISA (kernels_none.cpp).
 const Kernels* kernels_sse2() noexcept;
