@@ -139,6 +139,17 @@ std::size_t order0_estimate(const std::array<std::uint32_t, 256>& counts) noexce
   return coded + 2 * symbols + lanes_for(coded, std::accumulate(counts.begin(), counts.end(), std::size_t{0})) + 16;
 }
 
+// Where an order-1 model (normalise's) may be non-zero: contexts and symbols
+// among the block's bytes (and context 0, the lanes' starts).
+ByteTables::Support support_of(const std::array<std::uint32_t, 256>& bytes) noexcept {
+  ByteTables::Support support;
+  for (unsigned b = 0; b < 256; ++b) {
+    support.contexts[b] = context_possible(bytes.data(), b);
+    support.symbols[b] = bytes[b] != 0;
+  }
+  return support;
+}
+
 // The stream bytes of an order-1 block about to be coded: its code length
 // under the block's model and ~3.5 bytes a lane (final states).
 std::size_t stream_estimate(const Model& model, unsigned lanes) {
@@ -156,7 +167,6 @@ bool order0_wins(const std::array<std::uint32_t, 256>& counts, std::size_t order
 // bytes, and for order 1 also when order0_wins (write_best_rans).
 std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
                        Isa isa, std::size_t budget) {
-  const unsigned contexts = order == 0 ? 1 : 256;
   const std::vector<std::uint32_t>& freqs = scratch.freqs;
   ByteTables& tables = scratch.tables[order];
   std::array<std::uint8_t, 256> bits{};
@@ -191,7 +201,9 @@ std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std:
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
   if (order == 1 && order0_wins(scratch.bytes, w.size() + stream_estimate(model, lanes))) return 0;
-  if (tables.assign(freqs, contexts, precision, ByteTables::Use::encode) != errc::ok) return 0;
+  const errc assigned = order == 0 ? tables.assign(freqs, 1, precision, ByteTables::Use::encode)
+                                   : tables.assign(freqs, precision, ByteTables::Use::encode, support_of(scratch.bytes));
+  if (assigned != errc::ok) return 0;
   const auto out = w.remaining();
   const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);
   if (!stream) return 0;
@@ -220,21 +232,32 @@ std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src,
   return o0;
 }
 
+// An order-1 block's frequencies into s.dec_freqs and where they may be
+// non-zero into s.dec_support, zeroing only the rows the block before used
+// (reads set r's error).
+void read_order1_tables(Scratch& s, ByteReader& r, unsigned precision, Isa isa) {
+  s.dec_freqs.resize(256 * 256);
+  for (unsigned c = 0; c < 256; ++c)
+    if (s.dec_support.contexts[c]) std::memset(s.dec_freqs.data() + std::size_t{c} * 256, 0, 256 * sizeof(std::uint32_t));
+  s.dec_support = {};
+  const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
+  if (r.ok()) r.fail(parse_order1_tables(section, s.dec_freqs.data(), precision, isa, s.dec_support, s.section));
+}
+
 errc decode_rans(Scratch& s, ByteReader& r, StreamParams params, std::span<std::uint8_t> dst, unsigned order, Isa isa) {
   const auto [precision, lanes] = params;
-  const unsigned contexts = order == 0 ? 1 : 256;
-  std::vector<std::uint32_t>& freqs = s.freqs;
   ByteTables& tables = s.tables[order];
-  freqs.assign(std::size_t{contexts} * 256, 0);
   if (order == 0) {
-    get_model(r, freqs.data(), precision);
+    s.freqs.assign(256, 0);
+    get_model(r, s.freqs.data(), precision);
   } else {
-    const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
-    if (r.ok()) r.fail(parse_order1_tables(section, freqs.data(), precision, isa));
+    read_order1_tables(s, r, precision, isa);
   }
   const auto stream = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
   if (!r.ok()) return r.error();
-  if (tables.assign(freqs, contexts, precision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
+  const errc assigned = order == 0 ? tables.assign(s.freqs, 1, precision, ByteTables::Use::decode)
+                                   : tables.assign(s.dec_freqs, precision, ByteTables::Use::decode, s.dec_support);
+  if (assigned != errc::ok) return errc::corrupt;
   const errc e = decode_stream(order, stream, tables, dst, isa, lanes);
   // The block's stream is complete, so a decoder wanting more words means junk.
   return e == errc::truncated ? errc::corrupt : e;

@@ -13,6 +13,7 @@
 #include "entcode/byte_codec.hpp"
 #include "entcode/rans/interleaved.hpp"
 #include "grid_model.hpp"
+#include "tables.hpp"
 
 namespace entcode {
 inline namespace v0 {
@@ -32,6 +33,12 @@ struct Scratch {
   std::vector<std::byte> trial;
   // An order-1 block's tables, raw and coded, before the smaller is written.
   std::vector<std::byte> tables_section;
+  // Decoding order 1: the block's frequencies (256 x 256) and their support
+  // (its rows the next block zeroes; the rest stay 0), and the coded tables
+  // section's tables and bytes.
+  std::vector<std::uint32_t> dec_freqs;
+  rans::ByteTables::Support dec_support;
+  SectionScratch section;
 };
 
 // The Context of the overloads without one: one per thread (documented in

@@ -360,12 +360,12 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
 }
 
 // Parses a whole (present) tables section; any defect in it is `corrupt`.
-errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa) {
+errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa,
+                         rans::ByteTables::Support& support, SectionScratch& scratch) {
   ByteReader s(section);
   const std::uint64_t size = s.get_varint();
   const auto mode = static_cast<TablesMode>(s.get_u8());
   if (!s.ok() || size == 0 || size > kMaxTables) return errc::corrupt;
-  std::vector<std::uint8_t> decoded;
   std::span<const std::byte> t;
   if (mode == TablesMode::raw) {
     t = s.get_bytes(static_cast<std::size_t>(size));
@@ -373,22 +373,22 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
     std::uint32_t f[256] = {};
     get_model(s, f, kTablesPrecision);
     if (!s.ok()) return errc::corrupt;
-    const auto tables = ByteTables::build(f, 1, kTablesPrecision, ByteTables::Use::decode);
-    decoded.resize(static_cast<std::size_t>(size));
-    if (!tables || decode_stream(0, s.get_bytes(s.remaining()), *tables, decoded, isa, kTablesLanes) != errc::ok)
+    if (scratch.tables.assign(f, 1, kTablesPrecision, ByteTables::Use::decode) != errc::ok) return errc::corrupt;
+    scratch.bytes.resize(static_cast<std::size_t>(size));
+    if (decode_stream(0, s.get_bytes(s.remaining()), scratch.tables, scratch.bytes, isa, kTablesLanes) != errc::ok)
       return errc::corrupt;
-    t = std::as_bytes(std::span(decoded));
+    t = std::as_bytes(std::span(scratch.bytes));
   } else {
     return errc::corrupt;
   }
   if (!s.ok() || s.remaining() != 0) return errc::corrupt;
   ByteReader r(t);
-  std::array<bool, 256> used{}, present{};
-  get_symbol_set(r, used);
-  get_symbol_set(r, present);
-  const Alphabet alphabet(present);
+  support = {};
+  get_symbol_set(r, support.contexts);
+  get_symbol_set(r, support.symbols);
+  const Alphabet alphabet(support.symbols);
   for (unsigned c = 0; c < 256 && r.ok(); ++c)
-    if (used[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision, alphabet);
+    if (support.contexts[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision, alphabet);
   return r.ok() && r.remaining() == 0 ? errc::ok : errc::corrupt;
 }
 

@@ -13,6 +13,7 @@
 
 #include "entcode/byte_io.hpp"
 #include "entcode/isa.hpp"
+#include "entcode/rans/interleaved.hpp"
 #include "entcode/status.hpp"
 #include "grid_model.hpp"
 
@@ -29,8 +30,16 @@ void get_model(ByteReader& r, std::uint32_t* freq, unsigned precision);
 // scratch: reused working memory (grown to ~256 KiB).
 void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs, const std::array<std::uint8_t, 256>& bits,
                        const std::uint32_t* bytes, unsigned precision, Isa isa, std::vector<std::byte>& scratch);
-// Parses a whole (present) tables section into freqs (256 x 256, zeroed); any defect is `corrupt`.
-errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa);
+// What parse_order1_tables reuses between blocks: a coded section's tables and bytes.
+struct SectionScratch {
+  rans::ByteTables tables;
+  std::vector<std::uint8_t> bytes;
+};
+// Parses a whole (present) tables section into freqs (256 x 256, zeroed) and
+// where they may be non-zero into `support` (its contexts set before any row
+// is written: the used contexts, its symbols the alphabet); any defect is `corrupt`.
+errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freqs, unsigned precision, Isa isa,
+                         rans::ByteTables::Support& support, SectionScratch& scratch);
 
 }  // namespace byte_codec::detail
 }  // namespace v0

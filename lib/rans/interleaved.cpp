@@ -328,6 +328,38 @@ void ByteTables::clean(std::size_t first, std::size_t count) noexcept {
 }
 
 errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use) {
+  return assign_support(freqs, contexts, precision, use, nullptr);
+}
+
+errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned precision, Use use, const Support& support) {
+  return assign_support(freqs, 256, precision, use, &support);
+}
+
+// freq_ = freqs outside the zeros `support` (when given, with its symbols
+// listed in alphabet[0, n)) implies; only rows that change are written.
+void ByteTables::copy_freqs(std::span<const std::uint32_t> freqs, const Support* support, const std::uint8_t* alphabet,
+                            unsigned n) {
+  if (support == nullptr) {
+    freq_.assign(freqs.begin(), freqs.end());
+    freq_rows_.fill(true);
+    return;
+  }
+  if (freq_.size() != freqs.size()) {
+    freq_.assign(freqs.size(), 0);
+    freq_rows_.fill(false);
+  }
+  for (std::size_t c = 0; c < 256; ++c) {
+    std::uint32_t* row = freq_.data() + c * 256;
+    const bool read = support->contexts[c];
+    if (read || freq_rows_[c]) std::memset(row, 0, 256 * sizeof(std::uint32_t));
+    if (read)
+      for (unsigned i = 0; i < n; ++i) row[alphabet[i]] = freqs[c * 256 + alphabet[i]];
+    freq_rows_[c] = read;
+  }
+}
+
+errc ByteTables::assign_support(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use,
+                                const Support* support) {
   if ((contexts != 1 && contexts != 256) || precision < 1 || precision > kMaxPrecision ||
       freqs.size() != std::size_t{contexts} * 256)
     return errc::invalid_argument;
@@ -342,9 +374,16 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   };
   const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
   const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
+  // The symbols a row may hold (with a support).
+  std::uint8_t alphabet[256];
+  unsigned alphabet_size = 0;
+  for (unsigned s = 0; s < 256 && support != nullptr; ++s) {
+    alphabet[alphabet_size] = static_cast<std::uint8_t>(s);
+    alphabet_size += support->symbols[s];
+  }
   const EncSymbol* by_freq = nullptr;
   try {  // std::bad_alloc: no tables sized for other parameters are left usable
-    t.freq_.assign(freqs.begin(), freqs.end());
+    t.copy_freqs(freqs, support, alphabet, alphabet_size);
     // resize() keeps the capacity of a reused object: no allocation, no page faults.
     t.ref_enc_.resize(want_enc ? freqs.size() : 0);
     t.enc_.resize(want_enc ? freqs.size() : 0);
@@ -359,17 +398,24 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
   }
   for (unsigned c = 0; c < contexts; ++c) {
     const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
+    const std::size_t first = std::size_t{c} << precision;
     // 32-bit sums (a decoder checks all 256 rows of every order-1 block: 64-bit
     // widening adds were ~1/3 of this function there). They cannot wrap once every
     // frequency is below 2^(precision + 1) (sum < 2^21), which `any` checks; one
     // above the total then makes the sum pass it.
     std::uint32_t sum = 0, any = 0;
-    for (unsigned s = 0; s < 256; ++s) {
-      sum += f[s];
-      any |= f[s];
+    if (support == nullptr) {
+      for (unsigned s = 0; s < 256; ++s) {
+        sum += f[s];
+        any |= f[s];
+      }
+    } else if (support->contexts[c]) {  // rows outside it are unused contexts, whatever freqs holds
+      for (unsigned i = 0; i < alphabet_size; ++i) {
+        sum += f[alphabet[i]];
+        any |= f[alphabet[i]];
+      }
     }
     if (any >> (precision + 1) != 0) sum = total + 1;  // a frequency that alone passes the total
-    const std::size_t first = std::size_t{c} << precision;
     std::uint32_t* slots = want_dec ? t.slots_.data() + first : nullptr;
     if (sum == 0) {  // unused context (only reached by corrupt input): byte 0, x -> x >> p, any precision
       if (want_dec) t.clean(first, total);
@@ -381,7 +427,15 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned contexts,
       return errc::invalid_argument;
     }
     std::uint8_t present[256];
-    const unsigned n = detail::nonzero_symbols(f, present);
+    unsigned n = 0;
+    if (support == nullptr) {
+      n = detail::nonzero_symbols(f, present);
+    } else {
+      for (unsigned i = 0; i < alphabet_size; ++i) {
+        present[n] = alphabet[i];
+        n += f[alphabet[i]] != 0;
+      }
+    }
     std::uint32_t start = 0;
     for (unsigned i = 0; i < n; ++i) {
       const unsigned s = present[i];

@@ -30,6 +30,7 @@
 // Kernels: lib/rans/kernels_{sse2,avx2,avx512}.cpp (see doc/perf.md for speed).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -89,6 +90,16 @@ class ENTCODE_API ByteTables {
   // Encoder entries of zero-frequency symbols are unspecified. On error the
   // object can neither encode nor decode.
   errc assign(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use = Use::both);
+  // Where an order-1 model may have non-zero frequencies: rows (contexts) and
+  // columns (symbols).
+  struct Support {
+    std::array<bool, 256> contexts{}, symbols{};
+  };
+  // As assign() for 256 contexts reading only the entries in `support`; all
+  // others are 0, whatever freqs holds there: an order-1 block of quality
+  // strings uses ~40 of 256 rows and columns, and reading, copying and
+  // checking them all was ~1/3 of decoding a 16 KiB block.
+  errc assign(std::span<const std::uint32_t> freqs, unsigned precision, Use use, const Support& support);
 
   [[nodiscard]] unsigned precision() const noexcept { return precision_; }
   [[nodiscard]] unsigned contexts() const noexcept { return contexts_; }
@@ -107,12 +118,17 @@ class ENTCODE_API ByteTables {
   }
 
  private:
+  errc assign_support(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use,
+                      const Support* support);
+  void copy_freqs(std::span<const std::uint32_t> freqs, const Support* support, const std::uint8_t* alphabet,
+                  unsigned n);
   void mark_dirty(std::size_t first, std::size_t count) noexcept;
   void clean(std::size_t first, std::size_t count) noexcept;
 
   unsigned precision_ = 0;
   unsigned contexts_ = 0;
   std::vector<std::uint32_t> freq_;
+  std::array<bool, 256> freq_rows_{};  // rows of freq_ that may be non-zero
   std::vector<EncSymbol> ref_enc_;
   std::vector<SimdEncSymbol> enc_;
   std::vector<std::uint32_t> slots_;
