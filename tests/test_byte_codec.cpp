@@ -725,6 +725,33 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
   }
 }
 
+// Order 1 asked: the encoder codes only the blocks its size estimates cannot
+// rule out, so where order 0 and order 1 come close (bytes that follow the
+// previous one with probability w, else are drawn alone) an estimate off by
+// more than its slack would keep the larger.
+TEST_CASE("byte codec: order 1 asked never writes more than order 0, also where the two are close", "[byte_codec]") {
+  bc::Options o0, o1;
+  o1.order = 1;
+  bool order0_kept = false, order1_kept = false;
+  for (const std::size_t n : {std::size_t{65536}, std::size_t{1} << 20})
+    for (double w = 0; w < 0.3; w += n < (std::size_t{1} << 20) ? 0.01 : 0.005) {
+      std::mt19937 rng(static_cast<std::uint32_t>(n + 1000 * w));
+      std::geometric_distribution<int> step(0.16);
+      std::bernoulli_distribution follows(w);
+      Bytes v(n);
+      for (std::size_t i = 1; i < n; ++i)
+        v[i] = static_cast<std::uint8_t>(follows(rng) ? v[i - 1] + 1 + step(rng) : std::min(step(rng), 255));
+      const Frame f1 = *bc::compress(v, o1), f0 = *bc::compress(v, o0);
+      CAPTURE(n, w, f1.size(), f0.size());
+      REQUIRE(f1.size() <= f0.size());
+      REQUIRE(*bc::decompress(f1, n) == v);
+      const bool order1 = bc::inspect(f1)->blocks[static_cast<unsigned>(bc::BlockKind::order1)] != 0;
+      (order1 ? order1_kept : order0_kept) = true;
+    }
+  REQUIRE(order0_kept);  // the sweep crosses over
+  REQUIRE(order1_kept);
+}
+
 TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "[byte_codec]") {
   // 'A' at 4095/4096 codes ~0.00035 bits a byte: 1 MiB of it could never fill
   // the seeds. The tail keeps its first chunk (64 bytes a lane) and stops at the

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 #include "../rans/kernels.hpp"
 #include "../simd/dispatch.hpp"
@@ -83,40 +84,6 @@ std::size_t write_raw(std::span<const std::uint8_t> src, std::span<std::byte> ds
   return w.size();
 }
 
-// The block's counts: of its bytes (order 0) or byte pairs (order 1, count_pairs).
-void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order) {
-  scratch.counts.assign(order == 0 ? 256 : 256 * 256, 0);
-  if (order == 0) {
-    count_order0(src, scratch.counts.data());
-  } else {
-    count_pairs(src, scratch.counts, scratch.spare);
-  }
-}
-
-// The block's model from count_block's counts: order 0 as counted (exact or
-// grid form: order0_model, its form in scratch.form; the tail uses the lanes'
-// model); order 1 after the lane starts of `lanes` lanes and a tail of `tail`
-// bytes are moved to context 0 (move_lane_starts; undone before another lane
-// count or tail is modelled).
-struct Model {
-  unsigned precision;
-  double coded_bits;  // order 1: the counts' code length under it
-};
-Model build_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, unsigned lanes,
-                  std::size_t tail, std::array<std::uint8_t, 256>& bits) {
-  if (order == 0) {
-    order0_model(scratch.counts.data(), kPrecision, scratch.freqs, scratch.form);
-    return {kPrecision, 0};
-  }
-  move_lane_starts(src, lanes, tail, scratch.counts, false);
-  unsigned precision = kSmallOrder1Precision;
-  double coded = normalise(scratch.counts.data(), 256, precision, scratch.freqs, bits, scratch.bytes.data());
-  for (; src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
-         excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);)
-    coded = normalise(scratch.counts.data(), 256, ++precision, scratch.freqs, bits, scratch.bytes.data());
-  return {precision, coded};
-}
-
 // A block's byte counts from its 1 or 256 contexts' counts.
 std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& counts) noexcept {
   std::array<std::uint32_t, 256> sums{};
@@ -125,18 +92,48 @@ std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& cou
   return sums;
 }
 
+// The block's counts: of its bytes into scratch.bytes (order 0), or of its byte
+// pairs into scratch.counts (order 1, count_pairs) and their byte counts into scratch.bytes.
+void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order) {
+  if (order == 0) return count_order0(src, scratch.bytes.data());
+  scratch.counts.assign(256 * 256, 0);
+  count_pairs(src, scratch.counts, scratch.spare);
+  scratch.bytes = byte_counts(scratch.counts);
+}
+
 // Their order-0 code length in bytes.
 std::size_t entropy_bytes(const std::array<std::uint32_t, 256>& counts) noexcept {
   return static_cast<std::size_t>(bits_of_counts(counts.data(), 256) / 8);
 }
 
-// The size an order-0 block would about have, from the byte counts of a
-// block: its byte entropy plus the model (~2 bytes a symbol) and the stream
-// framing (the lanes' states, ~1 byte each beyond their content when seeded).
-std::size_t order0_estimate(const std::array<std::uint32_t, 256>& counts) noexcept {
-  const auto symbols = static_cast<std::size_t>(std::count_if(counts.begin(), counts.end(), [](std::uint32_t c) { return c != 0; }));
-  const std::size_t coded = entropy_bytes(counts);
-  return coded + 2 * symbols + lanes_for(coded, std::accumulate(counts.begin(), counts.end(), std::size_t{0})) + 16;
+// The code length in bits of the byte counts under order-0 frequencies.
+double order0_code_bits(const std::array<std::uint32_t, 256>& counts, const std::uint32_t* freqs, unsigned precision) noexcept {
+  const Log2Table& log2_of = log2_table();
+  double bits = 0;
+  for (unsigned s = 0; s < 256; ++s) bits += counts[s] * (precision - log2_of[freqs[s]]);
+  return bits;
+}
+
+// An order-1 model of the block after the lane starts of `lanes` lanes and a
+// tail of `tail` bytes are moved to context 0 (move_lane_starts; undone before
+// another lane count or tail is modelled): scratch.freqs[1], each context's
+// resolution in `bits`, and the counts' code length under it.
+struct Order1Model {
+  unsigned precision;
+  double code_bits;
+};
+Order1Model order1_model(Scratch& scratch, std::span<const std::uint8_t> src, unsigned lanes, std::size_t tail,
+                         std::array<std::uint8_t, 256>& bits) {
+  move_lane_starts(src, lanes, tail, scratch.counts, false);
+  unsigned precision = kSmallOrder1Precision;
+  auto model = [&] { return normalise(scratch.counts.data(), 256, precision, scratch.freqs[1], bits, scratch.bytes.data()); };
+  double coded = model();
+  for (; src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
+         excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);) {
+    ++precision;
+    coded = model();
+  }
+  return {precision, coded};
 }
 
 // Where an order-1 model (normalise's) may be non-zero: contexts and symbols
@@ -150,85 +147,130 @@ ByteTables::Support support_of(const std::array<std::uint32_t, 256>& bytes) noex
   return support;
 }
 
-// The stream bytes of an order-1 block about to be coded: its code length
-// under the block's model and ~3.5 bytes a lane (final states).
-std::size_t stream_estimate(const Model& model, unsigned lanes) {
-  return static_cast<std::size_t>(model.coded_bits / 8) + 7 * lanes / 2;
+// How far a block's size may lie from its estimate below: the stream's size
+// field (estimated at its largest), the lanes' final states (a log2 and ~3.5
+// bits each, ~24 bits less when seeded), the tail's length and the rANS rounding.
+constexpr double stream_slack(unsigned lanes) noexcept { return 4.0 * lanes + 32; }
+
+// A rANS block whose head and model are written, its stream not yet: its
+// parameters, and its size about: the bytes written, the stream's size field
+// and the content's code length under the model.
+struct Draft {
+  unsigned order, precision, lanes;
+  std::size_t tail;
+  std::size_t written;
+  double code_bits;
+  [[nodiscard]] double estimate(std::size_t raw_size) const noexcept {
+    return static_cast<double>(written + varint_size(raw_size)) + code_bits / 8;
+  }
+  [[nodiscard]] double slack() const noexcept { return stream_slack(lanes); }
+};
+
+// Whether block a, coded, is certainly smaller than block b (their estimates
+// of `raw_size` bytes apart by more than both slacks).
+bool surely_smaller(const Draft& a, const Draft& b, std::size_t raw_size) noexcept {
+  return a.estimate(raw_size) + a.slack() < b.estimate(raw_size) - b.slack();
 }
 
-// Order 1 with `order1_estimate` bytes need not be coded: order 0 is
-// estimated smaller by more than the estimates' error (kOrder0Slack).
-constexpr double kOrder0Slack = 1.01;
-bool order0_wins(const std::array<std::uint32_t, 256>& counts, std::size_t order1_estimate) {
-  return static_cast<double>(order0_estimate(counts)) * kOrder0Slack < static_cast<double>(order1_estimate);
-}
-
-// An entropy-coded block, or 0 when it would not be smaller than `budget`
-// bytes, and for order 1 also when order0_wins (write_best_rans).
-std::size_t write_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, unsigned order,
-                       Isa isa, std::size_t budget) {
-  const std::vector<std::uint32_t>& freqs = scratch.freqs;
-  ByteTables& tables = scratch.tables[order];
-  std::array<std::uint8_t, 256> bits{};
-  // The lane count follows the coded size (byte entropy), and order-1 models
-  // depend on it and on the tail: a first model with a guessed tail, then a
-  // second only if the tail needs more bytes (a longer tail than needed only
-  // stores more of its words: kTailGuessPerLane bytes a lane fill the 24-bit seeds
-  // from ~2 bits a byte, text and binaries need no second model).
-  count_block(scratch, src, order);
-  scratch.bytes = byte_counts(scratch.counts);
+// An order-0 block's head and model (of count_block's scratch.bytes) in w.
+std::optional<Draft> draft_order0(Scratch& scratch, std::span<const std::uint8_t> src, SpanWriter& w) {
   const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
-  std::size_t tail = order == 0 || !seeded(src.size(), lanes) ? 0 : std::min(src.size(), kTailGuessPerLane * lanes);
-  Model model = build_model(scratch, src, order, lanes, tail, bits);
-  const std::size_t needed = tail_for(src, freqs.data(), order, model.precision, lanes);
-  if (order == 0) {
-    tail = needed;
-  } else if (needed > tail) {
+  std::vector<std::uint32_t>& freqs = scratch.freqs[0];
+  order0_model(scratch.bytes.data(), kPrecision, freqs, scratch.form);
+  const std::size_t tail = tail_for(src, freqs.data(), 0, kPrecision, lanes);
+  put_head(w, descriptor(BlockKind::order0, kPrecision, lanes), src.size());
+  put_model(w, freqs.data(), scratch.form);
+  if (w.error() != errc::ok) return std::nullopt;
+  return Draft{0, kPrecision, lanes, tail, w.size(), order0_code_bits(scratch.bytes, freqs.data(), kPrecision)};
+}
+
+// An order-1 block's head and tables (of count_block's scratch.counts) in w.
+// The lane count follows the coded size (byte entropy), and order-1 models
+// depend on it and on the tail: a first model with a guessed tail, then a
+// second only if the tail needs more bytes (a longer tail than needed only
+// stores more of its words: kTailGuessPerLane bytes a lane fill the 24-bit seeds
+// from ~2 bits a byte, text and binaries need no second model).
+std::optional<Draft> draft_order1(Scratch& scratch, std::span<const std::uint8_t> src, SpanWriter& w, Isa isa) {
+  std::array<std::uint8_t, 256> bits{};
+  const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
+  std::size_t tail = seeded(src.size(), lanes) ? std::min(src.size(), kTailGuessPerLane * lanes) : 0;
+  Order1Model model = order1_model(scratch, src, lanes, tail, bits);
+  if (const std::size_t needed = tail_for(src, scratch.freqs[1].data(), 1, model.precision, lanes); needed > tail) {
     move_lane_starts(src, lanes, tail, scratch.counts, true);
     tail = needed;
-    model = build_model(scratch, src, order, lanes, tail, bits);
+    model = order1_model(scratch, src, lanes, tail, bits);
   }
-  const unsigned precision = model.precision;
-  SpanWriter w(dst.first(std::min(dst.size(), budget)));
-  put_head(w, descriptor(order == 0 ? BlockKind::order0 : BlockKind::order1, precision, lanes), src.size());
-  if (order == 0) {
-    put_model(w, freqs.data(), scratch.form);
-  } else {
-    put_order1_tables(w, freqs, bits, scratch.bytes.data(), precision, isa, scratch.tables_section);
-  }
+  put_head(w, descriptor(BlockKind::order1, model.precision, lanes), src.size());
+  put_order1_tables(w, scratch.freqs[1], bits, scratch.bytes.data(), model.precision, isa, scratch.tables_section);
+  if (w.error() != errc::ok) return std::nullopt;
+  return Draft{1, model.precision, lanes, tail, w.size(), model.code_bits};
+}
+
+// The block of a draft whose head and model start dst: its stream coded after
+// them; its size, or 0 when it would not be smaller than `budget` bytes.
+std::size_t finish_block(Scratch& scratch, const Draft& d, std::span<const std::uint8_t> src, std::span<std::byte> dst,
+                         Isa isa, std::size_t budget) {
+  if (d.written > std::min(dst.size(), budget)) return 0;
+  ByteTables& tables = scratch.tables[d.order];
+  const errc assigned = d.order == 0
+                            ? tables.assign(scratch.freqs[0], 1, d.precision, ByteTables::Use::encode)
+                            : tables.assign(scratch.freqs[1], d.precision, ByteTables::Use::encode, support_of(scratch.bytes));
+  if (assigned != errc::ok) return 0;
   // The stream goes after room for its size's varint; it moves up once the size is known.
+  SpanWriter w(dst.first(std::min(dst.size(), budget)).subspan(d.written));
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
-  if (order == 1 && order0_wins(scratch.bytes, w.size() + stream_estimate(model, lanes))) return 0;
-  const errc assigned = order == 0 ? tables.assign(freqs, 1, precision, ByteTables::Use::encode)
-                                   : tables.assign(freqs, precision, ByteTables::Use::encode, support_of(scratch.bytes));
-  if (assigned != errc::ok) return 0;
   const auto out = w.remaining();
-  const auto stream = encode_stream(order, src, tail, tables, out, isa, lanes);
+  const auto stream = encode_stream(d.order, src, d.tail, tables, out, isa, d.lanes);
   if (!stream) return 0;
-  const std::size_t start = w.size() - room, field = varint_size(*stream);
-  SpanWriter size_writer(dst.subspan(start, field));
+  const std::size_t field = varint_size(*stream);
+  SpanWriter size_writer(dst.subspan(d.written, field));
   size_writer.put_varint(*stream);
-  std::memmove(dst.data() + start + field, out.data(), *stream);
-  return start + field + *stream;
+  std::memmove(dst.data() + d.written + field, out.data(), *stream);
+  return d.written + field + *stream;
+}
+
+std::span<std::byte> within(std::span<std::byte> dst, std::size_t budget) noexcept {
+  return dst.first(std::min(dst.size(), budget));
+}
+
+// An order-0 block, or 0 when it would not be smaller than `budget` bytes.
+std::size_t write_order0(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
+                         std::size_t budget) {
+  count_block(scratch, src, 0);
+  SpanWriter w(within(dst, budget));
+  const auto draft = draft_order0(scratch, src, w);
+  return draft ? finish_block(scratch, *draft, src, dst, isa, budget) : 0;
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
-// structure): write_rans leaves order 1 to order 0 when it estimates order 0
-// well below it (order0_wins); otherwise order 0 is still tried (into
-// scratch.trial) unless its estimate is kOrder0Slack above the order-1 block's
-// size, and kept only when it really is smaller; 0 when neither beats `budget`.
+// structure). Both blocks are drafted (order 0 into scratch.trial; not when
+// its code length alone is surely above the order-1 block) and only those
+// coded that can be the smaller: one when their estimates are far apart
+// (surely_smaller), else order 1, then order 0, kept when smaller. 0 when
+// neither beats `budget`. (Coding both where one surely wins was about half
+// the order-1 encode of i.i.d. bytes in 1 MiB blocks.)
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
-  const std::size_t o1 = write_rans(scratch, src, dst, 1, isa, budget);  // leaves its byte counts in scratch
-  if (o1 == 0) return write_rans(scratch, src, dst, 0, isa, budget);
-  const std::size_t limit = o1 - 1;
-  if (static_cast<double>(order0_estimate(scratch.bytes)) > static_cast<double>(limit) * kOrder0Slack) return o1;
-  scratch.trial.resize(std::max(scratch.trial.size(), std::min(dst.size(), limit)));
-  const std::size_t o0 = write_rans(scratch, src, scratch.trial, 0, isa, limit);
-  if (o0 == 0) return o1;
-  std::memcpy(dst.data(), scratch.trial.data(), o0);
+  count_block(scratch, src, 1);
+  SpanWriter w1(within(dst, budget));
+  const auto d1 = draft_order1(scratch, src, w1, isa);
+  const std::size_t n = src.size();
+  if (d1 && static_cast<double>(entropy_bytes(scratch.bytes)) - stream_slack(d1->lanes) > d1->estimate(n) + d1->slack())
+    return finish_block(scratch, *d1, src, dst, isa, budget);
+  scratch.trial.resize(std::max(scratch.trial.size(), std::min(dst.size(), budget)));
+  const auto trial = within(scratch.trial, budget);
+  SpanWriter w0(trial);
+  const auto d0 = draft_order0(scratch, src, w0);
+  const bool try1 = d1 && !(d0 && surely_smaller(*d0, *d1, n));
+  const std::size_t o1 = try1 ? finish_block(scratch, *d1, src, dst, isa, budget) : 0;
+  if (!d0 || (o1 != 0 && d0->estimate(n) - d0->slack() >= static_cast<double>(o1))) return o1;
+  // The whole budget: the lanes' encoder needs room for their final states
+  // in full (4 bytes a lane) before it packs them.
+  const std::size_t o0 = finish_block(scratch, *d0, src, trial, isa, budget);
+  if (o0 == 0 || (o1 != 0 && o0 >= o1)) return o1;
+  std::memcpy(dst.data(), trial.data(), o0);
   return o0;
 }
 
@@ -248,14 +290,14 @@ errc decode_rans(Scratch& s, ByteReader& r, StreamParams params, std::span<std::
   const auto [precision, lanes] = params;
   ByteTables& tables = s.tables[order];
   if (order == 0) {
-    s.freqs.assign(256, 0);
-    get_model(r, s.freqs.data(), precision);
+    s.freqs[0].assign(256, 0);
+    get_model(r, s.freqs[0].data(), precision);
   } else {
     read_order1_tables(s, r, precision, isa);
   }
   const auto stream = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
   if (!r.ok()) return r.error();
-  const errc assigned = order == 0 ? tables.assign(s.freqs, 1, precision, ByteTables::Use::decode)
+  const errc assigned = order == 0 ? tables.assign(s.freqs[0], 1, precision, ByteTables::Use::decode)
                                    : tables.assign(s.dec_freqs, precision, ByteTables::Use::decode, s.dec_support);
   if (assigned != errc::ok) return errc::corrupt;
   const errc e = decode_stream(order, stream, tables, dst, isa, lanes);
@@ -306,7 +348,7 @@ Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> s
   const std::size_t raw = block_bound(src.size());
   std::size_t size = 0;
   if (detail::run_end(src, 0) == src.size()) size = write_run(src[0], src.size(), dst);
-  else if (order == 0) size = write_rans(ctx.scratch(), src, dst, 0, *isa, raw - 1);
+  else if (order == 0) size = write_order0(ctx.scratch(), src, dst, *isa, raw - 1);
   else size = write_best_rans(ctx.scratch(), src, dst, *isa, raw - 1);
   if (size == 0) size = write_raw(src, dst);
   if (last) dst[0] |= std::byte{kLastBit};
