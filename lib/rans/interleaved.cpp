@@ -9,6 +9,7 @@
 #include <bit>
 #include <cstring>
 #include <new>
+#include <optional>
 
 #include "../simd/dispatch.hpp"
 #include "kernels.hpp"
@@ -335,10 +336,39 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned precision
   return assign_support(freqs, 256, precision, use, &support);
 }
 
-// freq_ = freqs outside the zeros `support` (when given, with its symbols
-// listed in alphabet[0, n)) implies; only rows that change are written.
-void ByteTables::copy_freqs(std::span<const std::uint32_t> freqs, const Support* support, const std::uint8_t* alphabet,
-                            unsigned n) {
+// The symbols rows may hold under a Support: listed when they are few (loops
+// over the ~40 symbols of quality strings beat whole rows: order-1 decode of
+// 16 KiB calls ~12% faster), else a mask of whole rows (vectorised loops: rows
+// of machine code hold most of the 256 symbols, and indexed loops over them
+// made its 16 KiB order-1 decode ~20% slower).
+struct ByteTables::Alphabet {
+  static constexpr unsigned kMaxListed = 128;
+  explicit Alphabet(const Support& support) noexcept {
+    for (unsigned s = 0; s < 256; ++s) {
+      keep[s] = support.symbols[s] ? ~0u : 0u;
+      symbol[size] = static_cast<std::uint8_t>(s);
+      size += support.symbols[s];
+    }
+  }
+  [[nodiscard]] bool listed() const noexcept { return size <= kMaxListed; }
+  // The symbols of `row` with a non-zero frequency, in order.
+  unsigned present(const std::uint32_t* row, std::uint8_t (&out)[256]) const noexcept {
+    if (!listed()) return detail::nonzero_symbols(row, out);
+    unsigned n = 0;
+    for (unsigned i = 0; i < size; ++i) {
+      out[n] = symbol[i];
+      n += row[symbol[i]] != 0;
+    }
+    return n;
+  }
+  std::uint32_t keep[256];
+  std::uint8_t symbol[256];
+  unsigned size = 0;
+};
+
+// freq_ = freqs outside the zeros `alphabet`'s support implies (when given);
+// only rows that change are written.
+void ByteTables::copy_freqs(std::span<const std::uint32_t> freqs, const Support* support, const Alphabet* alphabet) {
   if (support == nullptr) {
     freq_.assign(freqs.begin(), freqs.end());
     freq_rows_.fill(true);
@@ -350,10 +380,14 @@ void ByteTables::copy_freqs(std::span<const std::uint32_t> freqs, const Support*
   }
   for (std::size_t c = 0; c < 256; ++c) {
     std::uint32_t* row = freq_.data() + c * 256;
+    const std::uint32_t* from = freqs.data() + c * 256;
     const bool read = support->contexts[c];
-    if (read || freq_rows_[c]) std::memset(row, 0, 256 * sizeof(std::uint32_t));
-    if (read)
-      for (unsigned i = 0; i < n; ++i) row[alphabet[i]] = freqs[c * 256 + alphabet[i]];
+    if (read && !alphabet->listed()) {
+      for (unsigned s = 0; s < 256; ++s) row[s] = from[s] & alphabet->keep[s];
+    } else if (read || freq_rows_[c]) {
+      std::memset(row, 0, 256 * sizeof(std::uint32_t));
+      for (unsigned i = 0; read && i < alphabet->size; ++i) row[alphabet->symbol[i]] = from[alphabet->symbol[i]];
+    }
     freq_rows_[c] = read;
   }
 }
@@ -374,16 +408,11 @@ errc ByteTables::assign_support(std::span<const std::uint32_t> freqs, unsigned c
   };
   const bool want_enc = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::encode)) != 0;
   const bool want_dec = (static_cast<unsigned>(use) & static_cast<unsigned>(Use::decode)) != 0;
-  // The symbols a row may hold (with a support).
-  std::uint8_t alphabet[256];
-  unsigned alphabet_size = 0;
-  for (unsigned s = 0; s < 256 && support != nullptr; ++s) {
-    alphabet[alphabet_size] = static_cast<std::uint8_t>(s);
-    alphabet_size += support->symbols[s];
-  }
+  std::optional<Alphabet> alphabet;
+  if (support != nullptr) alphabet.emplace(*support);
   const EncSymbol* by_freq = nullptr;
   try {  // std::bad_alloc: no tables sized for other parameters are left usable
-    t.copy_freqs(freqs, support, alphabet, alphabet_size);
+    t.copy_freqs(freqs, support, alphabet ? &*alphabet : nullptr);
     // resize() keeps the capacity of a reused object: no allocation, no page faults.
     t.ref_enc_.resize(want_enc ? freqs.size() : 0);
     t.enc_.resize(want_enc ? freqs.size() : 0);
@@ -396,23 +425,25 @@ errc ByteTables::assign_support(std::span<const std::uint32_t> freqs, unsigned c
     unusable();
     throw;
   }
+  // With a support, the masked copy (rows outside it are unused contexts, whatever freqs holds).
+  const std::uint32_t* const rows = support == nullptr ? freqs.data() : t.freq_.data();
   for (unsigned c = 0; c < contexts; ++c) {
-    const std::uint32_t* f = freqs.data() + std::size_t{c} * 256;
+    const std::uint32_t* f = rows + std::size_t{c} * 256;
     const std::size_t first = std::size_t{c} << precision;
     // 32-bit sums (a decoder checks all 256 rows of every order-1 block: 64-bit
     // widening adds were ~1/3 of this function there). They cannot wrap once every
     // frequency is below 2^(precision + 1) (sum < 2^21), which `any` checks; one
     // above the total then makes the sum pass it.
     std::uint32_t sum = 0, any = 0;
-    if (support == nullptr) {
+    if (alphabet && alphabet->listed()) {
+      for (unsigned i = 0; support->contexts[c] && i < alphabet->size; ++i) {
+        sum += f[alphabet->symbol[i]];
+        any |= f[alphabet->symbol[i]];
+      }
+    } else if (support == nullptr || support->contexts[c]) {
       for (unsigned s = 0; s < 256; ++s) {
         sum += f[s];
         any |= f[s];
-      }
-    } else if (support->contexts[c]) {  // rows outside it are unused contexts, whatever freqs holds
-      for (unsigned i = 0; i < alphabet_size; ++i) {
-        sum += f[alphabet[i]];
-        any |= f[alphabet[i]];
       }
     }
     if (any >> (precision + 1) != 0) sum = total + 1;  // a frequency that alone passes the total
@@ -427,15 +458,7 @@ errc ByteTables::assign_support(std::span<const std::uint32_t> freqs, unsigned c
       return errc::invalid_argument;
     }
     std::uint8_t present[256];
-    unsigned n = 0;
-    if (support == nullptr) {
-      n = detail::nonzero_symbols(f, present);
-    } else {
-      for (unsigned i = 0; i < alphabet_size; ++i) {
-        present[n] = alphabet[i];
-        n += f[alphabet[i]] != 0;
-      }
-    }
+    const unsigned n = alphabet ? alphabet->present(f, present) : detail::nonzero_symbols(f, present);
     std::uint32_t start = 0;
     for (unsigned i = 0; i < n; ++i) {
       const unsigned s = present[i];

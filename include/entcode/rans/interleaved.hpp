@@ -120,8 +120,8 @@ class ENTCODE_API ByteTables {
  private:
   errc assign_support(std::span<const std::uint32_t> freqs, unsigned contexts, unsigned precision, Use use,
                       const Support* support);
-  void copy_freqs(std::span<const std::uint32_t> freqs, const Support* support, const std::uint8_t* alphabet,
-                  unsigned n);
+  struct Alphabet;
+  void copy_freqs(std::span<const std::uint32_t> freqs, const Support* support, const Alphabet* alphabet);
   void mark_dirty(std::size_t first, std::size_t count) noexcept;
   void clean(std::size_t first, std::size_t count) noexcept;
 
