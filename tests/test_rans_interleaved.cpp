@@ -363,44 +363,50 @@ TEST_CASE("ByteTables::assign reuses an object: same tables as build(), failures
   REQUIRE(!t.can_decode());
 }
 
+// Symbols first + (0 .. k-1) in contexts of the same symbols and 0, at 10 bits:
+// k = 26 takes the listed alphabet, k = 200 the masked whole rows.
 TEST_CASE("ByteTables::assign with a support: only its rows and columns are read", "[interleaved]") {
-  // A model over the letters 'a'..'z' in the contexts 'a'..'z' and 0, at 10 bits.
-  const Bytes text = [] {
-    Bytes v;
-    std::mt19937 rng(9);
-    for (std::size_t i = 0; i < 20000; ++i) v.push_back(static_cast<std::uint8_t>('a' + (rng() % 26 + i % 3) % 26));
-    return v;
-  }();
-  const ByteTables full = order1_tables(text, 10);
-  std::vector<std::uint32_t> freqs(256 * 256);
-  ByteTables::Support support;
-  for (unsigned c = 0; c < 256; ++c)
-    for (unsigned s = 0; s < 256; ++s)
-      if ((freqs[c * 256 + s] = full.freq(c, s)) != 0) support.contexts[c] = support.symbols[s] = true;
-  REQUIRE(std::count(support.contexts.begin(), support.contexts.end(), true) == 27);
-  // Junk outside the support is never read: an unused context there, a symbol outside it.
-  std::vector<std::uint32_t> junk = freqs;
-  junk['Z' * 256 + 'Z'] = 1024;
-  junk['a' * 256 + '!'] = 77;
-  ByteTables t = order1_tables(text, 10);  // reused: rows and slots of the old model are replaced
-  for (ByteTables::Use use : {ByteTables::Use::both, ByteTables::Use::decode, ByteTables::Use::encode}) {
-    REQUIRE(t.assign(junk, 10, use, support) == errc::ok);
+  for (const auto& [first, k] : {std::pair{unsigned{'a'}, 26u}, std::pair{40u, 200u}}) {
+    CAPTURE(k);
+    const unsigned last = first + k - 1, outside = 255;  // outside: neither a context nor a symbol
+    const Bytes data = [&] {
+      Bytes v;
+      std::mt19937 rng(9);
+      for (std::size_t i = 0; i < 40000; ++i) v.push_back(static_cast<std::uint8_t>(first + (rng() % k + i % 3) % k));
+      return v;
+    }();
+    const ByteTables full = order1_tables(data, 10);
+    std::vector<std::uint32_t> freqs(256 * 256);
+    ByteTables::Support support;
     for (unsigned c = 0; c < 256; ++c)
-      for (unsigned s = 0; s < 256; ++s) REQUIRE(t.freq(c, s) == full.freq(c, s));
-    if (use != ByteTables::Use::encode) REQUIRE(std::equal(t.slots(), t.slots() + (256 << 10), full.slots()));
-    if (use != ByteTables::Use::decode)
+      for (unsigned s = 0; s < 256; ++s)
+        if ((freqs[c * 256 + s] = full.freq(c, s)) != 0) support.contexts[c] = support.symbols[s] = true;
+    REQUIRE(std::count(support.contexts.begin(), support.contexts.end(), true) == k + 1);
+    REQUIRE(std::count(support.symbols.begin(), support.symbols.end(), true) == k);
+    // Junk outside the support is never read: an unused context there, a symbol outside it.
+    std::vector<std::uint32_t> junk = freqs;
+    junk[outside * 256 + outside] = 1024;
+    junk[first * 256 + outside] = 77;
+    ByteTables t = order1_tables(data, 10);  // reused: rows and slots of the old model are replaced
+    for (ByteTables::Use use : {ByteTables::Use::both, ByteTables::Use::decode, ByteTables::Use::encode}) {
+      REQUIRE(t.assign(junk, 10, use, support) == errc::ok);
       for (unsigned c = 0; c < 256; ++c)
-        for (unsigned s = 0; s < 256; ++s)
-          if (full.freq(c, s) != 0) REQUIRE(t.enc()[c * 256 + s].packed == full.enc()[c * 256 + s].packed);
+        for (unsigned s = 0; s < 256; ++s) REQUIRE(t.freq(c, s) == full.freq(c, s));
+      if (use != ByteTables::Use::encode) REQUIRE(std::equal(t.slots(), t.slots() + (256 << 10), full.slots()));
+      if (use != ByteTables::Use::decode)
+        for (unsigned c = 0; c < 256; ++c)
+          for (unsigned s = 0; s < 256; ++s)
+            if (full.freq(c, s) != 0) REQUIRE(t.enc()[c * 256 + s].packed == full.enc()[c * 256 + s].packed);
+    }
+    // A smaller support after a larger one: the rows it drops read 0, their slots the unused entry.
+    ByteTables::Support fewer = support;
+    fewer.contexts[last] = false;
+    REQUIRE(t.assign(freqs, 10, ByteTables::Use::decode, fewer) == errc::ok);
+    for (unsigned s = 0; s < 256; ++s) REQUIRE(t.freq(last, s) == 0);
+    REQUIRE(std::all_of(t.slots(last), t.slots(last) + 1024, [](std::uint32_t e) { return e == 0; }));
+    // A row in the support that does not sum to the total is refused.
+    fewer.symbols[first + 1] = false;
+    REQUIRE(t.assign(freqs, 10, ByteTables::Use::decode, fewer) == errc::invalid_argument);
+    REQUIRE(!t.can_decode());
   }
-  // A smaller support after a larger one: the rows it drops read 0, their slots the unused entry.
-  ByteTables::Support fewer = support;
-  fewer.contexts['q'] = false;
-  REQUIRE(t.assign(freqs, 10, ByteTables::Use::decode, fewer) == errc::ok);
-  for (unsigned s = 0; s < 256; ++s) REQUIRE(t.freq('q', s) == 0);
-  REQUIRE(std::all_of(t.slots('q'), t.slots('q') + 1024, [](std::uint32_t e) { return e == 0; }));
-  // A row in the support that does not sum to the total is refused.
-  fewer.symbols['b'] = false;
-  REQUIRE(t.assign(freqs, 10, ByteTables::Use::decode, fewer) == errc::invalid_argument);
-  REQUIRE(!t.can_decode());
 }
