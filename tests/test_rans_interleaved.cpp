@@ -366,7 +366,8 @@ TEST_CASE("ByteTables::assign reuses an object: same tables as build(), failures
 // Symbols first + (0 .. k-1) in contexts of the same symbols and 0, at 10 bits:
 // k = 26 takes the listed alphabet, k = 200 the masked whole rows.
 TEST_CASE("ByteTables::assign with a support: only its rows and columns are read", "[interleaved]") {
-  for (const auto& [first, k] : {std::pair{unsigned{'a'}, 26u}, std::pair{40u, 200u}}) {
+  for (const auto& alphabet : {std::pair{unsigned{'a'}, 26u}, std::pair{40u, 200u}}) {
+    const unsigned first = alphabet.first, k = alphabet.second;
     CAPTURE(k);
     const unsigned last = first + k - 1, outside = 255;  // outside: neither a context nor a symbol
     const Bytes data = [&] {
