@@ -206,18 +206,24 @@ std::optional<Draft> draft_order1(Scratch& scratch, std::span<const std::uint8_t
   return Draft{1, model.precision, lanes, tail, w.size(), model.code_bits};
 }
 
+// The first `budget` bytes of dst (all of it when smaller).
+std::span<std::byte> within(std::span<std::byte> dst, std::size_t budget) noexcept {
+  return dst.first(std::min(dst.size(), budget));
+}
+
 // The block of a draft whose head and model start dst: its stream coded after
 // them; its size, or 0 when it would not be smaller than `budget` bytes.
 std::size_t finish_block(Scratch& scratch, const Draft& d, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                          Isa isa, std::size_t budget) {
-  if (d.written > std::min(dst.size(), budget)) return 0;
+  const auto room_for_block = within(dst, budget);
+  if (d.written > room_for_block.size()) return 0;
   ByteTables& tables = scratch.tables[d.order];
   const errc assigned = d.order == 0
                             ? tables.assign(scratch.freqs[0], 1, d.precision, ByteTables::Use::encode)
                             : tables.assign(scratch.freqs[1], d.precision, ByteTables::Use::encode, support_of(scratch.bytes));
   if (assigned != errc::ok) return 0;
   // The stream goes after room for its size's varint; it moves up once the size is known.
-  SpanWriter w(dst.first(std::min(dst.size(), budget)).subspan(d.written));
+  SpanWriter w(room_for_block.subspan(d.written));
   const std::size_t room = varint_size(rans::encoded_bound(src.size()));
   w.reserve(room);
   if (w.error() != errc::ok) return 0;
@@ -229,10 +235,6 @@ std::size_t finish_block(Scratch& scratch, const Draft& d, std::span<const std::
   size_writer.put_varint(*stream);
   std::memmove(dst.data() + d.written + field, out.data(), *stream);
   return d.written + field + *stream;
-}
-
-std::span<std::byte> within(std::span<std::byte> dst, std::size_t budget) noexcept {
-  return dst.first(std::min(dst.size(), budget));
 }
 
 // An order-0 block, or 0 when it would not be smaller than `budget` bytes.

@@ -338,7 +338,7 @@ errc ByteTables::assign(std::span<const std::uint32_t> freqs, unsigned precision
 
 // The symbols rows may hold under a Support: listed when they are few (loops
 // over the ~40 symbols of quality strings beat whole rows: order-1 decode of
-// 16 KiB calls ~12% faster), else a mask of whole rows (vectorised loops: rows
+// 16 KiB calls ~10% faster), else a mask of whole rows (vectorised loops: rows
 // of machine code hold most of the 256 symbols, and indexed loops over them
 // made its 16 KiB order-1 decode ~20% slower).
 struct ByteTables::Alphabet {
