@@ -53,7 +53,7 @@ inline constexpr std::size_t kFrameHeaderSize = 6;
 enum class BlockKind : std::uint8_t { end = 0, raw = 1, run = 2, order0 = 3, order1 = 4 };
 
 struct Options {
-  unsigned order = 0;        // 0 or 1 (order 1 falls back to order 0 on tiny blocks)
+  unsigned order = 0;        // 0 or 1 (order 1 writes order-0 blocks where smaller, and below 4 KiB)
   bool checksum = false;     // append CRC32C of the content
   unsigned block_log2 = 22;  // block size 2^block_log2 (kMinBlockLog2..kMaxBlockLog2)
   std::optional<Isa> isa{};  // kernels to use; default selected_isa() (ENTCODE_ISA)
