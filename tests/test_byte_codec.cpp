@@ -613,7 +613,7 @@ TEST_CASE("byte codec: order-0 models keep the smaller form", "[byte_codec]") {
     bc::detail::normalise(counts, 1, 12, exact, bits);
     std::vector<std::uint32_t> grid;
     bc::detail::ModelForm form;
-    bc::detail::order0_model(counts, 12, grid, form);
+    bc::detail::order0_model(counts, bc::detail::bits_of_counts(counts, 256), 12, grid, form);
     CAPTURE(data.size(), form.q);
     if (grid_wins) REQUIRE(form.q != 0);
     std::uint32_t sum = 0;
@@ -646,7 +646,7 @@ TEST_CASE("byte codec: order-0 models keep the smaller form", "[byte_codec]") {
   std::vector<std::uint32_t> kept;
   bc::detail::ModelForm form;
   form.q = 99;
-  bc::detail::order0_model(counts, 12, kept, form);
+  bc::detail::order0_model(counts, bc::detail::bits_of_counts(counts, 256), 12, kept, form);
   REQUIRE(form.q == 0);
   REQUIRE(kept == exact);
 }

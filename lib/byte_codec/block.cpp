@@ -174,9 +174,10 @@ bool surely_smaller(const Draft& a, const Draft& b, std::size_t raw_size) noexce
 
 // An order-0 block's head and model (of count_block's scratch.bytes) in w.
 std::optional<Draft> draft_order0(Scratch& scratch, std::span<const std::uint8_t> src, SpanWriter& w) {
-  const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
+  const double entropy = bits_of_counts(scratch.bytes.data(), 256);
+  const unsigned lanes = lanes_for(static_cast<std::size_t>(entropy / 8), src.size());
   std::vector<std::uint32_t>& freqs = scratch.freqs[0];
-  order0_model(scratch.bytes.data(), kPrecision, freqs, scratch.form);
+  order0_model(scratch.bytes.data(), entropy, kPrecision, freqs, scratch.form);
   const std::size_t tail = tail_for(src, freqs.data(), 0, kPrecision, lanes);
   put_head(w, descriptor(BlockKind::order0, kPrecision, lanes), src.size());
   put_model(w, freqs.data(), scratch.form);

@@ -109,7 +109,7 @@ class GridSearch {
     }
   }
   // A lower bound of the exact form's size: >= 1 byte a varint, the counts' entropy.
-  double exact_floor(const std::uint32_t* counts) const noexcept { return 8.0 * k_ + bits_of_counts(counts, 256); }
+  double exact_floor(double entropy_bits) const noexcept { return 8.0 * k_ + entropy_bits; }
 
   static constexpr double kNever = 1e300;
 
@@ -161,12 +161,13 @@ void search_grids(GridSearch& search, unsigned precision) {
 
 }  // namespace
 
-void order0_model(const std::uint32_t* counts, unsigned precision, std::vector<std::uint32_t>& freqs, ModelForm& form) {
+void order0_model(const std::uint32_t* counts, double entropy_bits, unsigned precision, std::vector<std::uint32_t>& freqs,
+                  ModelForm& form) {
   GridSearch search(counts, precision);
   if (search.members() >= 2) search_grids(search, precision);
   form.q = 0;
   // A grid below the exact form's floor wins without normalising (small blocks of many symbols).
-  if (search.best_q() != 0 && search.best_bits() < search.exact_floor(counts)) {
+  if (search.best_q() != 0 && search.best_bits() < search.exact_floor(entropy_bits)) {
     freqs.assign(256, 0);
     return search.copy_best(freqs.data(), form);
   }

@@ -81,11 +81,13 @@ struct ModelForm {
   std::array<std::uint32_t, 256> index{};  // by symbol (grid form)
 };
 
-// The encoder's order-0 model of `counts` at `precision` (<= 12): freqs gets
-// 256 frequencies summing to 2^precision, `form` how to store them: exactly
+// The encoder's order-0 model of `counts` (whose empirical entropy is
+// `entropy_bits`, bits_of_counts') at `precision` (<= 12): freqs gets 256
+// frequencies summing to 2^precision, `form` how to store them: exactly
 // (normalise's frequencies, rans/normalise.hpp), or the grid whose form
 // (table bytes + code length) is smallest, when that is smaller.
-void order0_model(const std::uint32_t* counts, unsigned precision, std::vector<std::uint32_t>& freqs, ModelForm& form);
+void order0_model(const std::uint32_t* counts, double entropy_bits, unsigned precision, std::vector<std::uint32_t>& freqs,
+                  ModelForm& form);
 
 // The grid form of `freq` (k >= 2 members): u8 rank of its rest member (the
 // first largest), u8 r, the k - 1 codes of the others' form.index, zero padding.

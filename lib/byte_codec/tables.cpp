@@ -310,7 +310,7 @@ bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   count_order0(t, counts);
   std::vector<std::uint32_t> freqs;
   ModelForm form;
-  order0_model(counts, kTablesPrecision, freqs, form);
+  order0_model(counts, bits_of_counts(counts, 256), kTablesPrecision, freqs, form);
   const std::size_t tail = tail_for(t, freqs.data(), 0, kTablesPrecision, kTablesLanes);
   const auto tables = ByteTables::build(freqs, 1, kTablesPrecision, ByteTables::Use::encode);
   if (!tables) return false;
