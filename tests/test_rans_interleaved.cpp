@@ -212,7 +212,16 @@ errc decode_lanes(unsigned order, const std::vector<std::byte>& src, const ByteT
   return (order == 0 ? detail::decode_order0(src, t, out, isa, {}, lanes) : detail::decode_order1(src, t, out, isa, {}, lanes)).error();
 }
 
-// Every ISA's stream == want, and every ISA decodes want to data.
+// Decoders look slots up as `lookup` while alive (rans/kernels.hpp), then as timed.
+struct ForcedSlotLookup {
+  explicit ForcedSlotLookup(detail::SlotLookup lookup) { detail::set_slot_lookup(lookup); }
+  ~ForcedSlotLookup() { detail::set_slot_lookup(std::nullopt); }
+  ForcedSlotLookup(const ForcedSlotLookup&) = delete;
+  ForcedSlotLookup& operator=(const ForcedSlotLookup&) = delete;
+};
+constexpr detail::SlotLookup kSlotLookups[] = {detail::SlotLookup::latency, detail::SlotLookup::gathers};
+
+// Every ISA's stream == want, and every ISA decodes want to data with both slot lookups.
 void check_isas(unsigned order, const Bytes& data, const ByteTables& t, const std::vector<std::byte>& want,
                 unsigned lanes) {
   for (Isa isa : machine_isas()) {
@@ -222,12 +231,28 @@ void check_isas(unsigned order, const Bytes& data, const ByteTables& t, const st
     REQUIRE(size.ok());
     got.resize(*size);
     REQUIRE(got == want);
-    for (Isa dec_isa : machine_isas()) {
-      Bytes out(data.size(), 0xAA);
-      REQUIRE(decode_lanes(order, want, t, out, dec_isa, lanes) == errc::ok);
-      REQUIRE(out == data);
-    }
+    for (Isa dec_isa : machine_isas())
+      for (const auto lookup : kSlotLookups) {
+        CAPTURE(to_string(dec_isa), static_cast<int>(lookup));
+        const ForcedSlotLookup forced(lookup);
+        Bytes out(data.size(), 0xAA);
+        REQUIRE(decode_lanes(order, want, t, out, dec_isa, lanes) == errc::ok);
+        REQUIRE(out == data);
+      }
   }
+}
+
+// The reference stream of order-0 data under t, on `lanes` lanes.
+std::vector<std::byte> reference_order0(const Bytes& data, const ByteTables& t, unsigned lanes) {
+  std::vector<std::uint32_t> f(256);
+  for (unsigned sym = 0; sym < 256; ++sym) f[sym] = t.freq(0, sym);
+  auto model = SymbolModel::from_frequencies(f, t.precision());
+  REQUIRE(model.ok());
+  std::vector<std::byte> want(encoded_bound(data.size()));
+  const auto want_size = encode_bytes(data, *model, lanes, want);
+  REQUIRE(want_size.ok());
+  want.resize(*want_size);
+  return want;
 }
 
 TEST_CASE("order 0: every ISA writes the reference stream of every lane count and decodes it", "[interleaved]") {
@@ -240,18 +265,33 @@ TEST_CASE("order 0: every ISA writes the reference stream of every lane count an
         if (precision == 4)
           for (auto& b : data) b &= 7;  // at most 8 symbols in 16 slots
         const ByteTables t = order0_tables(data, precision);
-        std::vector<std::uint32_t> f(256);
-        for (unsigned sym = 0; sym < 256; ++sym) f[sym] = t.freq(0, sym);
-        auto model = SymbolModel::from_frequencies(f, precision);
-        REQUIRE(model.ok());
         for (const unsigned lanes : detail::kLaneCounts) {
           CAPTURE(precision, n, kind, lanes);
-          std::vector<std::byte> want(encoded_bound(n));
-          const auto want_size = encode_bytes(data, *model, lanes, want);
-          REQUIRE(want_size.ok());
-          want.resize(*want_size);
-          check_isas(0, data, t, want, lanes);
+          check_isas(0, data, t, reference_order0(data, t, lanes), lanes);
         }
+      }
+    }
+  }
+}
+
+// Models of 1 .. kMaxFewSymbols + 1 symbols take the few-symbol kernels
+// (register compares, kernels.hpp FewSymbols) where the ISA has them, at
+// every kFewSizes boundary; symbols spread over the byte range (0 and 255
+// included), skewed so that some get a single slot.
+TEST_CASE("order 0: models of few symbols decode the reference stream on every ISA", "[interleaved]") {
+  std::mt19937 rng(17);
+  for (unsigned size = 1; size <= detail::kMaxFewSymbols + 1; ++size) {
+    Bytes alphabet;
+    for (unsigned i = 0; i < size; ++i) alphabet.push_back(static_cast<std::uint8_t>(i * 255 / std::max(size - 1, 1u)));
+    for (unsigned precision : {12u, 9u}) {
+      Bytes data(4099 + 64 * 300);
+      std::geometric_distribution<unsigned> pick(0.45);
+      for (auto& b : data) b = alphabet[std::min<unsigned>(pick(rng), size - 1)];
+      data[data.size() / 2] = alphabet.back();  // every symbol present
+      const ByteTables t = order0_tables(data, precision);
+      for (const unsigned lanes : detail::kLaneCounts) {
+        CAPTURE(size, precision, lanes);
+        check_isas(0, data, t, reference_order0(data, t, lanes), lanes);
       }
     }
   }

@@ -6,8 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <optional>
 
@@ -52,10 +56,96 @@ std::uint32_t seed_of(std::span<const std::uint8_t> seed, unsigned lane) noexcep
 constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
                                                               &detail::kernels_avx512};
 
-// nullptr: the checked scalar edges code everything.
-const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes) noexcept {
+// The decoders' slot lookup on kernels k: the override, else the faster of
+// the two on a synthetic order-0 decode (64 lanes, 12 bits, 8 symbols of 512
+// slots, 16 KiB from pseudo-random words: 5-20 us a run), best of 5
+// alternating runs each; gathers only when at least 10% faster. Timed once per
+// process and kernel level (a race times it twice, to the same effect).
+using detail::SlotLookup;
+std::atomic<int> slot_lookup_forced{-1};
+
+SlotLookup time_slot_lookups(const detail::Kernels& k) {
+  constexpr unsigned kPrecision = 12, kRows = 256, kLanes = detail::kLaneCounts[0];
+  std::vector<std::uint32_t> slots(1u << kPrecision);
+  for (std::uint32_t i = 0; i < 1u << kPrecision; ++i) slots[i] = SimdSlot::pack(i >> 9, 512, i & 511);
+  std::vector<std::byte> words(kRows * kLanes + detail::kRowSlack);
+  std::uint32_t r = 0x9e3779b9;
+  for (auto& w : words) {
+    r ^= r << 13, r ^= r >> 17, r ^= r << 5;
+    w = static_cast<std::byte>(r);
+  }
+  std::vector<std::uint8_t> out(kRows * kLanes);
+  auto run = [&](SlotLookup lookup) {
+    detail::DecCursor c{};
+    for (unsigned lane = 0; lane < kLanes; ++lane) c.x[lane] = step::kStateLow + lane * 977;
+    c.pos = words.data();
+    c.end = words.data() + words.size();
+    const auto t0 = std::chrono::steady_clock::now();
+    k.by_lanes[static_cast<unsigned>(lookup)][0].dec_o0(out.data(), kRows, slots.data(), kPrecision, c);
+    return std::chrono::steady_clock::now() - t0;
+  };
+  auto best = [](auto a, auto b) { return std::min(a, b); };
+  auto latency = run(SlotLookup::latency), gathers = run(SlotLookup::gathers);
+  for (int i = 0; i < 4; ++i) {
+    latency = best(latency, run(SlotLookup::latency));
+    gathers = best(gathers, run(SlotLookup::gathers));
+  }
+  return gathers * 10 < latency * 9 ? SlotLookup::gathers : SlotLookup::latency;
+}
+
+SlotLookup slot_lookup(const detail::Kernels& k, Isa level) {
+  if (const int forced = slot_lookup_forced.load(std::memory_order_relaxed); forced >= 0)
+    return static_cast<SlotLookup>(forced);
+  static std::atomic<int> chosen[4] = {-1, -1, -1, -1};
+  std::atomic<int>& c = chosen[static_cast<unsigned>(level)];
+  if (const int known = c.load(std::memory_order_relaxed); known >= 0) return static_cast<SlotLookup>(known);
+  SlotLookup lookup = SlotLookup::latency;
+  const char* env = std::getenv("ENTCODE_SLOT_LOOKUP");
+  if (env != nullptr && std::strcmp(env, "gathers") == 0) lookup = SlotLookup::gathers;
+  else if (env == nullptr || std::strcmp(env, "latency") != 0) lookup = time_slot_lookups(k);
+  c.store(static_cast<int>(lookup), std::memory_order_relaxed);
+  return lookup;
+}
+
+}  // namespace
+
+void detail::set_slot_lookup(std::optional<SlotLookup> lookup) noexcept {
+  slot_lookup_forced.store(lookup ? static_cast<int>(*lookup) : -1, std::memory_order_relaxed);
+}
+
+namespace {
+
+// nullptr: the checked scalar edges code everything. Encoders are the same
+// under both lookups; decoders take the level's slot_lookup.
+const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes, bool decoding = false) noexcept {
   const detail::Kernels* k = simd::select(isa, kKernels);
-  return k != nullptr ? &k->by_lanes[detail::lane_index(lanes)] : nullptr;
+  if (k == nullptr) return nullptr;
+  const SlotLookup lookup = decoding ? slot_lookup(*k, simd::kernel_level(isa, kKernels)) : SlotLookup::latency;
+  return &k->by_lanes[static_cast<unsigned>(lookup)][detail::lane_index(lanes)];
+}
+
+// The few-symbol decoder of k for an order-0 model (and `few` filled for it),
+// or nullptr when the model has more symbols than k's largest.
+detail::LaneKernels::DecFew few_symbols_kernel(const detail::LaneKernels& k, const ByteTables& tables,
+                                               detail::FewSymbols& few) noexcept {
+  unsigned size = 0;
+  std::uint32_t start = 0;
+  for (unsigned s = 0; s < 256; ++s) {
+    const std::uint32_t f = tables.freq(0, s);
+    if (f == 0) continue;
+    if (size == detail::kMaxFewSymbols) return nullptr;
+    if (size > 0) few.bound_m1[size - 1] = static_cast<std::int32_t>(start - 1);
+    few.entry[size++] = SimdSlot::pack(s, f, 0) - (start << 8);
+    start += f;
+  }
+  if (size == 0) return nullptr;  // an unused context (corrupt input): the slots' entry 0 for every slot
+  for (unsigned i = size; i < detail::kMaxFewSymbols; ++i) {
+    few.bound_m1[i - 1] = std::numeric_limits<std::int32_t>::max();
+    few.entry[i] = 0;
+  }
+  for (unsigned i = 0; i < std::size(detail::kFewSizes); ++i)
+    if (size <= detail::kFewSizes[i] && k.dec_o0_few[i] != nullptr) return k.dec_o0_few[i];
+  return nullptr;
 }
 
 // --- encoder ---------------------------------------------------------------
@@ -517,9 +607,13 @@ Result<std::size_t> detail::decode_order0(std::span<const std::byte> src, const 
   const std::size_t n = out.size();
   const std::size_t rows = n / lanes;
   std::size_t done = 0;
-  if (const auto* k = kernels_for(isa, lanes)) {
+  if (const auto* k = kernels_for(isa, lanes, true)) {
+    detail::FewSymbols few;
+    const auto dec_few = few_symbols_kernel(*k, tables, few);
     auto run = [&](detail::DecCursor& c) {
-      done += k->dec_o0(out.data() + done * lanes, rows - done, tables.slots(), tables.precision(), c);
+      std::uint8_t* at = out.data() + done * lanes;
+      done += dec_few != nullptr ? dec_few(at, rows - done, few, tables.precision(), c)
+                                 : k->dec_o0(at, rows - done, tables.slots(), tables.precision(), c);
     };
     run(dec.cursor());
     if (done < rows && !dec.on_padded_tail(run)) return errc::truncated;
@@ -586,7 +680,7 @@ Result<std::size_t> detail::decode_order1(std::span<const std::byte> src, const 
   const std::size_t first_rows = map.m > 0 ? lanes : 0;  // row 0 (context 0) by the reference
   for (; i < first_rows; ++i)
     if (!ref_step(i)) return errc::truncated;
-  if (const auto* k = kernels_for(isa, lanes); k != nullptr && map.m > 1) {
+  if (const auto* k = kernels_for(isa, lanes, true); k != nullptr && map.m > 1) {
     std::size_t j = 1;
     auto run = [&](detail::DecCursor& c) { j = k->dec_o1(out.data(), map.m, j, map.m, tables.slots(), p, c); };
     run(dec.cursor());

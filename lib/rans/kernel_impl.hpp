@@ -68,8 +68,9 @@ ENTCODE_KERNEL_INLINE void transpose16x16(const std::uint8_t* src, std::size_t s
   for (unsigned c = 0; c < 16; ++c) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + c * dst_stride), a[rev4[c]]);
 }
 
-// The row kernels of kLanes lanes (one of kLaneCounts) on architecture A.
-template <class A, unsigned kLanes>
+// The row kernels of kLanes lanes (one of kLaneCounts) on architecture A,
+// decoders looking slots up as kLookup says (kernels.hpp SlotLookup).
+template <class A, unsigned kLanes, SlotLookup kLookup>
 struct RowCoder {
   using P = Prim<A>;
   using V = typename P::V;
@@ -108,24 +109,51 @@ struct RowCoder {
   }
 
   // Slot lookups by hardware gather where rows are latency-bound (16 and 32 lanes:
-  // one or two dependent chains), else by scalar loads, whose throughput is higher
-  // (Zen 5, same runs against htscodecs: 64-lane order-0 decode 1.30x -> 1.57x,
-  // 32 lanes 0.05-0.1x slower; doc/perf.md "AVX-512 lookups"; 48 lanes, three
-  // chains: 16 KiB blocks of quality strings 102 -> 96 us with scalar loads).
-  static constexpr bool kGather = P::kHasGather && kVecs < 3;
+  // one or two dependent chains) or where gathers are fast, else by scalar loads
+  // (48 lanes, three chains: 16 KiB blocks of quality strings 102 -> 96 us on Zen 5).
+  static constexpr bool kGather =
+      P::kHasGather && (kLookup == SlotLookup::gathers || (P::kGatherForLatency && kVecs < 3));
 
-  // One decoder step; returns the slot entry (symbol in its low byte).
-  ENTCODE_KERNEL_INLINE static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
-                                          const std::byte*& pos) noexcept {
+  // The slot entry of x's slot (symbol in its low byte).
+  ENTCODE_KERNEL_INLINE static V slot_entry(V x, V ctx_base, const std::uint32_t* slots, unsigned precision) noexcept {
     const V idx = ctx_base | (x & V((1u << precision) - 1));
-    V e;
-    if constexpr (kGather) e = P::gather(slots, idx);
-    else e = P::lookup(slots, idx);
+    if constexpr (kGather) return P::gather(slots, idx);
+    else return P::lookup(slots, idx);
+  }
+  // The decoder step of x given its slot entry e.
+  ENTCODE_KERNEL_INLINE static void advance(V& x, V e, unsigned precision, const std::byte*& pos) noexcept {
     const V xs = x >> static_cast<int>(precision);
     x = P::mullo(e >> 20, xs) + (xs + ((e >> 8) & V(0xfffu)));
     P::dec_renorm(x, pos);
+  }
+  // One decoder step; returns the slot entry (symbol in its low byte).
+  ENTCODE_KERNEL_INLINE static V dec_step(V& x, V ctx_base, const std::uint32_t* slots, unsigned precision,
+                                          const std::byte*& pos) noexcept {
+    const V e = slot_entry(x, ctx_base, slots, precision);
+    advance(x, e, precision, pos);
     return e;
   }
+
+  // A FewSymbols model of at most K symbols in registers: the entry of a slot
+  // is entries[the number of bounds below it] + (slot << 8), the same word as
+  // the slot table's (two counting chains, to halve their latency).
+  template <unsigned K>
+  struct FewRegs {
+    V bound_m1[K - 1];
+    V entries;
+    ENTCODE_KERNEL_INLINE FewRegs(const FewSymbols& f) noexcept : entries(V::load_unaligned(f.entry)) {
+      unroll<K - 1>([&](auto j) ENTCODE_KERNEL_LAMBDA { bound_m1[j] = V(static_cast<std::uint32_t>(f.bound_m1[j])); });
+    }
+    ENTCODE_KERNEL_INLINE V entry(V x, unsigned precision) const noexcept {
+      const V slot = x & V((1u << precision) - 1);
+      V a(0u), b(0u);
+      unroll<K - 1>([&](auto j) ENTCODE_KERNEL_LAMBDA {
+        if constexpr (j % 2 == 0) a = P::count_above(a, slot, bound_m1[j]);
+        else b = P::count_above(b, slot, bound_m1[j]);
+      });
+      return P::permute(a + b, entries) + (slot << 8);
+    }
+  };
 
   static std::size_t enc_o0(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc,
                             unsigned precision, EncCursor& c) noexcept {
@@ -146,8 +174,10 @@ struct RowCoder {
     return r;
   }
 
-  static std::size_t dec_o0(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
-                            DecCursor& c) noexcept {
+  // Order-0 rows decoded with entry_of(x) as each step's slot entry.
+  template <class EntryOf>
+  ENTCODE_KERNEL_INLINE static std::size_t dec_o0_rows(std::uint8_t* out, std::size_t rows, unsigned precision,
+                                                       DecCursor& c, const EntryOf& entry_of) noexcept {
     States x;
     load_states(c.x, x);
     const std::byte* pos = c.pos;
@@ -156,13 +186,35 @@ struct RowCoder {
       std::uint8_t* row = out + r * kLanes;
       unroll<kVecs / G>([&](auto g) ENTCODE_KERNEL_LAMBDA {
         V e[G];
-        unroll<G>([&](auto i) ENTCODE_KERNEL_LAMBDA { e[i] = dec_step(x[g * G + i], V(0u), slots, precision, pos); });
+        unroll<G>([&](auto i) ENTCODE_KERNEL_LAMBDA {
+          e[i] = entry_of(x[g * G + i]);
+          advance(x[g * G + i], e[i], precision, pos);
+        });
         store_u8(row + g * G * N, e);
       });
     }
     store_states(x, c.x);
     c.pos = pos;
     return r;
+  }
+
+  static std::size_t dec_o0(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
+                            DecCursor& c) noexcept {
+    return dec_o0_rows(out, rows, precision, c, [&](V x) ENTCODE_KERNEL_LAMBDA {
+      return slot_entry(x, V(0u), slots, precision);
+    });
+  }
+
+  template <unsigned K>
+  static std::size_t dec_o0_few(std::uint8_t* out, std::size_t rows, const FewSymbols& few, unsigned precision,
+                                DecCursor& c) noexcept {
+    const FewRegs<K> regs(few);
+    return dec_o0_rows(out, rows, precision, c, [&](V x) ENTCODE_KERNEL_LAMBDA { return regs.entry(x, precision); });
+  }
+  template <unsigned K>
+  static constexpr LaneKernels::DecFew few_kernel() noexcept {
+    if constexpr (K <= P::kMaxFew && kLookup == SlotLookup::latency) return &dec_o0_few<K>;
+    else return nullptr;
   }
 
   // Rows are read through a tile: per lane, the context byte and up to kEncRows
@@ -252,14 +304,22 @@ struct RowCoder {
     return j;
   }
 
-  static constexpr LaneKernels table() noexcept { return LaneKernels{&enc_o0, &dec_o0, &enc_o1, &dec_o1}; }
+  static constexpr LaneKernels table() noexcept {
+    static_assert(std::size(kFewSizes) == 3);
+    return LaneKernels{&enc_o0, &dec_o0, {few_kernel<kFewSizes[0]>(), few_kernel<kFewSizes[1]>(), few_kernel<kFewSizes[2]>()},
+                       &enc_o1, &dec_o1};
+  }
 };
 
-// Every lane count's kernels on A, in kLaneCounts order.
+// Every lane count's kernels on A, in kLaneCounts order, for both slot lookups.
 template <class A>
 constexpr Kernels kernel_table() noexcept {
-  return Kernels{{RowCoder<A, kLaneCounts[0]>::table(), RowCoder<A, kLaneCounts[1]>::table(),
-                  RowCoder<A, kLaneCounts[2]>::table(), RowCoder<A, kLaneCounts[3]>::table()}};
+  constexpr auto lat = SlotLookup::latency, gat = SlotLookup::gathers;
+  static_assert(std::size(kLaneCounts) == 4 && static_cast<unsigned>(lat) == 0 && static_cast<unsigned>(gat) == 1);
+  return Kernels{{{RowCoder<A, kLaneCounts[0], lat>::table(), RowCoder<A, kLaneCounts[1], lat>::table(),
+                   RowCoder<A, kLaneCounts[2], lat>::table(), RowCoder<A, kLaneCounts[3], lat>::table()},
+                  {RowCoder<A, kLaneCounts[0], gat>::table(), RowCoder<A, kLaneCounts[1], gat>::table(),
+                   RowCoder<A, kLaneCounts[2], gat>::table(), RowCoder<A, kLaneCounts[3], gat>::table()}}};
 }
 
 }  // namespace

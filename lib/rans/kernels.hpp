@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 
 #include "entcode/rans/interleaved.hpp"
 
@@ -43,6 +44,19 @@ struct EncCursor {
   const std::byte* limit;    // lowest byte words may use (after the states)
 };
 
+// An order-0 model of at most kMaxFewSymbols symbols, for decoding by compares
+// in registers instead of slot lookups (a slot's symbol is the number of
+// symbol starts after the first at or below it): binned quality strings and
+// DNA bases have 4-5 symbols, and a lookup (16 scalar loads a vector) was most
+// of their decoding. Entries past the model's size pad: bound_m1 = INT32_MAX
+// (never below a slot), entry 0.
+inline constexpr unsigned kMaxFewSymbols = 16;
+inline constexpr unsigned kFewSizes[] = {4, 8, 16};  // the kernels' symbol counts
+struct FewSymbols {
+  std::int32_t bound_m1[kMaxFewSymbols - 1];  // [j] = start of symbol j + 1 - 1 (symbols in byte order)
+  std::uint32_t entry[kMaxFewSymbols];        // [i] = SimdSlot::pack(symbol_i, freq_i, 0) - (start_i << 8), mod 2^32
+};
+
 struct DecCursor {
   std::uint32_t x[kMaxLanes];  // the first `lanes` are used
   const std::byte* pos;  // next word
@@ -58,6 +72,11 @@ struct LaneKernels {
   // Order 0: decodes rows 0, 1, ... into out; returns the number of rows done.
   std::size_t (*dec_o0)(std::uint8_t* out, std::size_t rows, const std::uint32_t* slots, unsigned precision,
                         DecCursor& c);
+  // As dec_o0 for a model of at most kFewSizes[i] symbols; nullptr where the
+  // ISA has no register permute of that many entries.
+  using DecFew = std::size_t (*)(std::uint8_t* out, std::size_t rows, const FewSymbols& few, unsigned precision,
+                                 DecCursor& c);
+  DecFew dec_o0_few[std::size(kFewSizes)];
   // Order 1 over `lanes` segments of m bytes: encodes rows j = j_hi - 1 down to j_lo
   // (1 <= j_lo, j_hi <= m; reads only data[k*m + j_lo - 1, k*m + j_hi)).
   // Returns the row j such that rows [j_lo, j) remain.
@@ -69,8 +88,23 @@ struct LaneKernels {
                         const std::uint32_t* slots, unsigned precision, DecCursor& c);
 };
 
+// How the decoders look up slot entries. Machines disagree by up to 3x, so the
+// driver times both once per process (interleaved.cpp, slot_lookup):
+// - latency: hardware gathers only where a row has fewer than 3 vectors (one
+//   or two dependent chains, latency-bound), else scalar loads, whose
+//   throughput is higher where gathers are microcoded (AMD Zen 5: 64-lane
+//   order-0 decode 1.30x -> 1.57x htscodecs); few-symbol models by compares;
+// - gathers: hardware gathers everywhere (Intel Xeon with AVX512-FP16: 64-lane
+//   order-0 decode ~2.8x faster than by scalar loads, and faster than the
+//   few-symbol compares).
+enum class SlotLookup : std::uint8_t { latency = 0, gathers = 1 };
+
+// The decoders' slot lookup at every level from now on (tests, benchmarks);
+// nullopt: ENTCODE_SLOT_LOOKUP=latency|gathers, else timed (the default).
+void set_slot_lookup(std::optional<SlotLookup> lookup) noexcept;
+
 struct Kernels {
-  LaneKernels by_lanes[std::size(kLaneCounts)];  // [lane_index(lanes)]
+  LaneKernels by_lanes[2][std::size(kLaneCounts)];  // [SlotLookup][lane_index(lanes)]
 };
 
 // Seeded streams (the byte codec's, doc/format.md): the encoder's states start

@@ -13,7 +13,8 @@
 // AVX2 table lookups use scalar loads, not vpgatherdd/vpgatherdq: on AMD Zen 3
 // (measured, same run against htscodecs) eight 4-byte loads are 7-12% faster
 // for decoding and eight 8-byte loads 5-18% faster for encoding than hardware
-// gathers (Intel after the Downfall microcode is similar). The lane indexes go
+// gathers (Intel after the Downfall microcode is similar); decoders use
+// vpgatherdd where the driver times it faster (rans/kernels.hpp SlotLookup). The lane indexes go
 // through memory (an empty asm keeps GCC from turning the reloads into
 // vpextrd, 2 uops each on Zen). Decoded AVX2 symbols leave 4 vectors at a
 // time in one 32-byte store (packus + vpermd).
@@ -21,7 +22,7 @@
 // encoder entries by 16 scalar 8-byte loads (two qword gathers made order-0
 // encoding 1.1-1.4x htscodecs, the loads 1.6-2.0x); slot lookups both ways, a
 // gather (lower latency) or 16 scalar loads (higher throughput), chosen by the
-// row kernels per lane count.
+// row kernels per lane count and the driver's SlotLookup (rans/kernels.hpp).
 // Renormalisation (enc_renorm / dec_renorm) moves 16-bit words, L = 2^16
 // (lib/rans/step.hpp); the encoder entries are rans::SimdEncSymbol
 // (entcode/rans/interleaved.hpp).
@@ -83,9 +84,17 @@ struct Prim<xsimd::avx512bw> {
   }
   // Slot lookups two ways (file comment): vpgatherdd, or 16 scalar loads.
   static constexpr bool kHasGather = true;
+  static constexpr bool kGatherForLatency = true;  // gathers of latency-bound rows whatever the SlotLookup
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
     return _mm512_i32gather_epi32(idx, static_cast<const void*>(base), 4);
   }
+  // Registers of few-symbol models (rans/kernels.hpp FewSymbols): count + 1 in
+  // lanes with v > bound (signed), and a permute of 16 entries.
+  static constexpr unsigned kMaxFew = 16;
+  ENTCODE_KERNEL_INLINE static V count_above(V count, V v, V bound) noexcept {
+    return _mm512_mask_add_epi32(count, _mm512_cmpgt_epi32_mask(v, bound), count, _mm512_set1_epi32(1));
+  }
+  ENTCODE_KERNEL_INLINE static V permute(V idx, V table) noexcept { return _mm512_permutexvar_epi32(idx, table); }
   ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[16];
     lanes(idx, i);
@@ -204,8 +213,18 @@ struct Prim<xsimd::avx2> {
   ENTCODE_KERNEL_INLINE static V load_u8(const std::uint8_t* p) noexcept {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
   }
-  // Eight scalar loads instead of vpgatherdd (see the file comment).
-  static constexpr bool kHasGather = false;
+  // As AVX-512's, of 8 entries (compare results are -1).
+  static constexpr unsigned kMaxFew = 8;
+  ENTCODE_KERNEL_INLINE static V count_above(V count, V v, V bound) noexcept {
+    return _mm256_sub_epi32(count, _mm256_cmpgt_epi32(v, bound));
+  }
+  ENTCODE_KERNEL_INLINE static V permute(V idx, V table) noexcept { return _mm256_permutevar8x32_epi32(table, idx); }
+  // Slot lookups by eight scalar loads, or vpgatherdd where the driver times it faster (file comment).
+  static constexpr bool kHasGather = true;
+  static constexpr bool kGatherForLatency = false;
+  ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
+    return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), idx, 4);
+  }
   ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[8];
     lanes(idx, i);
@@ -332,7 +351,9 @@ struct Prim<xsimd::sse2> {
     const __m128i z = _mm_setzero_si128();
     return _mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(w), z), z);
   }
+  static constexpr unsigned kMaxFew = 0;  // no variable permute: few-symbol models use lookups
   static constexpr bool kHasGather = false;
+  static constexpr bool kGatherForLatency = false;
   ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[4];
     lanes(idx, i);
