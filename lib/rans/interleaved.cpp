@@ -115,12 +115,11 @@ void detail::set_slot_lookup(std::optional<SlotLookup> lookup) noexcept {
 
 namespace {
 
-// nullptr: the checked scalar edges code everything. Encoders are the same
-// under both lookups; decoders take the level's slot_lookup.
-const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes, bool decoding = false) noexcept {
+// nullptr: the checked scalar edges code everything.
+const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes) noexcept {
   const detail::Kernels* k = simd::select(isa, kKernels);
   if (k == nullptr) return nullptr;
-  const SlotLookup lookup = decoding ? slot_lookup(*k, simd::kernel_level(isa, kKernels)) : SlotLookup::latency;
+  const SlotLookup lookup = slot_lookup(*k, simd::kernel_level(isa, kKernels));
   return &k->by_lanes[static_cast<unsigned>(lookup)][detail::lane_index(lanes)];
 }
 
@@ -607,7 +606,7 @@ Result<std::size_t> detail::decode_order0(std::span<const std::byte> src, const 
   const std::size_t n = out.size();
   const std::size_t rows = n / lanes;
   std::size_t done = 0;
-  if (const auto* k = kernels_for(isa, lanes, true)) {
+  if (const auto* k = kernels_for(isa, lanes)) {
     detail::FewSymbols few;
     const auto dec_few = few_symbols_kernel(*k, tables, few);
     auto run = [&](detail::DecCursor& c) {
@@ -680,7 +679,7 @@ Result<std::size_t> detail::decode_order1(std::span<const std::byte> src, const 
   const std::size_t first_rows = map.m > 0 ? lanes : 0;  // row 0 (context 0) by the reference
   for (; i < first_rows; ++i)
     if (!ref_step(i)) return errc::truncated;
-  if (const auto* k = kernels_for(isa, lanes, true); k != nullptr && map.m > 1) {
+  if (const auto* k = kernels_for(isa, lanes); k != nullptr && map.m > 1) {
     std::size_t j = 1;
     auto run = [&](detail::DecCursor& c) { j = k->dec_o1(out.data(), map.m, j, map.m, tables.slots(), p, c); };
     run(dec.cursor());

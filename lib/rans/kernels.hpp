@@ -88,7 +88,7 @@ struct LaneKernels {
                         const std::uint32_t* slots, unsigned precision, DecCursor& c);
 };
 
-// How the decoders look up slot entries. Machines disagree by up to 3x, so the
+// How the kernels look up table entries. Machines disagree by up to 3x, so the
 // driver times both once per process (interleaved.cpp, slot_lookup):
 // - latency: hardware gathers only where a row has fewer than 3 vectors (one
 //   or two dependent chains, latency-bound), else scalar loads, whose
@@ -96,7 +96,7 @@ struct LaneKernels {
 //   order-0 decode 1.30x -> 1.57x htscodecs); few-symbol models by compares;
 // - gathers: hardware gathers everywhere (Intel Xeon with AVX512-FP16: 64-lane
 //   order-0 decode ~2.8x faster than by scalar loads, and faster than the
-//   few-symbol compares).
+//   few-symbol compares), also for the order-1 encoder's entries.
 enum class SlotLookup : std::uint8_t { latency = 0, gathers = 1 };
 
 // The decoders' slot lookup at every level from now on (tests, benchmarks);
