@@ -235,6 +235,18 @@ struct RowCoder {
   static constexpr std::size_t kEncRows = 64;
   static constexpr std::size_t kTileStride = kEncRows + 16;  // context + kEncRows bytes, rounded up to 16
 
+  // Each lane's `len` bytes from src + k * m into its tile row: full tiles by a
+  // copy of constant size (vector moves; a variable-size memcpy became
+  // `rep movsq`, half the order-1 encoder's time on Intel Xeon).
+  ENTCODE_KERNEL_INLINE static void copy_tile(std::uint8_t* tile, const std::uint8_t* src, std::size_t m,
+                                              std::size_t len) noexcept {
+    if (len == kEncRows + 1) {
+      for (unsigned k = 0; k < kLanes; ++k) std::memcpy(tile + k * kTileStride, src + k * m, kEncRows + 1);
+    } else {
+      for (unsigned k = 0; k < kLanes; ++k) std::memcpy(tile + k * kTileStride, src + k * m, len);
+    }
+  }
+
   static std::size_t enc_o1(const std::uint8_t* data, std::size_t m, std::size_t j_lo, std::size_t j_hi,
                             const SimdEncSymbol* enc, unsigned precision, EncCursor& c) noexcept {
     States x;
@@ -245,7 +257,7 @@ struct RowCoder {
     std::size_t j = j_hi;
     while (j > j_lo && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
       const std::size_t j0 = j - std::min<std::size_t>(j - j_lo, kEncRows);  // rows [j0, j); rows[r] = byte j0 - 1 + r
-      for (unsigned k = 0; k < kLanes; ++k) std::memcpy(tile + k * kTileStride, data + k * m + j0 - 1, j - j0 + 1);
+      copy_tile(tile, data + j0 - 1, m, j - j0 + 1);
       for (std::size_t r = 0; r <= j - j0; r += 16)
         for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(tile + k * kTileStride + r, kTileStride, &rows[r][k], kLanes);
       while (j > j0 && static_cast<std::size_t>(pos - c.limit) >= kRowSlack) {
