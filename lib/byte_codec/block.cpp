@@ -234,7 +234,7 @@ std::size_t finish_block(Scratch& scratch, const Draft& d, std::span<const std::
   const std::size_t field = varint_size(*stream);
   SpanWriter size_writer(dst.subspan(d.written, field));
   size_writer.put_varint(*stream);
-  std::memmove(dst.data() + d.written + field, out.data(), *stream);
+  if (field != room) std::memmove(dst.data() + d.written + field, out.data(), *stream);  // else in place (MBs)
   return d.written + field + *stream;
 }
 
