@@ -691,9 +691,17 @@ TEST_CASE("byte codec: order-1 counts of every lane count and tail from one pair
     }
     return c;
   };
+  // Long runs (counted at once, runs.hpp) at the start, inside, back to back and at the end.
+  auto with_runs = [](std::initializer_list<Bytes> parts) {
+    Bytes v;
+    for (const Bytes& p : parts) v.insert(v.end(), p.begin(), p.end());
+    return v;
+  };
+  const Bytes runs_small = with_runs({Bytes(5000, '#'), markov(3000, 5), Bytes(4096, 'x'), Bytes(6000, 'y'), markov(7, 6)});
+  const Bytes runs_large = with_runs({markov(70000, 7), Bytes(200000, '#'), markov(1000, 8), Bytes(4100, 0)});
   // One counting table below 128 KiB, two from there (models.cpp): both sizes here.
   for (const Bytes& src : {text_like(5000, 1), markov(4097, 2), random_bytes(70001, 3), markov(200001, 4), Bytes(9000, 0),
-                           Bytes{7}}) {
+                           Bytes{7}, runs_small, runs_large}) {
     std::vector<std::uint32_t> pairs(256 * 256, 0), spare;
     bc::detail::count_pairs(src, pairs, spare);
     REQUIRE(pairs == naive(src, 1, 0));
