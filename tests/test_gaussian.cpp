@@ -442,7 +442,10 @@ TEST_CASE("ECGL: every kernel ISA equals the scalar kernel on edge cases", "[gau
       const Latent l = random_latent(t, n, n * 7 + t.size());
       for (const Isa isa : kAllIsas) {
         INFO("isa " << to_string(isa));
-        if (isa_supported(isa)) check_kernel_edges(t, l, detail::kernels_for(isa), *scalar);
+        if (!isa_supported(isa)) continue;
+        const detail::Kernels& k = detail::kernels_for(isa);
+        check_kernel_edges(t, l, k, *scalar);
+        if (k.gathers != nullptr) check_kernel_edges(t, l, *k.gathers, *scalar);  // the hardware-gather variant
       }
     }
     // n = 0: the final states only.

@@ -96,7 +96,7 @@ std::byte* put_varint(std::byte* p, std::uint64_t v) noexcept {
 
 const detail::Kernels* selected_kernels() noexcept {
   const auto isa = selected_isa();
-  return isa ? &detail::kernels_for(*isa) : nullptr;
+  return isa ? &detail::fastest_kernels(*isa) : nullptr;
 }
 
 // Lanes of each sub-stream when m symbols are coded.

@@ -67,6 +67,9 @@ inline constexpr unsigned kFastLanes = 32;
 struct Kernels {
   EncodeKernel encode32;
   DecodeKernel decode32;
+  // The same kernels with hardware gathers, for CPUs where the byte coder's
+  // timed slot lookup chose them (lib/rans/kernels.hpp SlotLookup); or nullptr.
+  const Kernels* gathers = nullptr;
 };
 
 const Kernels* kernels_scalar() noexcept;
@@ -75,6 +78,8 @@ const Kernels* kernels_avx512() noexcept;  // nullptr when not built
 // The kernels for `isa` (the highest level <= isa that is built and that this
 // CPU runs: lib/simd/dispatch.hpp).
 const Kernels& kernels_for(Isa isa) noexcept;
+// kernels_for(isa), or its gathers variant where gathers were timed faster.
+const Kernels& fastest_kernels(Isa isa) noexcept;
 
 // Reference (rans::reference::interleaved_encode / interleaved_decode with a plain binary
 // search over the CDF), any lane count; the stream is written at dst[0, size).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "../rans/kernels.hpp"
 #include "../rans/reference_coder.hpp"
 #include "../simd/dispatch.hpp"
 #include "kernel_common.hpp"
@@ -62,6 +63,11 @@ const Kernels* kernels_scalar() noexcept { return &kScalar; }
 const Kernels& kernels_for(Isa isa) noexcept {
   static constexpr simd::KernelGetter<Kernels> kByIsa[4] = {&kernels_scalar, nullptr, &kernels_avx2, &kernels_avx512};
   return *simd::select(isa, kByIsa);
+}
+
+const Kernels& fastest_kernels(Isa isa) noexcept {
+  const Kernels& k = kernels_for(isa);
+  return k.gathers != nullptr && rans::detail::slot_lookup(isa) == rans::detail::SlotLookup::gathers ? *k.gathers : k;
 }
 
 std::size_t rans_encode_reference(const CdfTables& t, const std::int32_t* sym, const std::int32_t* idx, std::size_t n,

@@ -113,6 +113,11 @@ void detail::set_slot_lookup(std::optional<SlotLookup> lookup) noexcept {
   slot_lookup_forced.store(lookup ? static_cast<int>(*lookup) : -1, std::memory_order_relaxed);
 }
 
+SlotLookup detail::slot_lookup(Isa isa) noexcept {
+  const detail::Kernels* k = simd::select(isa, kKernels);
+  return k != nullptr ? rans::slot_lookup(*k, simd::kernel_level(isa, kKernels)) : SlotLookup::latency;
+}
+
 namespace {
 
 // nullptr: the checked scalar edges code everything.

@@ -102,6 +102,10 @@ enum class SlotLookup : std::uint8_t { latency = 0, gathers = 1 };
 // The decoders' slot lookup at every level from now on (tests, benchmarks);
 // nullopt: ENTCODE_SLOT_LOOKUP=latency|gathers, else timed (the default).
 void set_slot_lookup(std::optional<SlotLookup> lookup) noexcept;
+// The slot lookup of the kernels at `isa` (the level it resolves to): set_slot_lookup's,
+// else ENTCODE_SLOT_LOOKUP's, else timed once per process and level. Other
+// kernel families with a gathers variant follow it (lib/gaussian/kernels.hpp).
+SlotLookup slot_lookup(Isa isa) noexcept;
 
 struct Kernels {
   LaneKernels by_lanes[2][std::size(kLaneCounts)];  // [SlotLookup][lane_index(lanes)]
