@@ -21,6 +21,9 @@ namespace byte_codec::detail {
 
 struct Scratch {
   std::vector<std::uint32_t> counts, spare;
+  // Rows (contexts) of counts an order-1 block may have left non-zero: its
+  // bytes and context 0 (the next block zeroes only those, not 256 KiB).
+  std::array<bool, 256> count_rows{};
   // The block's byte counts (counts summed over contexts; the same after
   // move_lane_starts, which moves a pair between contexts, not between bytes).
   std::array<std::uint32_t, 256> bytes{};
