@@ -135,7 +135,9 @@ Order1Model order1_model(Scratch& scratch, std::span<const std::uint8_t> src, un
                          std::array<std::uint8_t, 256>& bits) {
   move_lane_starts(src, lanes, tail, scratch.counts, false);
   unsigned precision = kSmallOrder1Precision;
-  auto model = [&] { return normalise(scratch.counts.data(), 256, precision, scratch.freqs[1], bits, scratch.bytes.data()); };
+  auto model = [&] {
+    return normalise(scratch.counts.data(), 256, precision, scratch.freqs[1], bits, scratch.bytes.data(), &scratch.freq_rows);
+  };
   double coded = model();
   for (; src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
          excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);) {

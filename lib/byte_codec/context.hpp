@@ -28,6 +28,7 @@ struct Scratch {
   // move_lane_starts, which moves a pair between contexts, not between bytes).
   std::array<std::uint32_t, 256> bytes{};
   std::vector<std::uint32_t> freqs[2];  // by order: 256 and 256 x 256
+  std::array<bool, 256> freq_rows{};    // rows of freqs[1] the last normalise wrote
   ModelForm form;                       // how an order-0 block stores freqs[0]
   // By order: blocks of both orders in turn keep the order-1 slots (and their
   // unused-context fill) instead of rebuilding them after every order-0 block.

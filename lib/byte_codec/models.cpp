@@ -159,12 +159,19 @@ double bits_of_counts(const std::uint32_t* counts, unsigned k) noexcept {
 }
 
 double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
-                 std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes) {
+                 std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes, std::array<bool, 256>* written) {
   const Log2Table& log2f = log2_table();
-  freqs.assign(std::size_t{contexts} * 256, 0);
+  if (written == nullptr || freqs.size() != std::size_t{contexts} * 256) {
+    freqs.assign(std::size_t{contexts} * 256, 0);
+  } else {
+    for (unsigned c = 0; c < contexts; ++c)
+      if ((*written)[c]) std::fill_n(freqs.data() + std::size_t{c} * 256, 256, 0u);
+  }
+  if (written != nullptr) written->fill(false);
   double coded = 0;
   for (unsigned c = 0; c < contexts; ++c) {
     if ((bytes != nullptr && !context_possible(bytes, c)) || context_unused(counts + std::size_t{c} * 256)) continue;
+    if (written != nullptr) (*written)[c] = true;
     const ContextCounts cc(counts + std::size_t{c} * 256);
     const unsigned q = contexts == 1 ? precision : context_bits(cc, precision);
     bits[c] = static_cast<std::uint8_t>(q);

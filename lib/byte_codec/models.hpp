@@ -46,9 +46,12 @@ void move_lane_starts(std::span<const std::uint8_t> src, unsigned lanes, std::si
 // `bytes` (order 1, optional): the block's byte counts; a context c != 0 with
 // bytes[c] = 0 is unused (it never precedes a byte) and its row is not read
 // (a 16 KiB block of quality strings has ~40 of 256 rows: scanning the others
-// was ~12% of its order-1 encode).
+// was ~12% of its order-1 encode). Every row of freqs it does not write is 0
+// afterwards; `written` (optional, 256 contexts): the rows the previous call on
+// these freqs wrote, which are all it zeroes (not 256 KiB), updated to this call's.
 double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
-                 std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes = nullptr);
+                 std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes = nullptr,
+                 std::array<bool, 256>* written = nullptr);
 // Whether order-1 context c can be used in a block with byte counts `bytes` (see normalise).
 inline bool context_possible(const std::uint32_t* bytes, unsigned c) noexcept { return c == 0 || bytes[c] != 0; }
 
