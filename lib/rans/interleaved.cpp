@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <new>
 #include <optional>
 
@@ -64,36 +65,39 @@ constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::k
 using detail::SlotLookup;
 std::atomic<int> slot_lookup_forced{-1};
 
-SlotLookup time_slot_lookups(const detail::Kernels& k) {
+SlotLookup time_slot_lookups(const detail::Kernels& k) noexcept {
   constexpr unsigned kPrecision = 12, kRows = 256, kLanes = detail::kLaneCounts[0];
-  std::vector<std::uint32_t> slots(1u << kPrecision);
-  for (std::uint32_t i = 0; i < 1u << kPrecision; ++i) slots[i] = SimdSlot::pack(i >> 9, 512, i & 511);
-  std::vector<std::byte> words(kRows * kLanes + detail::kRowSlack);
+  struct Buffers {
+    std::uint32_t slots[1u << kPrecision];
+    std::byte words[kRows * kLanes + detail::kRowSlack];
+    std::uint8_t out[kRows * kLanes];
+  };
+  const std::unique_ptr<Buffers> b(new (std::nothrow) Buffers);  // ~37 KiB, once per process and level
+  if (b == nullptr) return SlotLookup::latency;
+  for (std::uint32_t i = 0; i < 1u << kPrecision; ++i) b->slots[i] = SimdSlot::pack(i >> 9, 512, i & 511);
   std::uint32_t r = 0x9e3779b9;
-  for (auto& w : words) {
+  for (auto& w : b->words) {
     r ^= r << 13, r ^= r >> 17, r ^= r << 5;
     w = static_cast<std::byte>(r);
   }
-  std::vector<std::uint8_t> out(kRows * kLanes);
   auto run = [&](SlotLookup lookup) {
     detail::DecCursor c{};
     for (unsigned lane = 0; lane < kLanes; ++lane) c.x[lane] = step::kStateLow + lane * 977;
-    c.pos = words.data();
-    c.end = words.data() + words.size();
+    c.pos = b->words;
+    c.end = b->words + sizeof b->words;
     const auto t0 = std::chrono::steady_clock::now();
-    k.by_lanes[static_cast<unsigned>(lookup)][0].dec_o0(out.data(), kRows, slots.data(), kPrecision, c);
+    k.by_lanes[static_cast<unsigned>(lookup)][0].dec_o0(b->out, kRows, b->slots, kPrecision, c);
     return std::chrono::steady_clock::now() - t0;
   };
-  auto best = [](auto a, auto b) { return std::min(a, b); };
   auto latency = run(SlotLookup::latency), gathers = run(SlotLookup::gathers);
   for (int i = 0; i < 4; ++i) {
-    latency = best(latency, run(SlotLookup::latency));
-    gathers = best(gathers, run(SlotLookup::gathers));
+    latency = std::min(latency, run(SlotLookup::latency));
+    gathers = std::min(gathers, run(SlotLookup::gathers));
   }
   return gathers * 10 < latency * 9 ? SlotLookup::gathers : SlotLookup::latency;
 }
 
-SlotLookup slot_lookup(const detail::Kernels& k, Isa level) {
+SlotLookup slot_lookup(const detail::Kernels& k, Isa level) noexcept {
   if (const int forced = slot_lookup_forced.load(std::memory_order_relaxed); forced >= 0)
     return static_cast<SlotLookup>(forced);
   static std::atomic<int> chosen[4] = {-1, -1, -1, -1};
