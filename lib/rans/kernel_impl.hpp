@@ -14,6 +14,9 @@
 //   decode: e = slots[ctx << 12 | x & (M - 1)]; x = freq(e) * (x >> p) + bias(e)
 //           (SimdSlot layout: (freq - 1) * (x >> p) + (x >> p) + bias);
 //           refill lanes with x < L from the next words in lane order.
+//   Slot entries come by hardware gather or scalar loads as the kernel set's
+//   SlotLookup says (kernels.hpp); order-0 models of few symbols may skip the
+//   table: their entries are computed in registers (FewRegs), the same words.
 // The per-vector primitives (Prim<A>, raw intrinsics where xsimd lacks them)
 // are in lib/simd/prim.hpp.
 #pragma once
