@@ -133,9 +133,11 @@ const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes) noexcept {
 }
 
 // The few-symbol decoder of k for an order-0 model (and `few` filled for it),
-// or nullptr when the model has more symbols than k's largest.
+// or nullptr when k has none or the model has more symbols than k's largest.
 detail::LaneKernels::DecFew few_symbols_kernel(const detail::LaneKernels& k, const ByteTables& tables,
                                                detail::FewSymbols& few) noexcept {
+  if (std::none_of(std::begin(k.dec_o0_few), std::end(k.dec_o0_few), [](auto f) { return f != nullptr; }))
+    return nullptr;  // the gathers set, SSE2: no model scan per block
   unsigned size = 0;
   std::uint32_t start = 0;
   for (unsigned s = 0; s < 256; ++s) {
