@@ -103,8 +103,7 @@ void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned o
     scratch.counts.assign(256 * 256, 0);
     scratch.count_rows.fill(false);
   }
-  for (unsigned c = 0; c < 256; ++c)
-    if (scratch.count_rows[c]) std::fill_n(scratch.counts.data() + std::size_t{c} * 256, 256, 0u);
+  clear_rows(scratch.counts.data(), scratch.count_rows);
   count_pairs(src, scratch.counts, scratch.spare);
   scratch.bytes = byte_counts(scratch.counts);
   for (unsigned c = 0; c < 256; ++c) scratch.count_rows[c] = c == 0 || scratch.bytes[c] != 0;
@@ -293,8 +292,7 @@ std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src,
 // (reads set r's error).
 void read_order1_tables(Scratch& s, ByteReader& r, unsigned precision, Isa isa) {
   s.dec_freqs.resize(256 * 256);
-  for (unsigned c = 0; c < 256; ++c)
-    if (s.dec_support.contexts[c]) std::memset(s.dec_freqs.data() + std::size_t{c} * 256, 0, 256 * sizeof(std::uint32_t));
+  clear_rows(s.dec_freqs.data(), s.dec_support.contexts);
   s.dec_support = {};
   const auto section = r.get_bytes(static_cast<std::size_t>(r.get_varint()));
   if (r.ok()) r.fail(parse_order1_tables(section, s.dec_freqs.data(), precision, isa, s.dec_support, s.section));

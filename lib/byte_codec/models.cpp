@@ -164,8 +164,7 @@ double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precis
   if (written == nullptr || freqs.size() != std::size_t{contexts} * 256) {
     freqs.assign(std::size_t{contexts} * 256, 0);
   } else {
-    for (unsigned c = 0; c < contexts; ++c)
-      if ((*written)[c]) std::fill_n(freqs.data() + std::size_t{c} * 256, 256, 0u);
+    clear_rows(freqs.data(), *written);
   }
   if (written != nullptr) written->fill(false);
   double coded = 0;

@@ -5,6 +5,7 @@
 // frequencies sum to 2^q and are stored scaled by 2^(p - q).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -52,6 +53,12 @@ void move_lane_starts(std::span<const std::uint8_t> src, unsigned lanes, std::si
 double normalise(const std::uint32_t* counts, unsigned contexts, unsigned precision, std::vector<std::uint32_t>& freqs,
                  std::array<std::uint8_t, 256>& bits, const std::uint32_t* bytes = nullptr,
                  std::array<bool, 256>* written = nullptr);
+// Zeroes the rows (256 entries each) of a 256 x 256 table marked in `rows`:
+// order-1 tables reused across blocks clear only what the last block used.
+inline void clear_rows(std::uint32_t* table, const std::array<bool, 256>& rows) noexcept {
+  for (unsigned c = 0; c < 256; ++c)
+    if (rows[c]) std::fill_n(table + std::size_t{c} * 256, 256, 0u);
+}
 // Whether order-1 context c can be used in a block with byte counts `bytes` (see normalise).
 inline bool context_possible(const std::uint32_t* bytes, unsigned c) noexcept { return c == 0 || bytes[c] != 0; }
 
