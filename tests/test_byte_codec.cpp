@@ -20,6 +20,8 @@
 #include "byte_codec/runs.hpp"
 #include "byte_codec/stream.hpp"
 #include "byte_codec/tables.hpp"
+#include "rans/compact_states.hpp"
+#include "rans/step.hpp"
 
 using namespace entcode;
 namespace bc = entcode::byte_codec;
@@ -28,6 +30,8 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 using Frame = std::vector<std::byte>;
+constexpr std::size_t H = bc::kFrameHeaderSize;                  // a frame's first block starts here
+constexpr std::size_t kVersionAt = std::size(bc::kMagic);        // the version byte, then the descriptor
 
 Bytes text_like(std::size_t n, std::uint32_t seed) {
   static constexpr std::string_view kWords[] = {"the ", "rans ", "coder ", "entropy ", "of ", "a ", "stream\n",
@@ -97,18 +101,18 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
   // Descriptor 6: block_log2 22 - 16, no CRC.
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 'R', 'B', 10, 6, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 11, 6, 0}));
   const Bytes one{'A'};
   // A run block flagged last (0x80 | 2), raw_size - 1 = 0, no end marker.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 10, 6, 0x82, 0, 'A'}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 11, 6, 0x82, 0, 'A'}));
   // What a streaming writer may write instead: the block unflagged, then the end marker.
-  REQUIRE(*bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 6, 2, 0, 'A', 0}), 1) == one);
+  REQUIRE(*bc::decompress(bytes_of({'E', 'C', 11, 6, 2, 0, 'A', 0}), 1) == one);
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 'R', 'B', 10, 6, 0x81, 1, 'A', 'B'}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 11, 6, 0x81, 1, 'A', 'B'}));
   o.checksum = true;
   o.block_log2 = 16;
   // Descriptor 0x10: CRC flag, block_log2 16; CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 'R', 'B', 10, 0x10, 0x82, 0, 'A', 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 11, 0x10, 0x82, 0, 'A', 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -187,39 +191,43 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
     REQUIRE(bc::decompress(bytes_of({'P', 'K', 3, 4, 20, 0, 0, 0}), n).error() == errc::bad_header);
     f = good;
-    f[4] = std::byte{2};  // version 2 (varint order-1 models) is no longer read
+    f[kVersionAt] = std::byte{2};  // version 2 (varint order-1 models) is no longer read
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
-    f[4] = std::byte{3};  // nor version 3 (unseeded streams, u32 stream sizes)
-    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
-    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{4};  // nor version 4 (symbol sets without the run form)
+    f[kVersionAt] = std::byte{3};  // nor version 3 (unseeded streams, u32 stream sizes)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{5};  // nor version 5 (64 lanes in every block)
+    f[kVersionAt] = std::byte{4};  // nor version 4 (symbol sets without the run form)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{6};  // nor version 6 (raw seeds)
+    f[kVersionAt] = std::byte{5};  // nor version 5 (64 lanes in every block)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{7};  // nor version 7 (order-1 tables over all 256 symbols, trailing zero runs)
+    f[kVersionAt] = std::byte{6};  // nor version 6 (raw seeds)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{8};  // nor version 8 (exact frequencies only)
+    f[kVersionAt] = std::byte{7};  // nor version 7 (order-1 tables over all 256 symbols, trailing zero runs)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{9};  // nor version 9 (16-bit seeds, flags and block_log2 bytes, stream byte)
+    f[kVersionAt] = std::byte{8};  // nor version 8 (exact frequencies only)
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
-    f[4] = std::byte{11};
+    f[kVersionAt] = std::byte{9};  // nor version 9 (16-bit seeds, flags and block_log2 bytes, stream byte)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[kVersionAt] = std::byte{10};  // nor version 10 (24-bit seeds), nor its frames, magic "ECRB" (version byte 'R')
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 6, 0}), n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(bytes_of({'E', 'C', 'R', 'B', 10, 6, 0})).error() == errc::unsupported_version);
+    f[kVersionAt] = std::byte{12};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
-    f[5] = std::byte{0x30};  // an unknown flag
+    f[kVersionAt + 1] = std::byte{0x30};  // an unknown flag
     REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
-    f[5] = std::byte{0x80};
+    f[kVersionAt + 1] = std::byte{0x80};
     REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
-    f[5] = std::byte{11};  // block_log2 27
+    f[kVersionAt + 1] = std::byte{11};  // block_log2 27
     REQUIRE(bc::decompress(f, n).error() == errc::bad_header);
-    f[5] = std::byte{0x1a};  // block_log2 26 is read (and then the blocks)
+    f[kVersionAt + 1] = std::byte{0x1a};  // block_log2 26 is read (and then the blocks)
     REQUIRE(bc::decompress(f, n).error() != errc::bad_header);
   }
   SECTION("size caps and junk") {
@@ -230,17 +238,17 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size (raw_size - 1 = 2^16), and one of exactly it.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 2, 0xff, 0xff, 0x03, 'A', 0}), 1u << 30).value() == Bytes(1u << 16, 'A'));
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 0xff, 0xff, 0x03, 'A', 0}), 1u << 30).value() == Bytes(1u << 16, 'A'));
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     // Parameter bits on a run, raw or end block.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 2 | 8, 1, 'A', 0}), 10).error() == errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 1 | 0x40, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2 | 8, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 1 | 0x40, 1, 'A', 0}), 10).error() == errc::corrupt);
     // A flagged end marker; bytes after a flagged last block (not another frame's: corrupt).
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 2, 0, 'A', 0x80}), 10).error() == errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 0x82, 0, 'A', 0}), 10).error() == errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 0, 2, 1, 'A', 0x20}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 0, 'A', 0x80}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 0x82, 0, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 1, 'A', 0x20}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -392,11 +400,11 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   Bytes ab;
   for (int i = 0; i < 3000; ++i) ab.insert(ab.end(), {'A', 'B', 'B'});
   const Frame f = *bc::compress(ab, o);
-  // header 6, descriptor (kind | lane index << 3 | (12 - p) << 5), raw_size varint (2 bytes), section_size, t_size, mode
-  REQUIRE(f[6] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1) | 2 << 3 | 2 << 5 | 0x80});  // p = 10, 16 lanes, last
-  const std::size_t mode = 11;
-  REQUIRE(std::to_integer<int>(f[9]) < 128);
-  REQUIRE(std::to_integer<int>(f[10]) < 128);
+  // header H, descriptor (kind | lane index << 3 | (12 - p) << 5), raw_size varint (2 bytes), section_size, t_size, mode
+  REQUIRE(f[H] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1) | 2 << 3 | 2 << 5 | 0x80});  // p = 10, 16 lanes, last
+  const std::size_t mode = H + 5;
+  REQUIRE(std::to_integer<int>(f[H + 3]) < 128);
+  REQUIRE(std::to_integer<int>(f[H + 4]) < 128);
   REQUIRE(f[mode] == std::byte{0});
   REQUIRE(*bc::decompress(f, ab.size()) == ab);
   for (int bad : {1, 2, 255}) {
@@ -405,7 +413,7 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
     REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
   }
   Frame g = f;
-  g[10] = std::byte{0};  // t_size 0
+  g[H + 4] = std::byte{0};  // t_size 0
   REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
   // T starts with the used contexts {0, 'A', 'B'} and the alphabet {'A', 'B'}, both as lists.
   const std::size_t t0 = mode + 1;
@@ -414,17 +422,17 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   g = f;
   g.erase(g.begin() + t0 + 6);
   g[t0 + 4] = std::byte{0};
-  g[9] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[9]) - 1)};
-  g[10] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[10]) - 1)};
+  g[H + 3] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[H + 3]) - 1)};
+  g[H + 4] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[H + 4]) - 1)};
   REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
   // Many contexts: T is coded (mode 1) and still decodes on every ISA.
   const Bytes text = markov(100000, 11);
   const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
   // descriptor, raw_size (3 varint bytes), section_size (2), t_size (2), mode
-  REQUIRE(t[6] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1) | 2 << 5 | 0x80});  // p = 10, 64 lanes: it codes to over half its size
-  REQUIRE(std::to_integer<int>(t[10]) >= 128);
-  REQUIRE(std::to_integer<int>(t[12]) >= 128);
-  REQUIRE(t[14] == std::byte{1});
+  REQUIRE(t[H] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1) | 2 << 5 | 0x80});  // p = 10, 64 lanes: it codes to over half its size
+  REQUIRE(std::to_integer<int>(t[H + 4]) >= 128);
+  REQUIRE(std::to_integer<int>(t[H + 6]) >= 128);
+  REQUIRE(t[H + 8] == std::byte{1});
   for (Isa isa : machine_isas()) REQUIRE(*bc::decompress(t, text.size(), isa) == text);
 }
 
@@ -463,62 +471,62 @@ TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders a
 }
 
 TEST_CASE("byte codec: symbol sets in list, run, coded-run and bitmap form", "[byte_codec]") {
-  // An order-0 block's model starts at byte 9 (header 6, descriptor, 2-byte raw size).
+  // An order-0 block's model starts at byte H + 3 (header, descriptor, 2-byte raw size).
   auto model_of = [](const Bytes& data) {
     bc::Options o;
     const Frame f = *bc::compress(data, o);
-    REQUIRE((f[6] & std::byte{7}) == std::byte{3});
+    REQUIRE((f[H] & std::byte{7}) == std::byte{3});
     REQUIRE(*bc::decompress(f, data.size()) == data);
     return f;
   };
   Bytes runs;  // '\n' and 'a'..'z': two runs, 4 bytes instead of a 27-byte list
   for (std::size_t i = 0; i < 3000; ++i) runs.push_back(i % 40 == 39 ? '\n' : static_cast<std::uint8_t>('a' + (i * 7 + i / 13) % 26));
   Frame f = model_of(runs);
-  REQUIRE(std::vector<std::byte>(f.begin() + 9, f.begin() + 14) == bytes_of({31 + 1, 10, 0, 'a' - 11, 25}));
+  REQUIRE(std::vector<std::byte>(f.begin() + H + 3, f.begin() + H + 8) == bytes_of({31 + 1, 10, 0, 'a' - 11, 25}));
   Bytes listed;  // 3 scattered symbols: the list (3 bytes) beats 3 runs (6)
   for (std::size_t i = 0; i < 3000; ++i) listed.push_back("\x05\x50\xa0"[(i * i + i / 7) % 3]);
   f = model_of(listed);
-  REQUIRE(std::vector<std::byte>(f.begin() + 9, f.begin() + 13) == bytes_of({2, 0x05, 0x50, 0xa0}));
+  REQUIRE(std::vector<std::byte>(f.begin() + H + 3, f.begin() + H + 7) == bytes_of({2, 0x05, 0x50, 0xa0}));
   Bytes spread = text_like(5000, 9);  // all 256 symbols: one run from 0
   for (unsigned b = 0; b < 256; ++b) spread[b * 19] = static_cast<std::uint8_t>(b);
   f = model_of(spread);
-  REQUIRE(std::vector<std::byte>(f.begin() + 9, f.begin() + 12) == bytes_of({31, 0, 255}));
+  REQUIRE(std::vector<std::byte>(f.begin() + H + 3, f.begin() + H + 6) == bytes_of({31, 0, 255}));
   Bytes every_other;  // 128 runs: the bitmap
   for (std::size_t i = 0; i < 5000; ++i) every_other.push_back(static_cast<std::uint8_t>(2 * ((i * 131 + i / 3) % 128)));
   f = model_of(every_other);
-  REQUIRE(f[9] == std::byte{255});
-  REQUIRE(f[10] == std::byte{0x55});
+  REQUIRE(f[H + 3] == std::byte{255});
+  REQUIRE(f[H + 4] == std::byte{0x55});
   Bytes pairs;  // 'a'+3i, 'a'+3i+1 for i < 10: 10 runs of 2, coded (hand-computed: gaps 97 then
                 // 0 at order 2, lengths - 1 = 1 at order 1: 00001100101 11, then 10011 nine times)
   for (std::size_t i = 0; i < 3000; ++i) pairs.push_back(static_cast<std::uint8_t>('a' + 3 * ((i * 7 + i / 11) % 10) + i % 2));
   f = model_of(pairs);
-  REQUIRE(std::vector<std::byte>(f.begin() + 9, f.begin() + 20) ==
+  REQUIRE(std::vector<std::byte>(f.begin() + H + 3, f.begin() + H + 14) ==
           bytes_of({254, 9, 0x12, 0x0c, 0xbc, 0xe7, 0x39, 0xce, 0x73, 0x9c, 0xc0}));
   auto with_byte = [&](std::size_t at, unsigned v) {
     Frame g = model_of(pairs);
     g[at] = std::byte(v);
     return bc::inspect(g).error();
   };
-  REQUIRE(with_byte(10, 128) == errc::corrupt);       // 129 runs: more than 256 symbols hold
-  REQUIRE(with_byte(11, 0x19) == errc::corrupt);      // gap order 9
-  REQUIRE(with_byte(19, 0xc1) == errc::corrupt);      // a padding bit
+  REQUIRE(with_byte(H + 4, 128) == errc::corrupt);       // 129 runs: more than 256 symbols hold
+  REQUIRE(with_byte(H + 5, 0x19) == errc::corrupt);      // gap order 9
+  REQUIRE(with_byte(H + 13, 0xc1) == errc::corrupt);      // a padding bit
   Frame past = model_of(pairs);  // one run: gap 200, length 100 (order 0: 0000000 11001001, 000000 1100100)
-  past[10] = std::byte{0};
-  past[11] = std::byte{0};
-  std::copy_n(bytes_of({0x01, 0x92, 0x06, 0x40}).begin(), 4, past.begin() + 12);
+  past[H + 4] = std::byte{0};
+  past[H + 5] = std::byte{0};
+  std::copy_n(bytes_of({0x01, 0x92, 0x06, 0x40}).begin(), 4, past.begin() + H + 6);
   REQUIRE(bc::inspect(past).error() == errc::corrupt);
-  for (std::size_t cut = 10; cut < 20; ++cut) {  // inside the coded-run set: truncated
+  for (std::size_t cut = H + 4; cut < H + 14; ++cut) {  // inside the coded-run set: truncated
     CAPTURE(cut);
     const Frame whole = model_of(pairs);
     REQUIRE(bc::inspect(std::span(whole).first(cut)).error() == errc::truncated);
   }
   // Hostile run forms (inspect parses order-0 models): a second run without a gap, a run passing symbol 255.
   REQUIRE(bc::inspect(f = model_of(runs)).ok());
-  f[12] = std::byte{0};  // the gap before 'a'..'z': 0 after the first run
+  f[H + 6] = std::byte{0};  // the gap before 'a'..'z': 0 after the first run
   REQUIRE(bc::inspect(f).error() == errc::corrupt);
   REQUIRE(bc::decompress(f, runs.size()).error() == errc::corrupt);
   f = model_of(runs);
-  f[13] = std::byte{250};  // 'a' + 251 > 256
+  f[H + 7] = std::byte{250};  // 'a' + 251 > 256
   REQUIRE(bc::inspect(f).error() == errc::corrupt);
 }
 
@@ -774,8 +782,8 @@ TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "
     REQUIRE(bc::detail::tail_for(flat, freqs.data(), 0, 12, lanes) == bc::detail::kTailChunkPerLane * lanes);
   }
   // 'B' every 64 bytes (6 bits, 'A' ~0.023): ~7.4 bits per 64 bytes, so every
-  // chunk pays and the tail is the usual one, the shortest whose words fill the
-  // lanes' 24-bit seeds after its final state, and one more.
+  // chunk pays and the tail is the usual one, the shortest that codes
+  // kSeedBitsPerLane bits a lane (what random seed bits give the lanes' starts).
   Bytes sparse = flat;
   for (std::size_t i = 0; i < sparse.size(); i += 64) sparse[i] = 'B';
   freqs['A'] = 4032;
@@ -783,7 +791,7 @@ TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "
   for (const unsigned lanes : rans::detail::kLaneCounts) {
     CAPTURE(lanes);
     std::size_t expected = 0;
-    for (double bits = 0; bits < 16.0 * (bc::detail::seed_words(lanes) + 1); ++expected)
+    for (double bits = 0; bits < static_cast<double>(bc::detail::kSeedBitsPerLane * lanes); ++expected)
       bits += sparse[sparse.size() - 1 - expected] == 'B' ? 6 : 12 - std::log2(4032.0);
     REQUIRE(expected > 2 * bc::detail::kTailChunkPerLane * lanes);
     // Rounded up to kTailUnit bytes; tail_for sums table log2s (float): over
@@ -793,6 +801,36 @@ TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "
     REQUIRE(got + 1 >= expected);
     REQUIRE(got <= expected + bc::detail::kTailUnit);
   }
+}
+
+TEST_CASE("byte codec: compact state code (hand-computed bytes), read from any bits", "[byte_codec]") {
+  namespace rd = rans::detail;
+  // L: e = 0 and 16 zero bits; 2^32 - 1: e = 15 and 31 ones; 0x12345: e = 0 and
+  // 0x2345 LSB first. 75 bits, 5 zero bits of padding.
+  const std::vector<std::uint32_t> states = {0x10000, 0xffffffff, 0x12345};
+  std::array<std::byte, rd::compact_states_max_bytes(3)> out{};
+  REQUIRE(rd::compact_state_bits(states) == 75);
+  REQUIRE(rd::write_compact_states(states, out.data()) == 10);
+  REQUIRE(std::vector(out.begin(), out.begin() + 10) == bytes_of({0x00, 0x00, 0xf0, 0xff, 0xff, 0xff, 0x7f, 0x28, 0x1a, 0x01}));
+  std::vector<std::uint32_t> back(3);
+  const auto as_u8 = [](std::span<const std::byte> b) { return std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()); };
+  REQUIRE(rd::read_compact_states(as_u8(std::span(out).first(10)), back) == 75);
+  REQUIRE(back == states);
+  // Any bits are states >= L: random bytes read back as themselves, and past
+  // the input the reader sees zeros (all-zero bits: L, 20 bits each).
+  std::mt19937 rng(7);
+  std::vector<std::uint8_t> noise(rd::compact_states_max_bytes(64));
+  for (auto& b : noise) b = static_cast<std::uint8_t>(rng());
+  std::vector<std::uint32_t> x(64);
+  const std::size_t bits = rd::read_compact_states(noise, x);
+  REQUIRE(bits == rd::compact_state_bits(x));
+  REQUIRE(bits > 64 * 20);
+  std::vector<std::byte> again(noise.size());
+  const std::size_t n = rd::write_compact_states(x, again.data());
+  REQUIRE(n == (bits + 7) / 8);
+  for (std::size_t i = 0; i + 1 < n; ++i) REQUIRE(std::to_integer<std::uint8_t>(again[i]) == noise[i]);
+  REQUIRE(rd::read_compact_states({}, x) == 64 * 20);
+  REQUIRE(std::all_of(x.begin(), x.end(), [](std::uint32_t s) { return s == rans::step::kStateLow; }));
 }
 
 TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane count and ISA, and their checks",
@@ -818,10 +856,9 @@ TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane cou
       Frame plain(rans::encoded_bound(data.size()));  // all of it, unseeded
       plain.resize(*rd::encode_order0_unchecked(data, *tables, plain, Isa::scalar, {}, lanes));
       // An unseeded lane writes 32 bits for ~8.5 of content (its state less L), a
-      // seeded one ~2 bits beyond its content: ~2.8 bytes a lane less, for a
-      // 7-byte tail header.
+      // seeded one about its content: ~3 bytes a lane less, for a 1-byte tail length.
       CAPTURE(seeded.size(), plain.size());
-      REQUIRE(seeded.size() + 2 * lanes < plain.size());
+      REQUIRE(seeded.size() + 5 * lanes / 2 < plain.size());
       for (Isa isa : machine_isas()) {
         Frame again(seeded.size() + 64);
         again.resize(*bc::detail::encode_stream(0, data, tail, *tables, again, isa, lanes));
@@ -864,36 +901,38 @@ TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane cou
       // Decoded with another lane count, the stream is rejected.
       for (const unsigned other : rd::kLaneCounts)
         if (other != lanes) REQUIRE(bc::detail::decode_stream(0, seeded, *tables, back, Isa::scalar, other) != errc::ok);
-      // The seeds start with the tail coder's final state; a tail of 0 bytes
-      // (t = 0) over lanes seeded with x_T = L (00 00 01 00) and zeros decodes.
-      std::vector<std::uint8_t> seed(rd::seed_bytes(lanes), 0);
-      seed[2] = 1;
+      // The seed bits start with the tail coder's final state; the lanes' starts
+      // are those bits read in the compact code. A tail of 0 bytes (t = 0)
+      // over seed bits x_T = L (00 00 01 00) and zeros decodes.
+      std::vector<std::uint8_t> seed_bits(rd::compact_states_max_bytes(lanes), 0);
+      seed_bits[2] = 1;
       auto with_seed = [&] {
+        std::vector<std::uint32_t> starts(lanes);
+        (void)rd::read_compact_states(seed_bits, starts);
         Frame f = bytes_of({0});
         Frame lanes_only(rans::encoded_bound(data.size()));
-        lanes_only.resize(*rd::encode_order0_unchecked(data, *tables, lanes_only, Isa::scalar, seed, lanes));
+        lanes_only.resize(*rd::encode_order0_unchecked(data, *tables, lanes_only, Isa::scalar, starts, lanes));
         f.insert(f.end(), lanes_only.begin(), lanes_only.end());
         return bc::detail::decode_stream(0, f, *tables, back, Isa::scalar, lanes);
       };
       REQUIRE(with_seed() == errc::ok);
       REQUIRE(back == data);
-      seed[5] = 1;  // a seed word the tail coder does not use must be zero
+      seed_bits[5] = 1;  // a seed word the tail coder does not use must be zero
       REQUIRE(with_seed() == errc::corrupt);
-      seed[5] = 0;
-      seed[2] = 0;  // x_T = 0 < L
+      seed_bits[5] = 0;
+      seed_bits[2] = 0;  // x_T = 0 < L
       REQUIRE(with_seed() == errc::corrupt);
-      seed[2] = 2;  // x_T = 2L: the empty tail does not end at L
+      seed_bits[2] = 2;  // x_T = 2L: the empty tail does not end at L
       REQUIRE(with_seed() == errc::corrupt);
-      // Seeds are 24 bits a lane (u24 LE): distinct values up to 2^24 - 1 come back
-      // from the lanes' end states on every ISA.
-      std::vector<std::uint8_t> seeds(rd::seed_bytes(lanes));
-      for (std::size_t i = 0; i < seeds.size(); ++i) seeds[i] = static_cast<std::uint8_t>(0xff - 7 * i);
+      // Starts anywhere in [L, 2^32) come back from the lanes' end states on every ISA.
+      std::vector<std::uint32_t> starts(lanes);
+      for (unsigned k = 0; k < lanes; ++k) starts[k] = k % 3 == 0 ? 0xffffffffu - k : rans::step::kStateLow + 977u * k * k * k;
       Frame wide(rans::encoded_bound(data.size()) + 64);
-      wide.resize(*rd::encode_order0_unchecked(data, *tables, wide, Isa::scalar, seeds, lanes));
+      wide.resize(*rd::encode_order0_unchecked(data, *tables, wide, Isa::scalar, starts, lanes));
       for (Isa isa : machine_isas()) {
-        std::vector<std::uint8_t> got(seeds.size());
+        std::vector<std::uint32_t> got(lanes);
         REQUIRE(rd::decode_order0(wide, *tables, back, isa, got, lanes).value() == wide.size());
-        REQUIRE(got == seeds);
+        REQUIRE(got == starts);
         REQUIRE(back == data);
       }
       // A tail of 0 (all seeds zero) and of the whole content code too.
@@ -949,7 +988,7 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
       o.order = order;
       o.block_log2 = 21;
       const Frame f = *bc::compress(data, o);
-      const std::size_t at = 6;  // the block's descriptor: lane index in bits 3-4
+      const std::size_t at = bc::kFrameHeaderSize;  // the block's descriptor: lane index in bits 3-4
       REQUIRE((std::to_integer<unsigned>(f[at]) >> 3 & 3) == rd::lane_index(want));
       REQUIRE(*bc::decompress(f, n) == data);
       Frame g = f;

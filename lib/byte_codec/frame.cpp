@@ -24,18 +24,19 @@ constexpr std::uint8_t kFlagChecksum = 1u << kLog2Bits;
 // --- frame header --------------------------------------------------------------------
 
 std::size_t write_frame_header(const Options& options, std::span<std::byte, kFrameHeaderSize> dst) noexcept {
-  for (int i = 0; i < 4; ++i) dst[static_cast<std::size_t>(i)] = static_cast<std::byte>(kMagic[i]);
-  dst[4] = static_cast<std::byte>(kVersion);
-  dst[5] = static_cast<std::byte>((options.checksum ? kFlagChecksum : 0) | (options.block_log2 - kMinBlockLog2));
+  for (std::size_t i = 0; i < std::size(kMagic); ++i) dst[i] = static_cast<std::byte>(kMagic[i]);
+  dst[std::size(kMagic)] = static_cast<std::byte>(kVersion);
+  dst[std::size(kMagic) + 1] = static_cast<std::byte>((options.checksum ? kFlagChecksum : 0) | (options.block_log2 - kMinBlockLog2));
   return kFrameHeaderSize;
 }
 
 Result<FrameHeader> read_frame_header(std::span<const std::byte> src) noexcept {
-  for (std::size_t i = 0; i < 4 && i < src.size(); ++i)
+  for (std::size_t i = 0; i < std::size(kMagic) && i < src.size(); ++i)
     if (std::to_integer<std::uint8_t>(src[i]) != kMagic[i]) return errc::bad_header;
   if (src.size() < kFrameHeaderSize) return errc::truncated;
-  if (std::to_integer<std::uint8_t>(src[4]) != kVersion) return errc::unsupported_version;
-  const auto descriptor = std::to_integer<unsigned>(src[5]);
+  // Frames of versions 1-10 began "ECRB": their version byte reads as 'R'.
+  if (std::to_integer<std::uint8_t>(src[std::size(kMagic)]) != kVersion) return errc::unsupported_version;
+  const auto descriptor = std::to_integer<unsigned>(src[std::size(kMagic) + 1]);
   const unsigned log2 = kMinBlockLog2 + (descriptor & ((1u << kLog2Bits) - 1));
   if ((descriptor & ~(kFlagChecksum | ((1u << kLog2Bits) - 1))) != 0 || log2 > kMaxBlockLog2) return errc::bad_header;
   return FrameHeader{log2, (descriptor & kFlagChecksum) != 0};

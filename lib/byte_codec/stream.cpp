@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../rans/compact_states.hpp"
 #include "../rans/step.hpp"
 #include "entcode/byte_io.hpp"
 #include "models.hpp"
@@ -46,21 +47,49 @@ std::uint16_t u16_at(std::span<const std::uint8_t> b, std::size_t k) noexcept {
   return static_cast<std::uint16_t>(b[2 * k] | b[2 * k + 1] << 8);
 }
 
-// The lanes' seeds of a tail code: its final state (u32 LE), then its last
-// words in decoder order, zero bytes after them.
-using Seeds = std::array<std::uint8_t, rd::seed_bytes(rd::kMaxLanes)>;
-Seeds seeds_of(const TailCode& t, std::size_t stored) noexcept {
-  Seeds seed{};
-  for (unsigned b = 0; b < kTailStateBytes; ++b) seed[b] = static_cast<std::uint8_t>(t.state >> (8 * b));
+// The seed bits of a tail code: its final state (u32 LE), then its words after
+// the first `stored` in decoder order (u16 LE), zero bytes after them.
+using SeedBits = std::array<std::uint8_t, rd::compact_states_max_bytes(rd::kMaxLanes)>;
+std::size_t seed_bytes(const TailCode& t, std::size_t stored) noexcept {
+  return kTailStateBytes + 2 * (t.words.size() - stored);
+}
+SeedBits seed_bits(const TailCode& t, std::size_t stored) noexcept {
+  SeedBits bits{};
+  for (unsigned b = 0; b < kTailStateBytes; ++b) bits[b] = static_cast<std::uint8_t>(t.state >> (8 * b));
   for (std::size_t k = stored; k < t.words.size(); ++k) {
-    seed[kTailStateBytes + 2 * (k - stored)] = static_cast<std::uint8_t>(t.words[k]);
-    seed[kTailStateBytes + 2 * (k - stored) + 1] = static_cast<std::uint8_t>(t.words[k] >> 8);
+    bits[kTailStateBytes + 2 * (k - stored)] = static_cast<std::uint8_t>(t.words[k]);
+    bits[kTailStateBytes + 2 * (k - stored) + 1] = static_cast<std::uint8_t>(t.words[k] >> 8);
   }
-  return seed;
+  return bits;
+}
+
+// The lanes' starts, read from the seed bits of t after `stored` of its words
+// (compact code), and whether they hold all of those bits.
+struct Seeds {
+  std::array<std::uint32_t, rd::kMaxLanes> starts{};
+  bool complete = false;
+};
+Seeds seeds_of(const TailCode& t, std::size_t stored, unsigned lanes) noexcept {
+  Seeds s;
+  if (seed_bytes(t, stored) > rd::compact_states_max_bytes(lanes)) return s;
+  const std::size_t read = rd::read_compact_states(seed_bits(t, stored), std::span(s.starts).first(lanes));
+  s.complete = read >= 8 * seed_bytes(t, stored);
+  return s;
+}
+
+// How many of t's words to store after the lanes' stream (the others and its
+// state seed the lanes): the fewest whose seeds are complete, from a guess of
+// the code's average length (the search moves by a word or two).
+std::size_t stored_words(const TailCode& t, unsigned lanes) noexcept {
+  const std::size_t guess = (kSeedBitsPerLane * lanes / 8 - kTailStateBytes) / 2;
+  std::size_t stored = t.words.size() > guess ? t.words.size() - guess : 0;
+  while (!seeds_of(t, stored, lanes).complete) ++stored;  // complete at the latest with no word (>= 20 bits a lane)
+  while (stored > 0 && seeds_of(t, stored - 1, lanes).complete) --stored;
+  return stored;
 }
 
 // Decodes the last `tail` bytes of dst from the state and words in `seeds`
-// (seeds_of) after the words `stored`; corrupt unless it ends at L having used
+// (seed_bits) after the words `stored`; corrupt unless it ends at L having used
 // every stored word and leaving only zero bytes in the seeds (one stream per content).
 errc decode_tail(std::span<std::uint8_t> dst, std::size_t tail, const ByteTables& tables, unsigned order,
                  std::span<const std::uint8_t> stored, std::span<const std::uint8_t> seeds) noexcept {
@@ -94,7 +123,7 @@ std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* fre
   if (!seeded(src.size(), lanes)) return 0;
   const Log2Table& log2_of = log2_table();
   static_assert(Log2Table{}.size() == (1u << ByteTables::kMaxPrecision) + 1);
-  const double target = 16.0 * static_cast<double>(seed_words(lanes) + 1);
+  const double target = static_cast<double>(kSeedBitsPerLane * lanes);
   const std::size_t most = std::min(src.size(), kMaxTailPerLane * lanes), chunk = kTailChunkPerLane * lanes;
   double bits = 0, chunk_start_bits = 0;
   std::size_t tail = 0;
@@ -112,20 +141,20 @@ std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* fre
 
 Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,
                                   const ByteTables& tables, std::span<std::byte> dst, Isa isa, unsigned lanes) {
-  const auto encode_lanes = [&](std::span<std::byte> out, std::span<const std::uint8_t> seed) {
+  const auto encode_lanes = [&](std::span<std::byte> out, std::span<const std::uint32_t> starts) {
     const auto part = lanes_part(src, tail);
-    return order == 0 ? rd::encode_order0_unchecked(part, tables, out, isa, seed, lanes)
-                      : rd::encode_order1_unchecked(part, tables, out, isa, seed, lanes);
+    return order == 0 ? rd::encode_order0_unchecked(part, tables, out, isa, starts, lanes)
+                      : rd::encode_order1_unchecked(part, tables, out, isa, starts, lanes);
   };
   if (!seeded(src.size(), lanes)) return encode_lanes(dst, {});
   if (tail % kTailUnit != 0) return errc::invalid_argument;
   const TailCode t = encode_tail(src, tail, tables, order);
-  const std::size_t stored = t.words.size() > seed_words(lanes) ? t.words.size() - seed_words(lanes) : 0;
-  const Seeds seed = seeds_of(t, stored);
+  const std::size_t stored = stored_words(t, lanes);
+  const Seeds seeds = seeds_of(t, stored, lanes);
   SpanWriter w(dst);
   w.put_varint(tail / kTailUnit);
   if (w.error() != errc::ok) return w.error();
-  const auto size = encode_lanes(w.remaining(), std::span(seed).first(rd::seed_bytes(lanes)));
+  const auto size = encode_lanes(w.remaining(), std::span(seeds.starts).first(lanes));
   if (!size) return size.error();
   SpanWriter after(w.remaining().subspan(*size));
   for (std::size_t k = 0; k < stored; ++k) after.put_u16(t.words[k]);
@@ -135,10 +164,10 @@ Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> 
 
 errc decode_stream(unsigned order, std::span<const std::byte> src, const ByteTables& tables,
                    std::span<std::uint8_t> dst, Isa isa, unsigned lanes) {
-  const auto decode_lanes = [&](std::span<const std::byte> in, std::size_t tail, std::span<std::uint8_t> seed) {
+  const auto decode_lanes = [&](std::span<const std::byte> in, std::size_t tail, std::span<std::uint32_t> ends) {
     const auto part = dst.first(dst.size() - tail);
-    return order == 0 ? rd::decode_order0(in, tables, part, isa, seed, lanes)
-                      : rd::decode_order1(in, tables, part, isa, seed, lanes);
+    return order == 0 ? rd::decode_order0(in, tables, part, isa, ends, lanes)
+                      : rd::decode_order1(in, tables, part, isa, ends, lanes);
   };
   if (!seeded(dst.size(), lanes)) return decode_lanes(src, 0, {}).error();
   ByteReader r(src);
@@ -146,15 +175,18 @@ errc decode_stream(unsigned order, std::span<const std::byte> src, const ByteTab
   if (!r.ok()) return r.error();
   if (units > dst.size() / kTailUnit) return errc::corrupt;
   const std::uint64_t tail = units * kTailUnit;
-  Seeds seed{};
-  const auto lane_seeds = std::span(seed).first(rd::seed_bytes(lanes));
+  std::array<std::uint32_t, rd::kMaxLanes> ends{};
   const auto rest = r.rest();
-  const auto used = decode_lanes(rest, static_cast<std::size_t>(tail), lane_seeds);
+  const auto used = decode_lanes(rest, static_cast<std::size_t>(tail), std::span(ends).first(lanes));
   if (!used) return used.error();
   const auto stored = std::as_bytes(rest.subspan(*used));
   if (stored.size() % 2 != 0) return errc::corrupt;
   const auto stored_bytes = std::span(reinterpret_cast<const std::uint8_t*>(stored.data()), stored.size());
-  return decode_tail(dst, static_cast<std::size_t>(tail), tables, order, stored_bytes, lane_seeds);
+  // The seed bits again: the lanes' end states (the encoder's starts), compactly; whole words.
+  SeedBits bits{};
+  const std::size_t n = rd::write_compact_states(std::span(ends).first(lanes), reinterpret_cast<std::byte*>(bits.data()));
+  const auto seeds = std::span(bits).first(n + n % 2);
+  return decode_tail(dst, static_cast<std::size_t>(tail), tables, order, stored_bytes, seeds);
 }
 
 }  // namespace byte_codec::detail

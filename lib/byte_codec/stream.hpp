@@ -5,16 +5,15 @@
 // 4 bytes a lane.
 // Seeded: the block's last `tail` bytes are coded by one scalar rANS state with
 // the block's own model (order 1: context = the previous byte); that coder's
-// final state and its last words in decoder order become the lanes' seeds (24
-// bits a lane: lane k's encoder starts at L + seed_k, lib/rans/kernels.hpp, so
-// the decoder finds the seeds in its final states), its first
-// max(0, W - seed_words) words are stored after the lanes' stream. A plain
-// stream's final states hold L = 2^16 scaled up, 16 bits per lane that carry
-// nothing; here each carries 24 bits of coded content. The lanes' final states
-// are written compactly (~27.5 bits each, lib/rans/interleaved.cpp); each still
-// costs ~2 bits beyond its content (the entropy of its length less what a
-// 24-bit seed gains over one of 16), so small blocks use fewer lanes
-// (lanes_for), while larger ones keep 64 (four AVX-512 decoder chains in flight).
+// final state and its last words in decoder order are read as the lanes' start
+// states (compact code, lib/rans/compact_states.hpp: a start carries as many
+// content bits as its code is long), its other words are stored after the
+// lanes' stream. The decoder writes its lanes' end states (the encoder's
+// starts) back into those bits, then decodes the tail. The lanes' final states
+// are written with the same code (~27.5 bits each), so a lane costs nothing
+// beyond its content on average (container v10's uniform 24-bit seeds cost ~2
+// bits a lane); what makes small blocks use fewer lanes (lanes_for) is the
+// tail: seeding N lanes takes ~28N bits of its serial code.
 #pragma once
 
 #include <cstddef>
@@ -29,12 +28,12 @@ namespace byte_codec::detail {
 
 inline constexpr bool seeded(std::size_t n, unsigned lanes) noexcept { return n >= 4 * std::size_t{lanes}; }
 
-// The lanes' seeds (rans::detail::seed_bytes) hold the tail coder's final state
-// (u32 LE) and then seed_words of its words.
+// The lanes' start states are read, compactly coded (rans/compact_states.hpp),
+// from the seed bits: the tail coder's final state (u32 LE), then its last
+// words in decoder order, zero bits after them. Random bits read ~27.5 bits a
+// lane: the tail is made long enough to code about kSeedBitsPerLane a lane.
 inline constexpr unsigned kTailStateBytes = 4;
-inline constexpr std::size_t seed_words(unsigned lanes) noexcept {
-  return (rans::detail::seed_bytes(lanes) - kTailStateBytes) / 2;
-}
+inline constexpr std::size_t kSeedBitsPerLane = 28;
 
 // The encoder's lane count for a block of `raw` bytes whose code is about
 // `coded` bytes (doc/perf.md, "Byte codec: lane count per block", "container
@@ -72,8 +71,8 @@ inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
 
 // The tail length of a seeded block, a multiple of kTailUnit bytes (its varint
 // counts units: one byte for tails below 1 KiB): its code under `freqs`
-// (contexts x 256 at 2^precision; order 0 or 1) is about seed_words + 1 words
-// (what it codes beyond them is stored as words), capped at kMaxTailPerLane
+// (contexts x 256 at 2^precision; order 0 or 1) is about kSeedBitsPerLane bits
+// a lane (what the starts do not read is stored as words), capped at kMaxTailPerLane
 // bytes a lane (the tail decodes one symbol at a time, ~4 ns a byte). Past
 // kTailChunkPerLane bytes a lane it grows by chunks of that size only while a
 // chunk codes at least one bit per kTailBytesPerBit bytes: the seeds of very

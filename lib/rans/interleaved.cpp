@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "../simd/dispatch.hpp"
+#include "compact_states.hpp"
 #include "kernels.hpp"
 #include "nonzero_symbols.hpp"
 #include "step.hpp"
@@ -29,29 +30,8 @@ using detail::valid_lanes;
 
 namespace {
 
-// Seeded streams (lib/rans/kernels.hpp) store the final states compactly, as
-// bits packed LSB first in lane order: e = bit_width(x) - 17 in 4 bits, then
-// the 16 + e bits of x below its top bit; zero bits up to the next byte. A
-// state is log-uniform over [2^16, 2^32) in the long run: 27.5 bits on
-// average, the ~3.5 bits beyond its log2 being the entropy of its length
-// (a bitmap of 3- and 4-byte states took 29).
-constexpr unsigned kExponentBits = 4;
-constexpr unsigned kLowBits = 16;  // bit_width(L) - 1
-constexpr unsigned kMaxStateBits = kExponentBits + 32 - 1;
-
 std::size_t header_bytes(bool compact, unsigned lanes) noexcept {
-  return compact ? (std::size_t{kMaxStateBits} * lanes + 7) / 8 : 4 * std::size_t{lanes};
-}
-
-// The bits of a compact state: its exponent, and its bits below the top one.
-unsigned exponent_of(std::uint32_t x) noexcept { return static_cast<unsigned>(std::bit_width(x)) - 1 - kLowBits; }
-unsigned packed_bits(std::uint32_t x) noexcept { return kExponentBits + kLowBits + exponent_of(x); }
-
-// Lane `lane`'s seed (detail::seed_bytes).
-std::uint32_t seed_of(std::span<const std::uint8_t> seed, unsigned lane) noexcept {
-  std::uint32_t s = 0;
-  for (unsigned b = 0; b < detail::kSeedBits / 8; ++b) s |= std::uint32_t{seed[detail::kSeedBits / 8 * lane + b]} << (8 * b);
-  return s;
+  return compact ? detail::compact_states_max_bytes(lanes) : 4 * std::size_t{lanes};
 }
 
 constexpr simd::KernelGetter<detail::Kernels> kKernels[4] = {nullptr, &detail::kernels_sse2, &detail::kernels_avx2,
@@ -162,10 +142,10 @@ detail::LaneKernels::DecFew few_symbols_kernel(const detail::LaneKernels& k, con
 
 class Encoder {
  public:
-  // seed: empty (states start at L) or detail::seed_bytes(lanes), a u24 LE per lane (states start at L + seed).
-  Encoder(std::span<std::byte> dst, std::span<const std::uint8_t> seed, unsigned lanes) noexcept
-      : dst_(dst), compact_(!seed.empty()), lanes_(lanes) {
-    for (unsigned lane = 0; lane < lanes; ++lane) c_.x[lane] = step::kStateLow + (seed.empty() ? 0u : seed_of(seed, lane));
+  // starts: empty (states start at L, a plain stream) or one state in [L, 2^32) a lane (seeded).
+  Encoder(std::span<std::byte> dst, std::span<const std::uint32_t> starts, unsigned lanes) noexcept
+      : dst_(dst), compact_(!starts.empty()), lanes_(lanes) {
+    for (unsigned lane = 0; lane < lanes; ++lane) c_.x[lane] = starts.empty() ? step::kStateLow : starts[lane];
     c_.pos = dst.data() + dst.size();
     // No pointer arithmetic beyond the span (UB, and null for an empty span):
     // a destination without room for the states leaves no room for words either.
@@ -188,15 +168,11 @@ class Encoder {
 
   // Writes the states in front of the words and moves the stream to dst[0].
   std::size_t finish() noexcept {
-    std::size_t header = 4 * std::size_t{lanes_};
-    if (compact_) {
-      std::size_t bits = 0;
-      for (unsigned lane = 0; lane < lanes_; ++lane) bits += packed_bits(c_.x[lane]);
-      header = (bits + 7) / 8;
-    }
+    const auto states = std::span<const std::uint32_t>(c_.x, lanes_);
+    const std::size_t header = compact_ ? (detail::compact_state_bits(states) + 7) / 8 : 4 * std::size_t{lanes_};
     std::byte* const p = c_.pos - header;
     if (compact_) {
-      pack_states(p);
+      detail::write_compact_states(states, p);
     } else {
       for (unsigned lane = 0; lane < lanes_; ++lane)
         for (unsigned b = 0; b < 4; ++b) p[4 * lane + b] = static_cast<std::byte>(c_.x[lane] >> (8 * b));
@@ -207,20 +183,6 @@ class Encoder {
   }
 
  private:
-  // The compact header (see header_bytes) from p on.
-  void pack_states(std::byte* p) const noexcept {
-    std::uint64_t acc = 0;  // < 8 pending bits + one state's <= 35
-    unsigned held = 0;
-    for (unsigned lane = 0; lane < lanes_; ++lane) {
-      const std::uint32_t x = c_.x[lane];
-      const unsigned e = exponent_of(x);
-      const std::uint64_t below_top = x & ((std::uint64_t{1} << (kLowBits + e)) - 1);
-      acc |= (std::uint64_t{e} | below_top << kExponentBits) << held;
-      for (held += packed_bits(x); held >= 8; held -= 8, acc >>= 8) *p++ = static_cast<std::byte>(acc);
-    }
-    if (held > 0) *p = static_cast<std::byte>(acc);
-  }
-
   std::span<std::byte> dst_;
   bool compact_;
   unsigned lanes_;
@@ -288,47 +250,31 @@ class Decoder {
     return true;
   }
 
-  // The end checks; a seeded stream's states are L + seed (the encoder's start,
-  // seed < 2^24), written to seed, and bytes may follow its words. Returns the
-  // bytes of the stream used.
-  [[nodiscard]] Result<std::size_t> finish(std::span<std::uint8_t> seed) const noexcept {
+  // The end checks: a plain stream's states are L and its words end the
+  // input; a seeded stream's states (any in [L, 2^32): the encoder's starts)
+  // go to `ends`, and bytes may follow its words. Returns the bytes of the
+  // stream used.
+  [[nodiscard]] Result<std::size_t> finish(std::span<std::uint32_t> ends) const noexcept {
     for (unsigned lane = 0; lane < lanes_; ++lane) {
       const std::uint32_t x = c_.x[lane];
-      if (x < step::kStateLow || (x - step::kStateLow) >> detail::kSeedBits != 0 ||
-          (seed.empty() && x != step::kStateLow))
-        return errc::corrupt;
-      if (!seed.empty())
-        for (unsigned b = 0; b < detail::kSeedBits / 8; ++b)
-          seed[detail::kSeedBits / 8 * lane + b] = static_cast<std::uint8_t>((x - step::kStateLow) >> (8 * b));
+      if (ends.empty() ? x != step::kStateLow : x < step::kStateLow) return errc::corrupt;
+      if (!ends.empty()) ends[lane] = x;
     }
-    if (seed.empty() && c_.pos != c_.end) return errc::corrupt;
+    if (ends.empty() && c_.pos != c_.end) return errc::corrupt;
     return static_cast<std::size_t>(c_.pos - start_);
   }
 
-  // The compact header (Encoder::pack_states): states >= L by construction; a
-  // byte missing is `truncated`, padding bits that are not zero `corrupt`.
+  // The compact header (detail::write_compact_states): states >= L by
+  // construction; a byte missing is `truncated`, padding bits that are not
+  // zero `corrupt`.
   errc unpack_states() noexcept {
-    std::uint64_t acc = 0;
-    unsigned held = 0;
-    auto take = [&](unsigned n) {  // n <= 31 bits; false when the input ends first
-      for (; held < n; held += 8) {
-        if (c_.pos == c_.end) return false;
-        acc |= std::to_integer<std::uint64_t>(*c_.pos++) << held;
-      }
-      return true;
-    };
-    for (unsigned lane = 0; lane < lanes_; ++lane) {
-      if (!take(kExponentBits)) return errc::truncated;
-      const auto e = static_cast<unsigned>(acc & ((1u << kExponentBits) - 1));
-      acc >>= kExponentBits;
-      held -= kExponentBits;
-      const unsigned n = kLowBits + e;
-      if (!take(n)) return errc::truncated;
-      c_.x[lane] = static_cast<std::uint32_t>((std::uint64_t{1} << n) | (acc & ((std::uint64_t{1} << n) - 1)));
-      acc >>= n;
-      held -= n;
-    }
-    return acc == 0 ? errc::ok : errc::corrupt;  // the padding
+    const auto avail = static_cast<std::size_t>(c_.end - c_.pos);
+    const auto in = std::span(reinterpret_cast<const std::uint8_t*>(c_.pos), avail);
+    const std::size_t bits = detail::read_compact_states(in, std::span(c_.x, lanes_));
+    const std::size_t bytes = (bits + 7) / 8;
+    if (bytes > avail) return errc::truncated;
+    c_.pos += bytes;
+    return bits % 8 != 0 && (in[bytes - 1] >> (bits % 8)) != 0 ? errc::corrupt : errc::ok;  // the padding
   }
 
  private:
@@ -594,9 +540,9 @@ Result<std::size_t> encode_order0(std::span<const std::uint8_t> data, const Byte
 
 Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
                                                     std::span<std::byte> dst, Isa isa,
-                                                    std::span<const std::uint8_t> seed, unsigned lanes) {
+                                                    std::span<const std::uint32_t> starts, unsigned lanes) {
   if (!valid_lanes(lanes)) return errc::invalid_argument;
-  Encoder enc(dst, seed, lanes);
+  Encoder enc(dst, starts, lanes);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   const std::size_t n = data.size();
@@ -616,9 +562,9 @@ errc decode_order0(std::span<const std::byte> src, const ByteTables& tables, std
 }
 
 Result<std::size_t> detail::decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
-                          Isa isa, std::span<std::uint8_t> seed, unsigned lanes) {
+                          Isa isa, std::span<std::uint32_t> ends, unsigned lanes) {
   if (tables.contexts() != 1 || !tables.can_decode() || !valid_lanes(lanes)) return errc::invalid_argument;
-  Decoder dec(src, !seed.empty(), lanes);
+  Decoder dec(src, !ends.empty(), lanes);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
   const std::size_t rows = n / lanes;
@@ -636,7 +582,7 @@ Result<std::size_t> detail::decode_order0(std::span<const std::byte> src, const 
   }
   for (std::size_t i = done * lanes; i < n; ++i)
     if (!dec.step(static_cast<unsigned>(i % lanes), tables.slots(), tables.precision(), out[i])) return errc::truncated;
-  return dec.finish(seed);
+  return dec.finish(ends);
 }
 
 // --- order 1 -------------------------------------------------------------------
@@ -650,11 +596,11 @@ Result<std::size_t> encode_order1(std::span<const std::uint8_t> data, const Byte
 
 Result<std::size_t> detail::encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
                                                     std::span<std::byte> dst, Isa isa,
-                                                    std::span<const std::uint8_t> seed, unsigned lanes) {
+                                                    std::span<const std::uint32_t> starts, unsigned lanes) {
   if (!valid_lanes(lanes)) return errc::invalid_argument;
   const std::size_t n = data.size();
   const O1Map map{n, lanes};
-  Encoder enc(dst, seed, lanes);
+  Encoder enc(dst, starts, lanes);
   if (!enc.has_room()) return errc::output_too_small;
   const auto ref = tables.reference_enc();
   auto ref_step = [&](std::size_t i) {
@@ -680,9 +626,9 @@ errc decode_order1(std::span<const std::byte> src, const ByteTables& tables, std
 }
 
 Result<std::size_t> detail::decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
-                          Isa isa, std::span<std::uint8_t> seed, unsigned lanes) {
+                          Isa isa, std::span<std::uint32_t> ends, unsigned lanes) {
   if (tables.contexts() != 256 || !tables.can_decode() || !valid_lanes(lanes)) return errc::invalid_argument;
-  Decoder dec(src, !seed.empty(), lanes);
+  Decoder dec(src, !ends.empty(), lanes);
   if (const errc e = dec.start(); e != errc::ok) return e;
   const std::size_t n = out.size();
   const O1Map map{n, lanes};
@@ -705,7 +651,7 @@ Result<std::size_t> detail::decode_order1(std::span<const std::byte> src, const 
   }
   for (; i < n; ++i)
     if (!ref_step(i)) return errc::truncated;
-  return dec.finish(seed);
+  return dec.finish(ends);
 }
 
 }  // namespace rans

@@ -112,33 +112,30 @@ struct Kernels {
 };
 
 // Seeded streams (the byte codec's, doc/format.md): the encoder's states start
-// at L + seed (a u24 LE per lane, seed_bytes(lanes) bytes) instead of L, so the
-// bits of each final state that would only repeat L carry content; the decoder
-// ends in states [L, L + 2^24) and returns the seed. 24 bits rather than 16: a
-// final state costs its log2 plus the ~3.5-bit entropy of its length, and a
-// start log-uniform over [L, 2^32) would cost nothing, but L + seed with a
-// uniform seed of s bits has E[log2] - s = +0.56 bits at s = 16, -1.41 at s = 24
-// (-1.44 at most): ~2 bits a lane saved for a tail half as long again. An empty
-// seed is the plain stream of rans/interleaved.hpp.
-inline constexpr unsigned kSeedBits = 24;
-constexpr std::size_t seed_bytes(unsigned lanes) noexcept { return kSeedBits / 8 * std::size_t{lanes}; }
+// at given states in [L, 2^32) instead of L, and the final states are written
+// compactly (compact_states.hpp); the decoder returns its end states, the
+// encoder's starts. The byte codec reads those starts from content bits with
+// the same compact code, so a start carries as many bits of content as its
+// code is long and a lane costs nothing beyond its content on average (a
+// start at L + a uniform 24-bit seed cost ~2 bits a lane, container v10). An
+// empty span is the plain stream of rans/interleaved.hpp.
 
 // encode_order0/1 on `lanes` lanes (valid_lanes) without the check that every
 // byte is codable (the byte codec builds its tables from the data's own
-// counts); seed empty or seed_bytes(lanes).
+// counts); starts empty or one a lane.
 Result<std::size_t> encode_order0_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed,
+                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint32_t> starts,
                                             unsigned lanes);
 Result<std::size_t> encode_order1_unchecked(std::span<const std::uint8_t> data, const ByteTables& tables,
-                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint8_t> seed,
+                                            std::span<std::byte> dst, Isa isa, std::span<const std::uint32_t> starts,
                                             unsigned lanes);
-// decode_order0/1 of a `lanes`-lane stream seeded with seed.size() (0 or
-// seed_bytes(lanes)) bytes, written to seed; the bytes of src the stream
-// used: all of them unless seeded (a seeded stream may be followed by others).
+// decode_order0/1 of a `lanes`-lane stream, seeded when `ends` is not empty
+// (one a lane: the final states, >= L); the bytes of src the stream used: all
+// of them unless seeded (a seeded stream may be followed by others).
 Result<std::size_t> decode_order0(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
-                                  Isa isa, std::span<std::uint8_t> seed, unsigned lanes);
+                                  Isa isa, std::span<std::uint32_t> ends, unsigned lanes);
 Result<std::size_t> decode_order1(std::span<const std::byte> src, const ByteTables& tables, std::span<std::uint8_t> out,
-                                  Isa isa, std::span<std::uint8_t> seed, unsigned lanes);
+                                  Isa isa, std::span<std::uint32_t> ends, unsigned lanes);
 
 // Defined in kernels_<isa>.cpp; nullptr in builds without that ISA (kernels_none.cpp).
 const Kernels* kernels_sse2() noexcept;

@@ -1,2 +1,1 @@
-ECRB
-Åxy
+ECÅxy
