@@ -396,7 +396,8 @@ TEST_CASE("byte codec: long runs become run blocks when they cost bytes in a cod
 TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   bc::Options o;
   o.order = 1;
-  // Few contexts: T is a few bytes and stays raw (mode 0).
+  // Few contexts: T is a few bytes and stays raw (mode bit 0 clear); its
+  // alphabet {'A', 'B'} is the used contexts {0, 'A', 'B'} less 0 (form 2 in bits 1-2).
   Bytes ab;
   for (int i = 0; i < 3000; ++i) ab.insert(ab.end(), {'A', 'B', 'B'});
   const Frame f = *bc::compress(ab, o);
@@ -405,9 +406,9 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   const std::size_t mode = H + 5;
   REQUIRE(std::to_integer<int>(f[H + 3]) < 128);
   REQUIRE(std::to_integer<int>(f[H + 4]) < 128);
-  REQUIRE(f[mode] == std::byte{0});
+  REQUIRE(f[mode] == std::byte{2 << 1});
   REQUIRE(*bc::decompress(f, ab.size()) == ab);
-  for (int bad : {1, 2, 255}) {
+  for (int bad : {1, 6, 7, 255}) {  // coded flag on a raw T, alphabet form 3, other bits
     Frame g = f;
     g[mode] = std::byte{static_cast<std::uint8_t>(bad)};
     REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
@@ -415,16 +416,27 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   Frame g = f;
   g[H + 4] = std::byte{0};  // t_size 0
   REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
-  // T starts with the used contexts {0, 'A', 'B'} and the alphabet {'A', 'B'}, both as lists.
+  // T starts with the used contexts {0, 'A', 'B'} as a list; no alphabet.
   const std::size_t t0 = mode + 1;
-  REQUIRE(Frame(f.begin() + t0, f.begin() + t0 + 7) == bytes_of({2, 0, 'A', 'B', 1, 'A', 'B'}));
+  REQUIRE(Frame(f.begin() + t0, f.begin() + t0 + 4) == bytes_of({2, 0, 'A', 'B'}));
+  // The alphabet listed instead (form 0, what any T may do): `members` after the context set.
+  auto with_listed_alphabet = [&](std::initializer_list<int> members) {
+    Frame h = f;
+    h[mode] = std::byte{0};
+    const Frame set = bytes_of(members);
+    h.insert(h.begin() + t0 + 4, set.begin(), set.end());
+    for (std::size_t at : {H + 3, H + 4}) h[at] = std::byte{static_cast<std::uint8_t>(std::to_integer<std::size_t>(h[at]) + set.size())};
+    return h;
+  };
+  REQUIRE(*bc::decompress(with_listed_alphabet({1, 'A', 'B'}), ab.size()) == ab);
   // Without 'B' in the alphabet, context 'A' (always followed by 'B') ends below its total.
-  g = f;
-  g.erase(g.begin() + t0 + 6);
-  g[t0 + 4] = std::byte{0};
-  g[H + 3] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[H + 3]) - 1)};
-  g[H + 4] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(g[H + 4]) - 1)};
-  REQUIRE(bc::decompress(g, ab.size()).error() == errc::corrupt);
+  REQUIRE(bc::decompress(with_listed_alphabet({0, 'A'}), ab.size()).error() == errc::corrupt);
+  // Byte 0 in the content: the alphabet is the used contexts themselves (form 1).
+  Bytes zab;
+  for (int i = 0; i < 3000; ++i) zab.insert(zab.end(), {0, 'A', 'B'});
+  const Frame z = *bc::compress(zab, o);
+  REQUIRE(z[mode] == std::byte{1 << 1});
+  REQUIRE(*bc::decompress(z, zab.size()) == zab);
   // Many contexts: T is coded (mode 1) and still decodes on every ISA.
   const Bytes text = markov(100000, 11);
   const Frame t = *bc::compress(text, o);  // 256 contexts of ~40 symbols
@@ -432,7 +444,7 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   REQUIRE(t[H] == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1) | 2 << 5 | 0x80});  // p = 10, 64 lanes: it codes to over half its size
   REQUIRE(std::to_integer<int>(t[H + 4]) >= 128);
   REQUIRE(std::to_integer<int>(t[H + 6]) >= 128);
-  REQUIRE(t[H + 8] == std::byte{1});
+  REQUIRE((t[H + 8] & std::byte{1}) == std::byte{1});
   for (Isa isa : machine_isas()) REQUIRE(*bc::decompress(t, text.size(), isa) == text);
 }
 
@@ -794,12 +806,12 @@ TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "
     for (double bits = 0; bits < static_cast<double>(bc::detail::kSeedBitsPerLane * lanes); ++expected)
       bits += sparse[sparse.size() - 1 - expected] == 'B' ? 6 : 12 - std::log2(4032.0);
     REQUIRE(expected > 2 * bc::detail::kTailChunkPerLane * lanes);
-    // Rounded up to kTailUnit bytes; tail_for sums table log2s (float): over
+    // Rounded up to tail_unit(lanes) bytes; tail_for sums table log2s (float): over
     // ~10^4 bytes it may stop one byte apart.
     const std::size_t got = bc::detail::tail_for(sparse, freqs.data(), 0, 12, lanes);
-    REQUIRE(got % bc::detail::kTailUnit == 0);
+    REQUIRE(got % bc::detail::tail_unit(lanes) == 0);
     REQUIRE(got + 1 >= expected);
-    REQUIRE(got <= expected + bc::detail::kTailUnit);
+    REQUIRE(got <= expected + bc::detail::tail_unit(lanes));
   }
 }
 
@@ -935,8 +947,12 @@ TEST_CASE("byte codec: seeded streams (tail coder, compact states), per lane cou
         REQUIRE(got == starts);
         REQUIRE(back == data);
       }
-      // A tail of 0 (all seeds zero) and of the whole content code too.
-      for (const std::size_t t : {std::size_t{0}, data.size()}) {
+      // A tail of 0 (all seeds zero) and of all the content the unit allows code
+      // too; a tail off the unit (a byte a lane) is refused.
+      const std::size_t unit = bc::detail::tail_unit(lanes);
+      Frame off(rans::encoded_bound(data.size()) + 2 * data.size());
+      REQUIRE(bc::detail::encode_stream(0, data, unit + 1, *tables, off, Isa::scalar, lanes).error() == errc::invalid_argument);
+      for (const std::size_t t : {std::size_t{0}, data.size() / unit * unit}) {
         Frame f(rans::encoded_bound(data.size()) + 2 * data.size());
         f.resize(*bc::detail::encode_stream(0, data, t, *tables, f, Isa::scalar, lanes));
         REQUIRE(bc::detail::decode_stream(0, f, *tables, back, Isa::scalar, lanes) == errc::ok);

@@ -136,7 +136,8 @@ std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* fre
     if (f == 0) break;  // a pair the lanes' model did not count (order 1, first pass)
     bits += precision - log2_of[f];
   }
-  return std::min((tail + kTailUnit - 1) / kTailUnit, most / kTailUnit) * kTailUnit;
+  const std::size_t unit = tail_unit(lanes);
+  return std::min((tail + unit - 1) / unit, most / unit) * unit;
 }
 
 Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,
@@ -147,12 +148,12 @@ Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> 
                       : rd::encode_order1_unchecked(part, tables, out, isa, starts, lanes);
   };
   if (!seeded(src.size(), lanes)) return encode_lanes(dst, {});
-  if (tail % kTailUnit != 0) return errc::invalid_argument;
+  if (tail % tail_unit(lanes) != 0) return errc::invalid_argument;
   const TailCode t = encode_tail(src, tail, tables, order);
   const std::size_t stored = stored_words(t, lanes);
   const Seeds seeds = seeds_of(t, stored, lanes);
   SpanWriter w(dst);
-  w.put_varint(tail / kTailUnit);
+  w.put_varint(tail / tail_unit(lanes));
   if (w.error() != errc::ok) return w.error();
   const auto size = encode_lanes(w.remaining(), std::span(seeds.starts).first(lanes));
   if (!size) return size.error();
@@ -173,8 +174,8 @@ errc decode_stream(unsigned order, std::span<const std::byte> src, const ByteTab
   ByteReader r(src);
   const std::uint64_t units = r.get_varint();
   if (!r.ok()) return r.error();
-  if (units > dst.size() / kTailUnit) return errc::corrupt;
-  const std::uint64_t tail = units * kTailUnit;
+  if (units > dst.size() / tail_unit(lanes)) return errc::corrupt;
+  const std::uint64_t tail = units * tail_unit(lanes);
   std::array<std::uint32_t, rd::kMaxLanes> ends{};
   const auto rest = r.rest();
   const auto used = decode_lanes(rest, static_cast<std::size_t>(tail), std::span(ends).first(lanes));

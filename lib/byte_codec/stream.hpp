@@ -69,8 +69,10 @@ inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
   return 5 * coded >= 2 * raw ? 32 : 16;
 }
 
-// The tail length of a seeded block, a multiple of kTailUnit bytes (its varint
-// counts units: one byte for tails below 1 KiB): its code under `freqs`
+// The tail length of a seeded block, a multiple of tail_unit(lanes) = one byte
+// a lane (its varint counts units: one byte for tails below 128 a lane, which
+// code at least kSeedBitsPerLane bits unless the content codes to under 0.22
+// bits a byte; 8-byte units took 2 bytes from 1 KiB): its code under `freqs`
 // (contexts x 256 at 2^precision; order 0 or 1) is about kSeedBitsPerLane bits
 // a lane (what the starts do not read is stored as words), capped at kMaxTailPerLane
 // bytes a lane (the tail decodes one symbol at a time, ~4 ns a byte). Past
@@ -79,7 +81,7 @@ inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
 // compressible blocks then stay partly empty rather than cost a long serial
 // decode for a few bits (quality strings 1 MiB, order 1: 32 KiB of tail coded
 // ~3 bytes more than its first 4 KiB, ~110 us of a ~530 us decode). 0 when not seeded.
-inline constexpr std::size_t kTailUnit = 8;
+constexpr std::size_t tail_unit(unsigned lanes) noexcept { return lanes; }
 inline constexpr std::size_t kMaxTailPerLane = 512;
 inline constexpr std::size_t kTailChunkPerLane = 64;
 inline constexpr double kTailBytesPerBit = 64;
@@ -92,7 +94,7 @@ inline std::span<const std::uint8_t> lanes_part(std::span<const std::uint8_t> sr
 }
 
 // The block stream of src (order 0 or 1) with `tables` (Use::encode) and a
-// tail of `tail` bytes (0 unless seeded, a multiple of kTailUnit); its size or
+// tail of `tail` bytes (0 unless seeded, a multiple of tail_unit(lanes)); its size or
 // output_too_small.
 Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,
                                   const rans::ByteTables& tables, std::span<std::byte> dst, Isa isa, unsigned lanes);

@@ -246,10 +246,27 @@ namespace {
 // as 0, r - 1. A context ends as soon as its frequencies sum to 2^q (no trailing zero
 // run). The block stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream,
 // kTablesPrecision) when that is smaller, so readers can skip it and parse it once.
+// The section's mode byte says how (bit 0) and whether T omits the alphabet
+// (bits 1-2, AlphabetForm): it is usually the used contexts, or they less
+// context 0 (the lanes' starts' context), and a set costs ~6 bytes of a 16 KiB
+// block of binned quality strings.
 constexpr std::size_t kMaxTables = 2 * 33 + 256 * 2 * 256;  // largest T
 constexpr unsigned kTablesPrecision = 12;
 constexpr unsigned kTablesLanes = 16;  // T is mostly a few KiB: the fewest lanes' states
 enum class TablesMode : std::uint8_t { raw = 0, order0 = 1 };
+enum class AlphabetForm : std::uint8_t { listed = 0, contexts = 1, contexts_less_0 = 2 };
+constexpr unsigned kAlphabetFormShift = 1;
+constexpr std::uint8_t mode_byte(TablesMode mode, AlphabetForm form) noexcept {
+  return static_cast<std::uint8_t>(static_cast<unsigned>(mode) | static_cast<unsigned>(form) << kAlphabetFormShift);
+}
+
+// How T gives the alphabet of contexts `used`.
+AlphabetForm alphabet_form(const std::array<bool, 256>& used, const std::array<bool, 256>& alphabet) noexcept {
+  if (alphabet == used) return AlphabetForm::contexts;
+  std::array<bool, 256> less_0 = used;
+  less_0[0] = false;
+  return used[0] && alphabet == less_0 ? AlphabetForm::contexts_less_0 : AlphabetForm::listed;
+}
 
 // The members of a symbol set, in increasing order, and each member's rank.
 struct Alphabet {
@@ -305,7 +322,7 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision, const Al
 
 // T order-0 coded into w (mode byte on), or false when that is not smaller
 // than T (w then has no room for it, or more than 1 + T bytes).
-bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, Isa isa) {
+bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, AlphabetForm form_of_alphabet, Isa isa) {
   std::uint32_t counts[256];
   count_order0(t, counts);
   std::vector<std::uint32_t> freqs;
@@ -314,7 +331,7 @@ bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, Isa isa) {
   const std::size_t tail = tail_for(t, freqs.data(), 0, kTablesPrecision, kTablesLanes);
   const auto tables = ByteTables::build(freqs, 1, kTablesPrecision, ByteTables::Use::encode);
   if (!tables) return false;
-  w.put_u8(static_cast<std::uint8_t>(TablesMode::order0));
+  w.put_u8(mode_byte(TablesMode::order0, form_of_alphabet));
   put_model_to(w, freqs.data(), form);
   if (w.error() != errc::ok) return false;
   const auto size = encode_stream(0, t, tail, *tables, w.remaining(), isa, kTablesLanes);
@@ -342,19 +359,20 @@ void put_order1_tables(SpanWriter& w, const std::vector<std::uint32_t>& freqs,
   }
   for (unsigned s = 0; s < 256; ++s) present[s] = any[s] != 0;
   const Alphabet alphabet(present);
+  const AlphabetForm form = alphabet_form(used, present);
   put_symbol_set(t, used, k);
-  put_symbol_set(t, present, alphabet.size);
+  if (form == AlphabetForm::listed) put_symbol_set(t, present, alphabet.size);
   for (unsigned c = 0; c < 256; ++c)
     if (used[c]) put_freq_runs(t, freqs.data() + std::size_t{c} * 256, precision - bits[c], alphabet);
   const auto tb = std::span(reinterpret_cast<const std::uint8_t*>(scratch.data()), t.size());
   SpanWriter coded(std::span<std::byte>(scratch).subspan(kMaxTables, kMaxTables + 1));
-  const bool is_coded = put_coded_tables(coded, tb, isa);
+  const bool is_coded = put_coded_tables(coded, tb, form, isa);
   w.put_varint(varint_size(tb.size()) + (is_coded ? coded.size() : 1 + tb.size()));
   w.put_varint(tb.size());
   if (is_coded) {
     w.put_bytes(std::span(scratch).subspan(kMaxTables, coded.size()));
   } else {
-    w.put_u8(static_cast<std::uint8_t>(TablesMode::raw));
+    w.put_u8(mode_byte(TablesMode::raw, form));
     w.put_bytes(std::as_bytes(tb));
   }
 }
@@ -364,12 +382,14 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
                          rans::ByteTables::Support& support, SectionScratch& scratch) {
   ByteReader s(section);
   const std::uint64_t size = s.get_varint();
-  const auto mode = static_cast<TablesMode>(s.get_u8());
-  if (!s.ok() || size == 0 || size > kMaxTables) return errc::corrupt;
+  const unsigned mode_bits = s.get_u8();
+  const auto mode = static_cast<TablesMode>(mode_bits & 1);
+  const auto form = static_cast<AlphabetForm>(mode_bits >> kAlphabetFormShift);
+  if (!s.ok() || size == 0 || size > kMaxTables || form > AlphabetForm::contexts_less_0) return errc::corrupt;
   std::span<const std::byte> t;
   if (mode == TablesMode::raw) {
     t = s.get_bytes(static_cast<std::size_t>(size));
-  } else if (mode == TablesMode::order0) {
+  } else {
     std::uint32_t f[256] = {};
     get_model(s, f, kTablesPrecision);
     if (!s.ok()) return errc::corrupt;
@@ -378,14 +398,21 @@ errc parse_order1_tables(std::span<const std::byte> section, std::uint32_t* freq
     if (decode_stream(0, s.get_bytes(s.remaining()), scratch.tables, scratch.bytes, isa, kTablesLanes) != errc::ok)
       return errc::corrupt;
     t = std::as_bytes(std::span(scratch.bytes));
-  } else {
-    return errc::corrupt;
   }
   if (!s.ok() || s.remaining() != 0) return errc::corrupt;
   ByteReader r(t);
   support = {};
   get_symbol_set(r, support.contexts);
-  get_symbol_set(r, support.symbols);
+  if (form == AlphabetForm::listed) {
+    get_symbol_set(r, support.symbols);
+  } else {
+    support.symbols = support.contexts;
+    if (form == AlphabetForm::contexts_less_0) {
+      if (!support.contexts[0] || std::count(support.contexts.begin(), support.contexts.end(), true) < 2)
+        return errc::corrupt;  // that alphabet would be empty
+      support.symbols[0] = false;
+    }
+  }
   const Alphabet alphabet(support.symbols);
   for (unsigned c = 0; c < 256 && r.ok(); ++c)
     if (support.contexts[c]) get_freq_runs(r, freqs + std::size_t{c} * 256, precision, alphabet);
