@@ -719,9 +719,22 @@ TEST_CASE("byte codec: order-1 counts of every lane count and tail from one pair
   };
   const Bytes runs_small = with_runs({Bytes(5000, '#'), markov(3000, 5), Bytes(4096, 'x'), Bytes(6000, 'y'), markov(7, 6)});
   const Bytes runs_large = with_runs({markov(70000, 7), Bytes(200000, '#'), markov(1000, 8), Bytes(4100, 0)});
+  // Mostly repeats of a few bytes (binned quality strings): counted by ranks
+  // while there are at most 16 distinct bytes (models.cpp SmallAlphabetPairs),
+  // recounted in full when a 17th turns up, early or last.
+  auto repeats = [](std::size_t n, unsigned symbols, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    Bytes v;
+    while (v.size() < n) v.insert(v.end(), std::min<std::size_t>(1 + rng() % 20, n - v.size()), static_cast<std::uint8_t>(33 + 7 * (rng() % symbols)));
+    return v;
+  };
+  const Bytes binned = repeats(50001, 4, 1), sixteen = repeats(70000, 16, 2), seventeen = repeats(30000, 17, 3);
+  Bytes late = repeats(20000, 16, 4);
+  late.back() = 255;
+  const Bytes binned_runs = with_runs({repeats(3001, 5, 5), Bytes(5000, '#'), repeats(999, 5, 6), Bytes(4096, 'F')});
   // One counting table below 128 KiB, two from there (models.cpp): both sizes here.
   for (const Bytes& src : {text_like(5000, 1), markov(4097, 2), random_bytes(70001, 3), markov(200001, 4), Bytes(9000, 0),
-                           Bytes{7}, runs_small, runs_large}) {
+                           Bytes{7}, runs_small, runs_large, binned, sixteen, seventeen, late, binned_runs, repeats(300000, 3, 7)}) {
     std::vector<std::uint32_t> pairs(256 * 256, 0), spare;
     bc::detail::count_pairs(src, pairs, spare);
     REQUIRE(pairs == naive(src, 1, 0));

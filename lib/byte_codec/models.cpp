@@ -65,26 +65,121 @@ void count_pair_span(const std::uint8_t* src, std::size_t first, std::size_t las
   for (std::size_t i = first + 2 * h; i < last; ++i) ++counts[pair(i)];
 }
 
-}  // namespace
+// Pair counts of a block of at most kMaxSymbols distinct bytes whose pairs are
+// mostly one byte repeated (binned quality strings: chains of increments of
+// one counter at ~5 cycles each, ~half of a 64 KiB block's order-1 encode):
+// each byte gets a rank as it first appears, and pairs of ranks are counted in
+// kTables small tables by position, so repeats do not wait for each other.
+// add() fails at the (kMaxSymbols + 1)-th byte value. Where repeats are rare
+// (DNA) count_pair_span is faster: mostly_repeats() picks.
+class SmallAlphabetPairs {
+ public:
+  static constexpr unsigned kMaxSymbols = 16;
+
+  bool add(const std::uint8_t* src, std::size_t first, std::size_t last) noexcept {  // pairs ending in [first, last)
+    // The two halves side by side (as count_pair_span), each into half of the tables.
+    const std::size_t h = (last - first) / 2;
+    unsigned prev_a = rank_of(src[first - 1]), prev_b = rank_of(src[first + h - 1]);
+    for (std::size_t j = first; j < first + h; ++j) {
+      const unsigned a = rank_of(src[j]), b = rank_of(src[h + j]);
+      if ((a | b) == kNone) return false;
+      ++tables_[j % (kTables / 2)][prev_a * kMaxSymbols + a];
+      ++tables_[kTables / 2 + j % (kTables / 2)][prev_b * kMaxSymbols + b];
+      prev_a = a;
+      prev_b = b;
+    }
+    for (std::size_t i = first + 2 * h; i < last; ++i) {
+      const unsigned r = rank_of(src[i]);
+      if (r == kNone) return false;
+      ++tables_[0][rank_of(src[i - 1]) * kMaxSymbols + r];
+    }
+    return true;
+  }
+  bool add_run(std::uint8_t b, std::uint32_t pairs) noexcept {  // `pairs` pairs (b, b)
+    const unsigned r = rank_of(b);
+    if (r == kNone) return false;
+    tables_[0][r * kMaxSymbols + r] += pairs;
+    return true;
+  }
+  void add_to(std::uint32_t* counts) const noexcept {
+    for (unsigned a = 0; a < size_; ++a)
+      for (unsigned b = 0; b < size_; ++b) {
+        std::uint32_t n = 0;
+        for (const auto& t : tables_) n += t[a * kMaxSymbols + b];
+        counts[std::size_t{symbol_[a]} * 256 + symbol_[b]] += n;
+      }
+  }
+
+ private:
+  static constexpr unsigned kTables = 8;
+  static constexpr unsigned kNone = 0xff;
+  unsigned rank_of(std::uint8_t b) noexcept {  // assigns the next rank to a new byte while there is one
+    if (rank_[b] == kNone && size_ < kMaxSymbols) {
+      symbol_[size_] = b;
+      rank_[b] = static_cast<std::uint8_t>(size_++);
+    }
+    return rank_[b];
+  }
+  std::array<std::uint8_t, 256> rank_ = filled(kNone);
+  std::array<std::uint8_t, kMaxSymbols> symbol_{};
+  unsigned size_ = 0;
+  std::array<std::array<std::uint32_t, kMaxSymbols * kMaxSymbols>, kTables> tables_{};
+  static constexpr std::array<std::uint8_t, 256> filled(std::uint8_t v) noexcept {
+    std::array<std::uint8_t, 256> a{};
+    a.fill(v);
+    return a;
+  }
+};
 
 // Long runs (runs.hpp next_long_run: the quality strings of a long read can hold
 // a million '#') add their pairs at once: one counter's chain of increments was
-// ~45% of such a block's order-1 encode.
+// ~45% of such a block's order-1 encode. span(first, last) counts the pairs
+// ending in [first, last), run(b, n) n pairs (b, b); false stops the walk.
+// True when at least half of the pairs among src's first kRepeatSample bytes repeat a byte.
+constexpr std::size_t kRepeatSample = 1024;
+bool mostly_repeats(std::span<const std::uint8_t> src) noexcept {
+  const std::size_t n = std::min(src.size(), kRepeatSample);
+  std::size_t repeats = 0;
+  for (std::size_t i = 1; i < n; ++i) repeats += src[i] == src[i - 1];
+  return 2 * repeats >= n;
+}
+
+template <class Span, class Run>
+bool walk_pairs(std::span<const std::uint8_t> src, Span&& span, Run&& run) {
+  std::size_t i = 1;
+  for (ByteRun r = next_long_run(src, 0); r.size() != 0; r = next_long_run(src, r.end)) {
+    if (!span(i, r.begin + 1) || !run(src[r.begin], static_cast<std::uint32_t>(r.size() - 1))) return false;  // up to the pair entering the run
+    i = r.end;
+  }
+  return span(i, src.size());
+}
+
+}  // namespace
+
 void count_pairs(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,
                  std::vector<std::uint32_t>& spare) {
   if (src.empty()) return;
-  const std::size_t n = src.size();
   ++counts[src[0]];
-  const bool two_tables = n >= kMinPairsForTwoTables;
+  SmallAlphabetPairs small;
+  if (mostly_repeats(src) && walk_pairs(
+          src, [&](std::size_t first, std::size_t last) { return small.add(src.data(), first, last); },
+          [&](std::uint8_t b, std::uint32_t n) { return small.add_run(b, n); })) {
+    small.add_to(counts.data());
+    return;
+  }
+  const bool two_tables = src.size() >= kMinPairsForTwoTables;
   if (two_tables) spare.assign(counts.size(), 0);
   std::uint32_t* other = two_tables ? spare.data() : counts.data();
-  std::size_t i = 1;
-  for (ByteRun run = next_long_run(src, 0); run.size() != 0; run = next_long_run(src, run.end)) {
-    count_pair_span(src.data(), i, run.begin + 1, counts.data(), other);  // up to the pair entering the run
-    counts[std::size_t{src[run.begin]} * 257] += static_cast<std::uint32_t>(run.size() - 1);
-    i = run.end;
-  }
-  count_pair_span(src.data(), i, n, counts.data(), other);
+  walk_pairs(
+      src,
+      [&](std::size_t first, std::size_t last) {
+        count_pair_span(src.data(), first, last, counts.data(), other);
+        return true;
+      },
+      [&](std::uint8_t b, std::uint32_t n) {
+        counts[std::size_t{b} * 257] += n;
+        return true;
+      });
   if (two_tables)
     for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += spare[k];
 }
