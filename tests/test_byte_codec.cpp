@@ -766,10 +766,10 @@ TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0"
   }
 }
 
-// Order 1 asked: the encoder codes only the blocks its size estimates cannot
-// rule out, so where order 0 and order 1 come close (bytes that follow the
-// previous one with probability w, else are drawn alone) an estimate off by
-// more than its slack would keep the larger.
+// Order 1 asked: the encoder codes only the block of the smaller size estimate,
+// so where order 0 and order 1 come close (bytes that follow the previous one
+// with probability w, else are drawn alone) an estimate that misses what the
+// other order saves would keep the larger.
 TEST_CASE("byte codec: order 1 asked never writes more than order 0, also where the two are close", "[byte_codec]") {
   bc::Options o0, o1;
   o1.order = 1;

@@ -157,14 +157,12 @@ ByteTables::Support support_of(const std::array<std::uint32_t, 256>& bytes) noex
   return support;
 }
 
-// How far a block's size may lie from its estimate below: the stream's size
-// field (estimated at its largest), the lanes' final states (a log2 and ~3.5
-// bits each, ~24 bits less when seeded), the tail's length and the rANS rounding.
-constexpr double stream_slack(unsigned lanes) noexcept { return 4.0 * lanes + 32; }
-
 // A rANS block whose head and model are written, its stream not yet: its
 // parameters, and its size about: the bytes written, the stream's size field
-// and the content's code length under the model.
+// and the content's code length under the model. What it leaves out is about
+// the same for both orders (the stream's size and tail fields, the tail
+// coder's start and end) or ~0 on average (a seeded lane, container v11: the
+// lanes' final states cost what their starts carried, +-~7 bits a lane).
 struct Draft {
   unsigned order, precision, lanes;
   std::size_t tail;
@@ -173,14 +171,7 @@ struct Draft {
   [[nodiscard]] double estimate(std::size_t raw_size) const noexcept {
     return static_cast<double>(written + varint_size(raw_size)) + code_bits / 8;
   }
-  [[nodiscard]] double slack() const noexcept { return stream_slack(lanes); }
 };
-
-// Whether block a, coded, is certainly smaller than block b (their estimates
-// of `raw_size` bytes apart by more than both slacks).
-bool surely_smaller(const Draft& a, const Draft& b, std::size_t raw_size) noexcept {
-  return a.estimate(raw_size) + a.slack() < b.estimate(raw_size) - b.slack();
-}
 
 // An order-0 block's head and model (of count_block's scratch.bytes) in w.
 std::optional<Draft> draft_order0(Scratch& scratch, std::span<const std::uint8_t> src, SpanWriter& w) {
@@ -258,31 +249,28 @@ std::size_t write_order0(Scratch& scratch, std::span<const std::uint8_t> src, st
 }
 
 // Order 1 as asked, unless order 0 is smaller (data without order-1
-// structure). Both blocks are drafted (order 0 into scratch.trial; not when
-// its code length alone is surely above the order-1 block) and only those
-// coded that can be the smaller: one when their estimates are far apart
-// (surely_smaller), else order 1, then order 0, kept when smaller. 0 when
-// neither beats `budget`. (Coding both where one surely wins was about half
-// the order-1 encode of i.i.d. bytes in 1 MiB blocks.)
+// structure): the block of the smaller estimate (Draft::estimate) is coded,
+// the other only drafted (order 0 into scratch.trial, and not even that when
+// its code length alone passes the order-1 estimate). 0 when it does not beat
+// `budget`. (Coding both where the estimates were within ~4 bytes a lane, to
+// keep the smaller, doubled the order-1 encode of DNA-like bytes in 16-64 KiB
+// blocks for a few bytes either way.)
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
   count_block(scratch, src, 1);
   SpanWriter w1(within(dst, budget));
   const auto d1 = draft_order1(scratch, src, w1, isa);
   const std::size_t n = src.size();
-  if (d1 && static_cast<double>(entropy_bytes(scratch.bytes)) - stream_slack(d1->lanes) > d1->estimate(n) + d1->slack())
+  if (d1 && static_cast<double>(entropy_bytes(scratch.bytes)) >= d1->estimate(n))
     return finish_block(scratch, *d1, src, dst, isa, budget);
   scratch.trial.resize(std::max(scratch.trial.size(), std::min(dst.size(), budget)));
   const auto trial = within(scratch.trial, budget);
   SpanWriter w0(trial);
   const auto d0 = draft_order0(scratch, src, w0);
-  const bool try1 = d1 && !(d0 && surely_smaller(*d0, *d1, n));
-  const std::size_t o1 = try1 ? finish_block(scratch, *d1, src, dst, isa, budget) : 0;
-  if (!d0 || (o1 != 0 && d0->estimate(n) - d0->slack() >= static_cast<double>(o1))) return o1;
+  if (!d0 || (d1 && d1->estimate(n) <= d0->estimate(n))) return d1 ? finish_block(scratch, *d1, src, dst, isa, budget) : 0;
   // The whole budget: the lanes' encoder needs room for their final states
   // in full (4 bytes a lane) before it packs them.
   const std::size_t o0 = finish_block(scratch, *d0, src, trial, isa, budget);
-  if (o0 == 0 || (o1 != 0 && o0 >= o1)) return o1;
   std::memcpy(dst.data(), trial.data(), o0);
   return o0;
 }
