@@ -295,6 +295,28 @@ TEST_CASE("order 0: models of few symbols decode the reference stream on every I
   }
 }
 
+// Models whose symbols lie in a window of kEncWindow bytes take the window
+// encoder (entries by register permutes, kernels.hpp EncWindow) where the ISA
+// has it: windows at both ends of the byte range and inside, exactly
+// kEncWindow wide (both edges present), narrower, and one wider (loads).
+TEST_CASE("order 0: models in a window of symbols encode the reference stream on every ISA", "[interleaved]") {
+  std::mt19937 rng(23);
+  for (const auto& [lo, width] : {std::pair{0u, detail::kEncWindow}, std::pair{33u, detail::kEncWindow}, std::pair{65u, 20u},
+                                 std::pair{192u, detail::kEncWindow}, std::pair{100u, 33u}, std::pair{40u, detail::kEncWindow + 1}}) {
+    Bytes data(4099 + 64 * 300);
+    std::geometric_distribution<unsigned> pick(0.2);
+    for (auto& b : data) b = static_cast<std::uint8_t>(lo + std::min(pick(rng), width - 1));
+    data[7] = static_cast<std::uint8_t>(lo);
+    data[data.size() / 2] = static_cast<std::uint8_t>(lo + width - 1);
+    for (unsigned i = 0; i < width; i += 3) data[100 + i] = static_cast<std::uint8_t>(lo + i);
+    const ByteTables t = order0_tables(data, 12);
+    for (const unsigned lanes : detail::kLaneCounts) {
+      CAPTURE(lo, width, lanes);
+      check_isas(0, data, t, reference_order0(data, t, lanes), lanes);
+    }
+  }
+}
+
 TEST_CASE("order 1: every ISA writes the reference stream of every lane count and decodes it", "[interleaved]") {
   for (unsigned precision : {12u, 10u}) {
     for (std::size_t n : kSizes) {

@@ -112,6 +112,26 @@ const detail::LaneKernels* kernels_for(Isa isa, unsigned lanes) noexcept {
   return &k->by_lanes[static_cast<unsigned>(lookup)][detail::lane_index(lanes)];
 }
 
+// Whether an order-0 model's symbols lie in a window of kEncWindow symbols,
+// and `window` filled for it then.
+bool enc_window(const ByteTables& tables, detail::EncWindow& window) noexcept {
+  unsigned lo = 256, hi = 0;
+  for (unsigned s = 0; s < 256; ++s)
+    if (tables.freq(0, s) != 0) {
+      lo = std::min(lo, s);
+      hi = s;
+    }
+  if (lo == 256) return false;
+  window.base = std::min(lo, 256u - detail::kEncWindow);
+  if (hi - window.base >= detail::kEncWindow) return false;
+  const auto enc = tables.enc();
+  for (unsigned i = 0; i < detail::kEncWindow; ++i) {
+    window.rcp[i] = enc[window.base + i].rcp;
+    window.packed[i] = enc[window.base + i].packed;
+  }
+  return true;
+}
+
 // The few-symbol decoder of k for an order-0 model (and `few` filled for it),
 // or nullptr when k has none or the model has more symbols than k's largest.
 detail::LaneKernels::DecFew few_symbols_kernel(const detail::LaneKernels& k, const ByteTables& tables,
@@ -550,8 +570,12 @@ Result<std::size_t> detail::encode_order0_unchecked(std::span<const std::uint8_t
   for (std::size_t i = n; i-- > rows * lanes;)
     if (!enc.step(static_cast<unsigned>(i % lanes), ref[data[i]])) return errc::output_too_small;
   std::size_t left = rows;
-  if (const auto* k = kernels_for(isa, lanes))
-    left = k->enc_o0(data.data(), rows, tables.enc().data(), tables.precision(), enc.cursor());
+  if (const auto* k = kernels_for(isa, lanes)) {
+    detail::EncWindow window;
+    left = k->enc_o0_window != nullptr && enc_window(tables, window)
+               ? k->enc_o0_window(data.data(), rows, window, tables.precision(), enc.cursor())
+               : k->enc_o0(data.data(), rows, tables.enc().data(), tables.precision(), enc.cursor());
+  }
   for (std::size_t i = left * lanes; i-- > 0;)
     if (!enc.step(static_cast<unsigned>(i % lanes), ref[data[i]])) return errc::output_too_small;
   return enc.finish();

@@ -169,8 +169,11 @@ struct RowCoder {
     }
   };
 
-  static std::size_t enc_o0(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc,
-                            unsigned precision, EncCursor& c) noexcept {
+  // Order-0 rows rows-1 down to 0 encoded with entries_of(symbols) as the
+  // entries of the N symbols at `symbols`.
+  template <class EntriesOf>
+  ENTCODE_KERNEL_INLINE static std::size_t enc_o0_rows(const std::uint8_t* data, std::size_t rows, unsigned precision,
+                                                       EncCursor& c, const EntriesOf& entries_of) noexcept {
     States x;
     load_states(c.x, x);
     std::byte* pos = c.pos;
@@ -180,12 +183,30 @@ struct RowCoder {
       const std::uint8_t* row = data + r * kLanes;
       unroll<kVecs>([&](auto v) ENTCODE_KERNEL_LAMBDA {  // high lanes first: words are written backwards
         constexpr unsigned k = kVecs - 1 - v;
-        enc_step(x[k], P::load_enc_u8(enc, row + k * N), precision, pos);
+        enc_step(x[k], entries_of(row + k * N), precision, pos);
       });
     }
     store_states(x, c.x);
     c.pos = pos;
     return r;
+  }
+
+  static std::size_t enc_o0(const std::uint8_t* data, std::size_t rows, const SimdEncSymbol* enc,
+                            unsigned precision, EncCursor& c) noexcept {
+    return enc_o0_rows(data, rows, precision, c,
+                       [&](const std::uint8_t* symbols) ENTCODE_KERNEL_LAMBDA { return P::load_enc_u8(enc, symbols); });
+  }
+
+  static std::size_t enc_o0_window(const std::uint8_t* data, std::size_t rows, const EncWindow& window,
+                                   unsigned precision, EncCursor& c) noexcept {
+    const auto regs = P::window_regs(window);
+    return enc_o0_rows(data, rows, precision, c, [&](const std::uint8_t* symbols) ENTCODE_KERNEL_LAMBDA {
+      return P::load_enc_window(regs, symbols);
+    });
+  }
+  static constexpr auto window_kernel() noexcept {
+    if constexpr (P::kHasEncWindow) return &enc_o0_window;
+    else return static_cast<decltype(&enc_o0_window)>(nullptr);
   }
 
   // Order-0 rows decoded with entry_of(x) as each step's slot entry.
@@ -332,8 +353,8 @@ struct RowCoder {
 
   static constexpr LaneKernels table() noexcept {
     static_assert(std::size(kFewSizes) == 3);
-    return LaneKernels{&enc_o0, &dec_o0, {few_kernel<kFewSizes[0]>(), few_kernel<kFewSizes[1]>(), few_kernel<kFewSizes[2]>()},
-                       &enc_o1, &dec_o1};
+    return LaneKernels{&enc_o0,  &dec_o0, {few_kernel<kFewSizes[0]>(), few_kernel<kFewSizes[1]>(), few_kernel<kFewSizes[2]>()},
+                       window_kernel(), &enc_o1, &dec_o1};
   }
 };
 

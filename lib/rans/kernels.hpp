@@ -57,6 +57,18 @@ struct FewSymbols {
   std::uint32_t entry[kMaxFewSymbols];        // [i] = SimdSlot::pack(symbol_i, freq_i, 0) - (start_i << 8), mod 2^32
 };
 
+// An order-0 model whose symbols all lie in [base, base + kEncWindow) (quality
+// strings: '!'..'`' holds them all; DNA bases), for encoding with its entries
+// in registers, two-table permutes indexed by symbol - base, instead of 16
+// scalar loads and the inserts that assemble them (the order-0 encoder's
+// bottleneck on the shuffle port). Entries outside the model are 0.
+inline constexpr unsigned kEncWindow = 64;
+struct EncWindow {
+  std::uint32_t base;
+  std::uint32_t rcp[kEncWindow];     // SimdEncSymbol::rcp of symbol base + i
+  std::uint32_t packed[kEncWindow];  // SimdEncSymbol::packed
+};
+
 struct DecCursor {
   std::uint32_t x[kMaxLanes];  // the first `lanes` are used
   const std::byte* pos;  // next word
@@ -77,6 +89,10 @@ struct LaneKernels {
   using DecFew = std::size_t (*)(std::uint8_t* out, std::size_t rows, const FewSymbols& few, unsigned precision,
                                  DecCursor& c);
   DecFew dec_o0_few[std::size(kFewSizes)];
+  // As enc_o0 for a model in an EncWindow; nullptr where the ISA has no
+  // two-table permute.
+  std::size_t (*enc_o0_window)(const std::uint8_t* data, std::size_t rows, const EncWindow& window,
+                               unsigned precision, EncCursor& c);
   // Order 1 over `lanes` segments of m bytes: encodes rows j = j_hi - 1 down to j_lo
   // (1 <= j_lo, j_hi <= m; reads only data[k*m + j_lo - 1, k*m + j_hi)).
   // Returns the row j such that rows [j_lo, j) remain.

@@ -124,6 +124,37 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
     return load_enc_at(t, [p](unsigned k) ENTCODE_KERNEL_LAMBDA { return p[k]; });
   }
+  // Entries of an order-0 model in a window of 64 symbols (rans/kernels.hpp
+  // EncWindow) in registers: per field two vpermi2d of 32 entries and a blend
+  // by bit 5 of symbol - base. rcp's odd lanes are moved down for mulhi_rcp.
+  static constexpr bool kHasEncWindow = true;
+  struct WindowRegs {
+    __m512i base, rcp[4], packed[4];
+  };
+  template <class Window>
+  ENTCODE_KERNEL_INLINE static WindowRegs window_regs(const Window& w) noexcept {
+    WindowRegs r;
+    r.base = _mm512_set1_epi32(static_cast<int>(w.base));
+    unroll<4>([&](auto k) ENTCODE_KERNEL_LAMBDA {
+      r.rcp[k] = _mm512_loadu_si512(w.rcp + 16 * k);
+      r.packed[k] = _mm512_loadu_si512(w.packed + 16 * k);
+    });
+    return r;
+  }
+  ENTCODE_KERNEL_INLINE static Enc load_enc_window(const WindowRegs& w, const std::uint8_t* p) noexcept {
+    const __m512i idx =
+        _mm512_sub_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), w.base);
+    const __mmask16 high = _mm512_test_epi32_mask(idx, _mm512_set1_epi32(32));
+    auto field = [&](const __m512i(&t)[4]) ENTCODE_KERNEL_LAMBDA {
+      return _mm512_mask_blend_epi32(high, _mm512_permutex2var_epi32(t[0], idx, t[1]),
+                                     _mm512_permutex2var_epi32(t[2], idx, t[3]));
+    };
+    Enc e;
+    e.lo = field(w.rcp);
+    e.hi = _mm512_srli_epi64(e.lo, 32);
+    e.packed = field(w.packed);
+    return e;
+  }
   ENTCODE_KERNEL_INLINE static Enc load_enc(const SimdEncSymbol* t, V idx) noexcept {
     std::uint32_t i[16];
     lanes(idx, i);
@@ -229,6 +260,7 @@ struct Prim<xsimd::avx2> {
   ENTCODE_KERNEL_INLINE static V permute(V idx, V table) noexcept { return _mm256_permutevar8x32_epi32(table, idx); }
   // Slot lookups by eight scalar loads, or vpgatherdd where the driver times it faster (file comment).
   static constexpr bool kHasGather = true;
+  static constexpr bool kHasEncWindow = false;  // one-table permutes of 8: a 64-symbol window would take 8 and 7 blends a field
   static constexpr bool kGatherForLatency = false;
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
     return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), idx, 4);
@@ -371,6 +403,7 @@ struct Prim<xsimd::sse2> {
   }
   static constexpr unsigned kMaxFew = 0;  // no variable permute: few-symbol models use lookups
   static constexpr bool kHasGather = false;
+  static constexpr bool kHasEncWindow = false;  // no two-table permute (rans/kernels.hpp EncWindow)
   static constexpr bool kGatherForLatency = false;
   ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[4];
