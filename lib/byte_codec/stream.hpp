@@ -84,7 +84,7 @@ inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
 constexpr std::size_t tail_unit(unsigned lanes) noexcept { return lanes; }
 inline constexpr std::size_t kMaxTailPerLane = 512;
 inline constexpr std::size_t kTailChunkPerLane = 64;
-inline constexpr double kTailBytesPerBit = 64;
+inline constexpr std::size_t kTailBytesPerBit = 64;
 std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
                      unsigned lanes) noexcept;
 
