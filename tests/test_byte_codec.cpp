@@ -627,7 +627,7 @@ TEST_CASE("byte codec: order-0 models keep the smaller form", "[byte_codec]") {
   for (const auto& [data, grid_wins] : {std::pair{text_like(16384, 3), true}, std::pair{geometric(65536, 5), true},
                                         std::pair{text_like(1 << 20, 4), false}}) {
     std::uint32_t counts[256];
-    bc::detail::count_order0(data, counts);
+    bc::detail::count_order0(data, counts, Isa::scalar);
     std::vector<std::uint32_t> exact;
     std::array<std::uint8_t, 256> bits{};
     bc::detail::normalise(counts, 1, 12, exact, bits);
@@ -697,6 +697,41 @@ TEST_CASE("byte codec: reused ByteTables hold the same slots as fresh ones", "[b
     for (std::size_t c = 0; c < 256; ++c)
       REQUIRE(std::equal(reused.slots(c), reused.slots(c) + (1u << p), fresh->slots(c)));
   }
+}
+
+TEST_CASE("byte codec: order-0 counts on every ISA, few distinct bytes by compares", "[byte_codec]") {
+  // models.cpp count_order0: bytes of a first 1 KiB sample counted by compares
+  // (rans/kernels.hpp CountFew) while at most 16; bytes that turn up later join
+  // them (in any chunk, the last partial one too) or, past 16, end it.
+  auto naive = [](const Bytes& src) {
+    std::array<std::uint32_t, 256> c{};
+    for (const std::uint8_t b : src) ++c[b];
+    return c;
+  };
+  std::mt19937 rng(31);
+  auto few = [&](std::size_t n, unsigned symbols) {
+    Bytes v(n);
+    for (auto& b : v) b = static_cast<std::uint8_t>(70 - 9 * (rng() % symbols));
+    return v;
+  };
+  std::vector<Bytes> inputs = {Bytes{}, few(100, 3), few(1024, 4), few(1025, 4), few(70000, 1), few(70001, 5),
+                               few(50000, 16), few(50000, 17), text_like(30000, 2)};
+  for (const std::size_t at : {std::size_t{1024}, std::size_t{1024 + 64 * 7}, std::size_t{40000}, std::size_t{69999}}) {
+    Bytes late = few(70000, 4);
+    late[at] = 255;  // a fifth byte after the sample
+    inputs.push_back(late);
+  }
+  Bytes many = few(90000, 8);
+  for (unsigned i = 0; i < 20; ++i) many[2000 + 3000 * i] = static_cast<std::uint8_t>(200 + i);  // past 16, one by one
+  inputs.push_back(many);
+  for (const Bytes& src : inputs)
+    for (const Isa isa : machine_isas()) {
+      CAPTURE(src.size(), to_string(isa));
+      std::array<std::uint32_t, 256> counts;
+      counts.fill(7);  // overwritten
+      bc::detail::count_order0(src, counts.data(), isa);
+      REQUIRE(counts == naive(src));
+    }
 }
 
 TEST_CASE("byte codec: order-1 counts of every lane count and tail from one pair count", "[byte_codec]") {

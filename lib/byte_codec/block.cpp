@@ -97,8 +97,8 @@ std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& cou
 // pairs into scratch.counts (order 1, count_pairs) and their byte counts into
 // scratch.bytes. Only the rows the previous block left non-zero are zeroed
 // (16 KiB of DNA, order 1: zeroing all 256 KiB was ~5% of the encode).
-void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order) {
-  if (order == 0) return count_order0(src, scratch.bytes.data());
+void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, Isa isa) {
+  if (order == 0) return count_order0(src, scratch.bytes.data(), isa);
   if (scratch.counts.size() != 256 * 256) {
     scratch.counts.assign(256 * 256, 0);
     scratch.count_rows.fill(false);
@@ -242,7 +242,7 @@ std::size_t finish_block(Scratch& scratch, const Draft& d, std::span<const std::
 // An order-0 block, or 0 when it would not be smaller than `budget` bytes.
 std::size_t write_order0(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                          std::size_t budget) {
-  count_block(scratch, src, 0);
+  count_block(scratch, src, 0, isa);
   SpanWriter w(within(dst, budget));
   const auto draft = draft_order0(scratch, src, w);
   return draft ? finish_block(scratch, *draft, src, dst, isa, budget) : 0;
@@ -257,7 +257,7 @@ std::size_t write_order0(Scratch& scratch, std::span<const std::uint8_t> src, st
 // blocks for a few bytes either way.)
 std::size_t write_best_rans(Scratch& scratch, std::span<const std::uint8_t> src, std::span<std::byte> dst, Isa isa,
                             std::size_t budget) {
-  count_block(scratch, src, 1);
+  count_block(scratch, src, 1, isa);
   SpanWriter w1(within(dst, budget));
   const auto d1 = draft_order1(scratch, src, w1, isa);
   const std::size_t n = src.size();
@@ -361,7 +361,8 @@ Result<std::size_t> compress_block(Context& ctx, std::span<const std::uint8_t> s
 Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> src, std::span<std::byte> dst,
                                    const Options& options, bool last) {
   if (const errc e = check_block(src, dst, options); e != errc::ok) return e;
-  if (const auto isa = resolve(options.isa); !isa) return isa.error();
+  const auto isa = resolve(options.isa);
+  if (!isa) return isa.error();
   std::size_t pos = 0, out = 0;
   auto piece = [&](std::size_t end) -> errc {
     const auto size = compress_block(ctx, src.subspan(pos, end - pos), dst.subspan(out), options, last && end == src.size());
@@ -370,7 +371,7 @@ Result<std::size_t> compress_chunk(Context& ctx, std::span<const std::uint8_t> s
     pos = end;
     return errc::ok;
   };
-  detail::RunSplitter runs(src);
+  detail::RunSplitter runs(src, *isa);
   for (detail::ByteRun run = options.order == 0 ? runs.next(0) : detail::ByteRun{}; run.size() != 0; run = runs.next(pos)) {
     if (run.begin > pos)
       if (const errc e = piece(run.begin); e != errc::ok) return e;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "../rans/kernels.hpp"
 #include "../rans/nonzero_symbols.hpp"
 #include "../rans/normalise.hpp"
 #include "runs.hpp"
@@ -23,9 +24,12 @@ bool context_unused(const std::uint32_t* c) noexcept {
   return any == 0;
 }
 
-void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept {
-  // 8 tables, one per byte of a 64-bit load: repeated symbols (skewed data)
-  // then rarely increment the same counter back to back (store-to-load stalls).
+namespace {
+
+// Adds the byte counts of src by 8 tables, one per byte of a 64-bit load:
+// repeated symbols (skewed data) then rarely increment the same counter back
+// to back (store-to-load stalls).
+void add_by_tables(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept {
   std::array<std::array<std::uint32_t, 256>, 8> c{};
   std::size_t i = 0;
   for (; i + 8 <= src.size(); i += 8) {
@@ -34,9 +38,32 @@ void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noex
     for (unsigned k = 0; k < 8; ++k) ++c[k][(w >> (8 * k)) & 0xff];
   }
   for (; i < src.size(); ++i) ++c[0][src[i]];
-  for (unsigned s = 0; s < 256; ++s) {
-    counts[s] = 0;
+  for (unsigned s = 0; s < 256; ++s)
     for (const auto& t : c) counts[s] += t[s];
+}
+
+// Few distinct bytes (binned quality strings, DNA) are counted by the ISA's
+// compares (rans/kernels.hpp CountFew) from the bytes of a first sample; a
+// chunk holding another byte is counted by tables and joins it to them, while
+// they stay few (then the rest by tables).
+constexpr std::size_t kFewSample = 1024;
+constexpr std::size_t kFewMissChunk = 64;  // >= every kernel's chunk
+
+}  // namespace
+
+void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa isa) noexcept {
+  std::fill_n(counts, 256, 0);
+  std::size_t pos = std::min(src.size(), kFewSample);
+  add_by_tables(src.first(pos), counts);
+  while (pos < src.size()) {
+    std::uint8_t symbols[256];
+    const unsigned k = rans::detail::nonzero_symbols(counts, symbols);
+    const rans::detail::CountFew count_few = rans::detail::count_few_kernel(isa, k);
+    if (count_few == nullptr) return add_by_tables(src.subspan(pos), counts);
+    pos += count_few(src.data() + pos, src.size() - pos, symbols, k, counts);
+    const std::size_t miss = std::min(src.size() - pos, kFewMissChunk);
+    add_by_tables(src.subspan(pos, miss), counts);
+    pos += miss;
   }
 }
 

@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "entcode/isa.hpp"
+
 namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
@@ -28,8 +30,9 @@ double bits_of_counts(const std::uint32_t* counts, unsigned k) noexcept;
 // True when the 256 counts (or frequencies) of a context are all zero.
 bool context_unused(const std::uint32_t* c) noexcept;
 
-// Counts fit 32 bits: blocks hold at most 2^26 bytes. counts: 256 entries.
-void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept;
+// Counts fit 32 bits: blocks hold at most 2^26 bytes. counts: 256 entries,
+// by isa's kernels where src has few distinct bytes (the same counts at any isa).
+void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa isa) noexcept;
 // Order-1 counts of src: byte i after context src[i - 1], byte 0 after
 // context 0. counts: 256 x 256 zeroed entries (context-major); spare: scratch.
 void count_pairs(std::span<const std::uint8_t> src, std::vector<std::uint32_t>& counts,

@@ -63,7 +63,7 @@ ByteRun next_long_run(std::span<const std::uint8_t> src, std::size_t from) noexc
 bool RunSplitter::worth_splitting(const ByteRun& run) noexcept {
   if (run.size() == chunk_.size()) return true;  // the whole chunk: a run block, no counts needed
   if (!counted_) {
-    count_order0(chunk_, counts_);
+    count_order0(chunk_, counts_, isa_);
     counted_ = true;
   }
   const double before = bits_of_counts(counts_, 256);

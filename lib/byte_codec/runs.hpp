@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <span>
 
+#include "entcode/isa.hpp"
+
 namespace entcode {
 inline namespace v0 {
 namespace byte_codec::detail {
@@ -46,13 +48,14 @@ ByteRun next_long_run(std::span<const std::uint8_t> src, std::size_t from) noexc
 // that is not the whole chunk.
 class RunSplitter {
  public:
-  explicit RunSplitter(std::span<const std::uint8_t> chunk) noexcept : chunk_(chunk) {}
+  RunSplitter(std::span<const std::uint8_t> chunk, Isa isa) noexcept : chunk_(chunk), isa_(isa) {}
   // The next run to split off at or after `from` (empty if none).
   ByteRun next(std::size_t from) noexcept;
 
  private:
   bool worth_splitting(const ByteRun& run) noexcept;
   std::span<const std::uint8_t> chunk_;
+  Isa isa_;  // of count_order0
   std::uint32_t counts_[256] = {};
   bool counted_ = false;
 };

@@ -324,7 +324,7 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision, const Al
 // than T (w then has no room for it, or more than 1 + T bytes).
 bool put_coded_tables(SpanWriter& w, std::span<const std::uint8_t> t, AlphabetForm form_of_alphabet, Isa isa) {
   std::uint32_t counts[256];
-  count_order0(t, counts);
+  count_order0(t, counts, isa);
   std::vector<std::uint32_t> freqs;
   ModelForm form;
   order0_model(counts, bits_of_counts(counts, 256), kTablesPrecision, freqs, form);

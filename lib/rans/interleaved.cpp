@@ -102,6 +102,13 @@ SlotLookup detail::slot_lookup(Isa isa) noexcept {
   return k != nullptr ? rans::slot_lookup(*k, simd::kernel_level(isa, kKernels)) : SlotLookup::latency;
 }
 
+detail::CountFew detail::count_few_kernel(Isa isa, unsigned k) noexcept {
+  const detail::Kernels* kernels = simd::select(isa, kKernels);
+  for (unsigned i = 0; kernels != nullptr && i < std::size(detail::kFewSizes); ++i)
+    if (k <= detail::kFewSizes[i]) return kernels->count_few[i];
+  return nullptr;
+}
+
 namespace {
 
 // nullptr: the checked scalar edges code everything.

@@ -23,6 +23,7 @@
 
 #include <immintrin.h>
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -358,6 +359,36 @@ struct RowCoder {
   }
 };
 
+// CountFew (kernels.hpp) for up to K symbols: one broadcast register and one
+// count per symbol (symbols k .. K - 1 repeat symbols[0], their counts unused).
+template <class A, unsigned K>
+std::size_t count_few(const std::uint8_t* src, std::size_t n, const std::uint8_t* symbols, unsigned k,
+                      std::uint32_t* counts) noexcept {
+  using P = Prim<A>;
+  typename P::Bytes symbol[K];
+  std::uint64_t count[K] = {};
+  unroll<K>([&](auto j) ENTCODE_KERNEL_LAMBDA { symbol[j] = P::broadcast_u8(symbols[j < k ? j : 0]); });
+  constexpr std::uint64_t kAll = P::kCountChunk == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << P::kCountChunk) - 1;
+  std::size_t i = 0;
+  for (; i + P::kCountChunk <= n; i += P::kCountChunk) {
+    const auto v = P::load_chunk(src + i);
+    std::uint64_t equal[K], covered = 0;
+    unroll<K>([&](auto j) ENTCODE_KERNEL_LAMBDA {
+      equal[j] = P::equal_bits(v, symbol[j]);
+      covered |= equal[j];
+    });
+    if (covered != kAll) break;  // this chunk is the caller's
+    unroll<K>([&](auto j) ENTCODE_KERNEL_LAMBDA { count[j] += static_cast<unsigned>(std::popcount(equal[j])); });
+  }
+  for (unsigned j = 0; j < k; ++j) counts[symbols[j]] += static_cast<std::uint32_t>(count[j]);
+  return i;
+}
+template <class A, unsigned K>
+constexpr CountFew count_few_kernel() noexcept {
+  if constexpr (Prim<A>::kCountChunk != 0) return &count_few<A, K>;
+  else return nullptr;
+}
+
 // Every lane count's kernels on A, in kLaneCounts order, for both slot lookups.
 template <class A>
 constexpr Kernels kernel_table() noexcept {
@@ -366,7 +397,8 @@ constexpr Kernels kernel_table() noexcept {
   return Kernels{{{RowCoder<A, kLaneCounts[0], lat>::table(), RowCoder<A, kLaneCounts[1], lat>::table(),
                    RowCoder<A, kLaneCounts[2], lat>::table(), RowCoder<A, kLaneCounts[3], lat>::table()},
                   {RowCoder<A, kLaneCounts[0], gat>::table(), RowCoder<A, kLaneCounts[1], gat>::table(),
-                   RowCoder<A, kLaneCounts[2], gat>::table(), RowCoder<A, kLaneCounts[3], gat>::table()}}};
+                   RowCoder<A, kLaneCounts[2], gat>::table(), RowCoder<A, kLaneCounts[3], gat>::table()}},
+                 {count_few_kernel<A, kFewSizes[0]>(), count_few_kernel<A, kFewSizes[1]>(), count_few_kernel<A, kFewSizes[2]>()}};
 }
 
 }  // namespace

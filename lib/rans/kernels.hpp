@@ -123,9 +123,22 @@ void set_slot_lookup(std::optional<SlotLookup> lookup) noexcept;
 // kernel families with a gathers variant follow it (lib/gaussian/kernels.hpp).
 SlotLookup slot_lookup(Isa isa) noexcept;
 
+// Byte counts of a block of few distinct bytes (the byte codec's order-0
+// histogram, lib/byte_codec/models.cpp): adds to counts[s] the occurrences of
+// symbols[0 .. k) (distinct, k <= the kernel's kFewSizes entry) in the whole
+// chunks of src up to the first chunk holding another byte; returns the bytes
+// counted. A compare and a popcount per symbol and chunk: binned quality
+// strings counted by tables spent ~34% of their order-0 encode there.
+using CountFew = std::size_t (*)(const std::uint8_t* src, std::size_t n, const std::uint8_t* symbols, unsigned k,
+                                 std::uint32_t* counts);
+
 struct Kernels {
   LaneKernels by_lanes[2][std::size(kLaneCounts)];  // [SlotLookup][lane_index(lanes)]
+  CountFew count_few[std::size(kFewSizes)];         // nullptr where the ISA has no byte compare to a mask
 };
+
+// count_few of the kernels at `isa` for k symbols (k <= kMaxFewSymbols), or nullptr.
+CountFew count_few_kernel(Isa isa, unsigned k) noexcept;
 
 // Seeded streams (the byte codec's, doc/format.md): the encoder's states start
 // at given states in [L, 2^32) instead of L, and the final states are written

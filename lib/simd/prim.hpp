@@ -127,6 +127,13 @@ struct Prim<xsimd::avx512bw> {
   // Entries of an order-0 model in a window of 64 symbols (rans/kernels.hpp
   // EncWindow) in registers: per field two vpermi2d of 32 entries and a blend
   // by bit 5 of symbol - base. rcp's odd lanes are moved down for mulhi_rcp.
+  // Byte counts of few-symbol blocks (rans/kernels.hpp CountFew): a chunk of
+  // kCountChunk bytes and the bit mask of its bytes equal to a broadcast one.
+  static constexpr std::size_t kCountChunk = 64;
+  using Bytes = __m512i;
+  ENTCODE_KERNEL_INLINE static Bytes broadcast_u8(std::uint8_t b) noexcept { return _mm512_set1_epi8(static_cast<char>(b)); }
+  ENTCODE_KERNEL_INLINE static Bytes load_chunk(const std::uint8_t* p) noexcept { return _mm512_loadu_si512(p); }
+  ENTCODE_KERNEL_INLINE static std::uint64_t equal_bits(Bytes v, Bytes b) noexcept { return _mm512_cmpeq_epi8_mask(v, b); }
   static constexpr bool kHasEncWindow = true;
   struct WindowRegs {
     __m512i base, rcp[4], packed[4];
@@ -261,6 +268,15 @@ struct Prim<xsimd::avx2> {
   // Slot lookups by eight scalar loads, or vpgatherdd where the driver times it faster (file comment).
   static constexpr bool kHasGather = true;
   static constexpr bool kHasEncWindow = false;  // one-table permutes of 8: a 64-symbol window would take 8 and 7 blends a field
+  static constexpr std::size_t kCountChunk = 32;  // byte counts as Prim<avx512bw>'s
+  using Bytes = __m256i;
+  ENTCODE_KERNEL_INLINE static Bytes broadcast_u8(std::uint8_t b) noexcept { return _mm256_set1_epi8(static_cast<char>(b)); }
+  ENTCODE_KERNEL_INLINE static Bytes load_chunk(const std::uint8_t* p) noexcept {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  }
+  ENTCODE_KERNEL_INLINE static std::uint64_t equal_bits(Bytes v, Bytes b) noexcept {
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, b)));
+  }
   static constexpr bool kGatherForLatency = false;
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
     return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), idx, 4);
@@ -404,6 +420,7 @@ struct Prim<xsimd::sse2> {
   static constexpr unsigned kMaxFew = 0;  // no variable permute: few-symbol models use lookups
   static constexpr bool kHasGather = false;
   static constexpr bool kHasEncWindow = false;  // no two-table permute (rans/kernels.hpp EncWindow)
+  static constexpr std::size_t kCountChunk = 0;  // no popcnt in the baseline: byte counts by tables
   static constexpr bool kGatherForLatency = false;
   ENTCODE_KERNEL_INLINE static V lookup(const std::uint32_t* base, V idx) noexcept {
     std::uint32_t i[4];
