@@ -98,7 +98,7 @@ std::array<std::uint32_t, 256> byte_counts(const std::vector<std::uint32_t>& cou
 // scratch.bytes. Only the rows the previous block left non-zero are zeroed
 // (16 KiB of DNA, order 1: zeroing all 256 KiB was ~5% of the encode).
 void count_block(Scratch& scratch, std::span<const std::uint8_t> src, unsigned order, Isa isa) {
-  if (order == 0) return count_order0(src, scratch.bytes.data(), isa);
+  if (order == 0) return order0_model_counts(src, scratch.bytes.data(), isa);
   if (scratch.counts.size() != 256 * 256) {
     scratch.counts.assign(256 * 256, 0);
     scratch.count_rows.fill(false);

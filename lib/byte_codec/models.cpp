@@ -26,20 +26,33 @@ bool context_unused(const std::uint32_t* c) noexcept {
 
 namespace {
 
-// Adds the byte counts of src by 8 tables, one per byte of a 64-bit load:
-// repeated symbols (skewed data) then rarely increment the same counter back
-// to back (store-to-load stalls).
-void add_by_tables(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept {
-  std::array<std::array<std::uint32_t, 256>, 8> c{};
-  std::size_t i = 0;
-  for (; i + 8 <= src.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, src.data() + i, 8);
-    for (unsigned k = 0; k < 8; ++k) ++c[k][(w >> (8 * k)) & 0xff];
+// Byte counts by 8 tables, one per byte of a 64-bit load: repeated symbols
+// (skewed data) then rarely increment the same counter back to back
+// (store-to-load stalls).
+class TableCounts {
+ public:
+  void add(std::span<const std::uint8_t> src) noexcept {
+    std::size_t i = 0;
+    for (; i + 8 <= src.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, src.data() + i, 8);
+      for (unsigned k = 0; k < 8; ++k) ++c_[k][(w >> (8 * k)) & 0xff];
+    }
+    for (; i < src.size(); ++i) ++c_[0][src[i]];
   }
-  for (; i < src.size(); ++i) ++c[0][src[i]];
-  for (unsigned s = 0; s < 256; ++s)
-    for (const auto& t : c) counts[s] += t[s];
+  void add_to(std::uint32_t* counts) const noexcept {
+    for (unsigned s = 0; s < 256; ++s)
+      for (const auto& t : c_) counts[s] += t[s];
+  }
+
+ private:
+  std::array<std::array<std::uint32_t, 256>, 8> c_{};
+};
+
+void add_by_tables(std::span<const std::uint8_t> src, std::uint32_t* counts) noexcept {
+  TableCounts t;
+  t.add(src);
+  t.add_to(counts);
 }
 
 // Few distinct bytes (binned quality strings, DNA) are counted by the ISA's
@@ -49,12 +62,8 @@ void add_by_tables(std::span<const std::uint8_t> src, std::uint32_t* counts) noe
 constexpr std::size_t kFewSample = 1024;
 constexpr std::size_t kFewMissChunk = 64;  // >= every kernel's chunk
 
-}  // namespace
-
-void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa isa) noexcept {
-  std::fill_n(counts, 256, 0);
-  std::size_t pos = std::min(src.size(), kFewSample);
-  add_by_tables(src.first(pos), counts);
+// counts (of src's first `pos` bytes) completed with the rest of src.
+void count_rest(std::span<const std::uint8_t> src, std::size_t pos, std::uint32_t* counts, Isa isa) noexcept {
   while (pos < src.size()) {
     std::uint8_t symbols[256];
     const unsigned k = rans::detail::nonzero_symbols(counts, symbols);
@@ -65,6 +74,76 @@ void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa 
     add_by_tables(src.subspan(pos, miss), counts);
     pos += miss;
   }
+}
+
+// Blocks of 1 MiB or more of many distinct bytes are modelled from half of
+// them: one piece of kSamplePiece bytes per kSampleGroup, at an offset that
+// varies with the group (data with a period of kSampleGroup bytes must not be
+// sampled at one phase: sample_offset), counted twice, and every byte the pieces missed
+// counted once, found by the ISA's set lookups (rans/kernels.hpp SkipMembers).
+// The histogram was ~30% of an order-0 encode of text at 1 MiB; measured on
+// the bench's text (Intel Xeon): 1 MiB blocks +0.003% in size, encode ~13%
+// faster; a quarter from 256 KiB cost +0.034% there (its rare bytes).
+constexpr std::size_t kMinSampled = std::size_t{1} << 20;
+constexpr std::size_t kSampleGroup = 1024, kSamplePiece = 512;
+
+// The piece of a group starts at a multiple of 64 and wraps around the group's
+// end: every byte of a group is in it for half of the 16 starts.
+std::size_t sample_offset(std::size_t group) noexcept {
+  return (static_cast<std::uint32_t>(group * 0x9E3779B1u) >> 16) % (kSampleGroup / 64) * 64;
+}
+
+// The set lookup rows (SkipMembers) of the bytes with a non-zero count.
+std::array<std::uint8_t, 32> member_rows(const std::uint32_t* counts) noexcept {
+  std::array<std::uint8_t, 32> rows{};
+  for (unsigned b = 0; b < 256; ++b)
+    if (counts[b] != 0) rows[(b & 8) * 2 + (b >> 4)] |= static_cast<std::uint8_t>(1u << (b & 7));
+  return rows;
+}
+
+void count_sampled(std::span<const std::uint8_t> src, std::size_t pos, std::uint32_t* counts,
+                   rans::detail::SkipMembers skip_members) noexcept {
+  TableCounts sample;
+  for (std::size_t group = pos / kSampleGroup; (group + 1) * kSampleGroup <= src.size(); ++group) {
+    const auto bytes = src.subspan(group * kSampleGroup, kSampleGroup);
+    const std::size_t start = sample_offset(group), first = std::min(kSamplePiece, kSampleGroup - start);
+    sample.add(bytes.subspan(start, first));
+    sample.add(bytes.first(kSamplePiece - first));
+  }
+  std::uint32_t sampled[256] = {};
+  sample.add_to(sampled);
+  for (unsigned b = 0; b < 256; ++b) counts[b] += sampled[b] * static_cast<std::uint32_t>(kSampleGroup / kSamplePiece);
+  auto rows = member_rows(counts);
+  for (pos = 0; pos < src.size();) {
+    pos += skip_members(src.data() + pos, src.size() - pos, rows.data());
+    const std::size_t end = std::min(src.size(), pos + kFewMissChunk);
+    for (; pos < end; ++pos)
+      if (counts[src[pos]] == 0) {
+        counts[src[pos]] = 1;
+        rows = member_rows(counts);
+      }
+  }
+}
+
+}  // namespace
+
+void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa isa) noexcept {
+  std::fill_n(counts, 256, 0);
+  const std::size_t pos = std::min(src.size(), kFewSample);
+  add_by_tables(src.first(pos), counts);
+  count_rest(src, pos, counts, isa);
+}
+
+void order0_model_counts(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa isa) noexcept {
+  std::fill_n(counts, 256, 0);
+  const std::size_t pos = std::min(src.size(), kFewSample);
+  add_by_tables(src.first(pos), counts);
+  const rans::detail::SkipMembers skip_members = rans::detail::skip_members_kernel(isa);
+  std::uint8_t symbols[256];
+  const unsigned k = rans::detail::nonzero_symbols(counts, symbols);
+  if (src.size() < kMinSampled || skip_members == nullptr || rans::detail::count_few_kernel(isa, k) != nullptr)
+    return count_rest(src, pos, counts, isa);
+  count_sampled(src, pos, counts, skip_members);
 }
 
 // The two halves of src at a time: runs of one byte pair (zeros in binaries,

@@ -109,6 +109,11 @@ detail::CountFew detail::count_few_kernel(Isa isa, unsigned k) noexcept {
   return nullptr;
 }
 
+detail::SkipMembers detail::skip_members_kernel(Isa isa) noexcept {
+  const detail::Kernels* kernels = simd::select(isa, kKernels);
+  return kernels != nullptr ? kernels->skip_members : nullptr;
+}
+
 namespace {
 
 // nullptr: the checked scalar edges code everything.

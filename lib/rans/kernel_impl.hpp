@@ -389,6 +389,23 @@ constexpr CountFew count_few_kernel() noexcept {
   else return nullptr;
 }
 
+// SkipMembers (kernels.hpp).
+template <class A>
+std::size_t skip_members(const std::uint8_t* src, std::size_t n, const std::uint8_t* rows) noexcept {
+  using P = Prim<A>;
+  const auto row_low = P::broadcast_16(rows), row_high = P::broadcast_16(rows + 16);
+  constexpr std::uint64_t kAll = P::kCountChunk == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << P::kCountChunk) - 1;
+  std::size_t i = 0;
+  for (; i + P::kCountChunk <= n; i += P::kCountChunk)
+    if (P::member_bits(P::load_chunk(src + i), row_low, row_high) != kAll) break;
+  return i;
+}
+template <class A>
+constexpr SkipMembers skip_members_kernel() noexcept {
+  if constexpr (Prim<A>::kCountChunk != 0) return &skip_members<A>;
+  else return nullptr;
+}
+
 // Every lane count's kernels on A, in kLaneCounts order, for both slot lookups.
 template <class A>
 constexpr Kernels kernel_table() noexcept {
@@ -398,7 +415,8 @@ constexpr Kernels kernel_table() noexcept {
                    RowCoder<A, kLaneCounts[2], lat>::table(), RowCoder<A, kLaneCounts[3], lat>::table()},
                   {RowCoder<A, kLaneCounts[0], gat>::table(), RowCoder<A, kLaneCounts[1], gat>::table(),
                    RowCoder<A, kLaneCounts[2], gat>::table(), RowCoder<A, kLaneCounts[3], gat>::table()}},
-                 {count_few_kernel<A, kFewSizes[0]>(), count_few_kernel<A, kFewSizes[1]>(), count_few_kernel<A, kFewSizes[2]>()}};
+                 {count_few_kernel<A, kFewSizes[0]>(), count_few_kernel<A, kFewSizes[1]>(), count_few_kernel<A, kFewSizes[2]>()},
+                 skip_members_kernel<A>()};
 }
 
 }  // namespace

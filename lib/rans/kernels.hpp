@@ -132,13 +132,22 @@ SlotLookup slot_lookup(Isa isa) noexcept;
 using CountFew = std::size_t (*)(const std::uint8_t* src, std::size_t n, const std::uint8_t* symbols, unsigned k,
                                  std::uint32_t* counts);
 
+// The length of the longest prefix of whole chunks of src whose bytes are all
+// in a byte set (the byte codec's sampled order-0 counts look for the bytes the
+// sample missed): rows[h] / rows[16 + h] hold the members h * 16 + 0..7 /
+// 8..15 as bits 0..7. Nibble lookups by pshufb, ~10 B a cycle.
+using SkipMembers = std::size_t (*)(const std::uint8_t* src, std::size_t n, const std::uint8_t* rows);
+
 struct Kernels {
   LaneKernels by_lanes[2][std::size(kLaneCounts)];  // [SlotLookup][lane_index(lanes)]
   CountFew count_few[std::size(kFewSizes)];         // nullptr where the ISA has no byte compare to a mask
+  SkipMembers skip_members;                         // nullptr likewise
 };
 
 // count_few of the kernels at `isa` for k symbols (k <= kMaxFewSymbols), or nullptr.
 CountFew count_few_kernel(Isa isa, unsigned k) noexcept;
+// skip_members of the kernels at `isa`, or nullptr.
+SkipMembers skip_members_kernel(Isa isa) noexcept;
 
 // Seeded streams (the byte codec's, doc/format.md): the encoder's states start
 // at given states in [L, 2^32) instead of L, and the final states are written

@@ -134,6 +134,20 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static Bytes broadcast_u8(std::uint8_t b) noexcept { return _mm512_set1_epi8(static_cast<char>(b)); }
   ENTCODE_KERNEL_INLINE static Bytes load_chunk(const std::uint8_t* p) noexcept { return _mm512_loadu_si512(p); }
   ENTCODE_KERNEL_INLINE static std::uint64_t equal_bits(Bytes v, Bytes b) noexcept { return _mm512_cmpeq_epi8_mask(v, b); }
+  // The bit mask of v's bytes in a byte set given as two 16-byte tables (each
+  // broadcast to every 128-bit block): row_low[h] / row_high[h] = the members
+  // h * 16 + 0..7 / + 8..15 as bits 0..7 (pshufb lookups by the nibbles).
+  ENTCODE_KERNEL_INLINE static std::uint64_t member_bits(Bytes v, Bytes row_low, Bytes row_high) noexcept {
+    const __m512i nibble = _mm512_set1_epi8(0x0f);
+    const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble), lo = _mm512_and_si512(v, nibble);
+    const __m512i bit = _mm512_shuffle_epi8(_mm512_set4_epi32(static_cast<int>(0x80402010), 0x08040201, static_cast<int>(0x80402010), 0x08040201), lo);
+    const __m512i row = _mm512_mask_blend_epi8(_mm512_test_epi8_mask(v, _mm512_set1_epi8(8)), _mm512_shuffle_epi8(row_low, hi),
+                                               _mm512_shuffle_epi8(row_high, hi));
+    return _mm512_test_epi8_mask(row, bit);
+  }
+  ENTCODE_KERNEL_INLINE static Bytes broadcast_16(const std::uint8_t* table) noexcept {
+    return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(table)));
+  }
   static constexpr bool kHasEncWindow = true;
   struct WindowRegs {
     __m512i base, rcp[4], packed[4];
@@ -276,6 +290,21 @@ struct Prim<xsimd::avx2> {
   }
   ENTCODE_KERNEL_INLINE static std::uint64_t equal_bits(Bytes v, Bytes b) noexcept {
     return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, b)));
+  }
+  ENTCODE_KERNEL_INLINE static std::uint64_t member_bits(Bytes v, Bytes row_low, Bytes row_high) noexcept {
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble), lo = _mm256_and_si256(v, nibble);
+    const __m256i bit = _mm256_shuffle_epi8(_mm256_setr_epi32(0x08040201, static_cast<int>(0x80402010), 0x08040201,
+                                                              static_cast<int>(0x80402010), 0x08040201,
+                                                              static_cast<int>(0x80402010), 0x08040201,
+                                                              static_cast<int>(0x80402010)), lo);
+    const __m256i high_half = _mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8(8)), _mm256_set1_epi8(8));
+    const __m256i row = _mm256_blendv_epi8(_mm256_shuffle_epi8(row_low, hi), _mm256_shuffle_epi8(row_high, hi), high_half);
+    const __m256i in = _mm256_cmpeq_epi8(_mm256_and_si256(row, bit), bit);
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(in));
+  }
+  ENTCODE_KERNEL_INLINE static Bytes broadcast_16(const std::uint8_t* table) noexcept {
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(table)));
   }
   static constexpr bool kGatherForLatency = false;
   ENTCODE_KERNEL_INLINE static V gather(const std::uint32_t* base, V idx) noexcept {
