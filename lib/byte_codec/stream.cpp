@@ -67,25 +67,27 @@ SeedBits seed_bits(const TailCode& t, std::size_t stored) noexcept {
 // (compact code), and whether they hold all of those bits.
 struct Seeds {
   std::array<std::uint32_t, rd::kMaxLanes> starts{};
+  std::size_t stored = 0;
   bool complete = false;
 };
 Seeds seeds_of(const TailCode& t, std::size_t stored, unsigned lanes) noexcept {
   Seeds s;
+  s.stored = stored;
   if (seed_bytes(t, stored) > rd::compact_states_max_bytes(lanes)) return s;
   const std::size_t read = rd::read_compact_states(seed_bits(t, stored), std::span(s.starts).first(lanes));
   s.complete = read >= 8 * seed_bytes(t, stored);
   return s;
 }
 
-// How many of t's words to store after the lanes' stream (the others and its
-// state seed the lanes): the fewest whose seeds are complete, from a guess of
-// the code's average length (the search moves by a word or two).
-std::size_t stored_words(const TailCode& t, unsigned lanes) noexcept {
+// The seeds of t with the fewest stored words (the others and its state seed
+// the lanes) that are complete, searched from a guess of the code's average
+// length (the search moves by a word or two).
+Seeds fewest_stored(const TailCode& t, unsigned lanes) noexcept {
   const std::size_t guess = (kSeedBitsPerLane * lanes / 8 - kTailStateBytes) / 2;
-  std::size_t stored = t.words.size() > guess ? t.words.size() - guess : 0;
-  while (!seeds_of(t, stored, lanes).complete) ++stored;  // complete at the latest with no word (>= 20 bits a lane)
-  while (stored > 0 && seeds_of(t, stored - 1, lanes).complete) --stored;
-  return stored;
+  Seeds s = seeds_of(t, t.words.size() > guess ? t.words.size() - guess : 0, lanes);
+  while (!s.complete) s = seeds_of(t, s.stored + 1, lanes);  // complete at the latest with no word (>= 20 bits a lane)
+  for (Seeds fewer; s.stored > 0 && (fewer = seeds_of(t, s.stored - 1, lanes)).complete;) s = fewer;
+  return s;
 }
 
 // Decodes the last `tail` bytes of dst from the state and words in `seeds`
@@ -169,8 +171,8 @@ Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> 
   if (!seeded(src.size(), lanes)) return encode_lanes(dst, {});
   if (tail % tail_unit(lanes) != 0) return errc::invalid_argument;
   const TailCode t = encode_tail(src, tail, tables, order);
-  const std::size_t stored = stored_words(t, lanes);
-  const Seeds seeds = seeds_of(t, stored, lanes);
+  const Seeds seeds = fewest_stored(t, lanes);
+  const std::size_t stored = seeds.stored;
   SpanWriter w(dst);
   w.put_varint(tail / tail_unit(lanes));
   if (w.error() != errc::ok) return w.error();
