@@ -84,7 +84,7 @@ for t in "${targets[@]}"; do
   cpu=$(( cpu - cpu0 ))
   execs=$(grep -o 'exec/s: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
-  runs=$(grep -o '^stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}')
+  runs=$(grep -o '^stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | awk '{print $2}')
   per_cpu='?'
   [ -n "$runs" ] && [ "$cpu" -gt 0 ] && per_cpu=$(( runs * 100 / cpu ))
   result=ok

@@ -817,9 +817,17 @@ TEST_CASE("byte codec: order-1 counts of every lane count and tail from one pair
   Bytes late = repeats(20000, 16, 4);
   late.back() = 255;
   const Bytes binned_runs = with_runs({repeats(3001, 5, 5), Bytes(5000, '#'), repeats(999, 5, 6), Bytes(4096, 'F')});
+  // 16 values ranked before a long run, then a 17th first seen where the span
+  // after the run starts its second half (fuzz: its rank was used unchecked).
+  Bytes before = repeats(3001, 16, 8), after = repeats(2001, 16, 9);
+  before.back() = after.front() = 40;
+  Bytes seventeenth_mid = with_runs({before, Bytes(5000, 33), after});
+  const std::size_t first = before.size() + 5000;
+  seventeenth_mid[first + (seventeenth_mid.size() - first) / 2 - 1] = 250;
   // One counting table below 128 KiB, two from there (models.cpp): both sizes here.
   for (const Bytes& src : {text_like(5000, 1), markov(4097, 2), random_bytes(70001, 3), markov(200001, 4), Bytes(9000, 0),
-                           Bytes{7}, runs_small, runs_large, binned, sixteen, seventeen, late, binned_runs, repeats(300000, 3, 7)}) {
+                           Bytes{7}, runs_small, runs_large, binned, sixteen, seventeen, late, binned_runs, repeats(300000, 3, 7),
+                           seventeenth_mid}) {
     std::vector<std::uint32_t> pairs(256 * 256, 0), spare;
     bc::detail::count_pairs(src, pairs, spare);
     REQUIRE(pairs == naive(src, 1, 0));

@@ -195,6 +195,7 @@ class SmallAlphabetPairs {
     // The two halves side by side (as count_pair_span), each into half of the tables.
     const std::size_t h = (last - first) / 2;
     unsigned prev_a = rank_of(src[first - 1]), prev_b = rank_of(src[first + h - 1]);
+    if ((prev_a | prev_b) == kNone) return false;  // (ranks < 16 or kNone = 0xff)
     for (std::size_t j = first; j < first + h; ++j) {
       const unsigned a = rank_of(src[j]), b = rank_of(src[h + j]);
       if ((a | b) == kNone) return false;
@@ -204,9 +205,9 @@ class SmallAlphabetPairs {
       prev_b = b;
     }
     for (std::size_t i = first + 2 * h; i < last; ++i) {
-      const unsigned r = rank_of(src[i]);
-      if (r == kNone) return false;
-      ++tables_[0][rank_of(src[i - 1]) * kMaxSymbols + r];
+      const unsigned prev = rank_of(src[i - 1]), r = rank_of(src[i]);
+      if ((prev | r) == kNone) return false;
+      ++tables_[0][prev * kMaxSymbols + r];
     }
     return true;
   }
