@@ -190,8 +190,8 @@ std::optional<Draft> draft_order0(Scratch& scratch, std::span<const std::uint8_t
 // The lane count follows the coded size (byte entropy), and order-1 models
 // depend on it and on the tail: a first model with a guessed tail, then a
 // second only if the tail needs more bytes (a longer tail than needed only
-// stores more of its words: kTailGuessPerLane bytes a lane fill the 24-bit seeds
-// from ~2 bits a byte, text and binaries need no second model).
+// stores more of its words: kTailGuessPerLane bytes a lane code the ~28 seed
+// bits a lane takes from ~2.3 bits a byte, text and binaries need no second model).
 std::optional<Draft> draft_order1(Scratch& scratch, std::span<const std::uint8_t> src, SpanWriter& w, Isa isa) {
   std::array<std::uint8_t, 256> bits{};
   const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
