@@ -247,10 +247,6 @@ class SmallAlphabetPairs {
   }
 };
 
-// Long runs (runs.hpp next_long_run: the quality strings of a long read can hold
-// a million '#') add their pairs at once: one counter's chain of increments was
-// ~45% of such a block's order-1 encode. span(first, last) counts the pairs
-// ending in [first, last), run(b, n) n pairs (b, b); false stops the walk.
 // True when at least half of the pairs among src's first kRepeatSample bytes repeat a byte.
 constexpr std::size_t kRepeatSample = 1024;
 bool mostly_repeats(std::span<const std::uint8_t> src) noexcept {
@@ -260,6 +256,10 @@ bool mostly_repeats(std::span<const std::uint8_t> src) noexcept {
   return 2 * repeats >= n;
 }
 
+// Long runs (runs.hpp next_long_run: the quality strings of a long read can hold
+// a million '#') add their pairs at once: one counter's chain of increments was
+// ~45% of such a block's order-1 encode. span(first, last) counts the pairs
+// ending in [first, last), run(b, n) n pairs (b, b); false stops the walk.
 template <class Span, class Run>
 bool walk_pairs(std::span<const std::uint8_t> src, Span&& span, Run&& run) {
   std::size_t i = 1;
