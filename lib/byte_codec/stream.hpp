@@ -37,9 +37,11 @@ inline constexpr std::size_t kSeedBitsPerLane = 28;
 
 // The encoder's lane count for a block of `raw` bytes whose code is about
 // `coded` bytes (doc/perf.md, "Byte codec: lane count per block", "container
-// v9", "quality strings of ordinary reads" and "container v10"). With 24-bit
-// seeds coded by the tail coder a lane costs ~2 bits beyond its content (the
-// length of its final state), but the decoder is latency-bound: on Zen 5 64
+// v9", "quality strings of ordinary reads" and "container v10"). The rule
+// was tuned under v10, when a seeded lane cost ~2 bits beyond its content;
+// since v11 it costs ~0 and a lane's price is the ~kSeedBitsPerLane bits of
+// serial tail code that seed it (the thresholds were not re-tuned; the sizes
+// quoted below are v10's). The decoder is latency-bound: on Zen 5 64
 // lanes (four AVX-512 chains, scalar-load lookups) decode ~1.5x faster than 32
 // and 32 ~2x faster than 16 (one chain). So:
 // - 64 lanes from 64 KiB, whatever the block codes to, both orders (quality
