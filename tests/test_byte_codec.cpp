@@ -735,30 +735,39 @@ TEST_CASE("byte codec: order-0 counts on every ISA, few distinct bytes by compar
 }
 
 TEST_CASE("byte codec: order-0 model counts of large blocks from a sample, every byte kept", "[byte_codec]") {
-  // models.cpp order0_model_counts: from 1 MiB, many distinct bytes: half the
-  // block in 512-byte pieces at varying offsets, counted twice, and 1 for each
-  // byte they missed (found by set lookups on every ISA). Smaller blocks and
-  // few distinct bytes: the block's counts.
+  // models.cpp order0_model_counts: from 256 KiB, many distinct bytes: half the
+  // block (a quarter from 1 MiB) in pieces at varying offsets, counted 2 (4)
+  // times, and 1 for each byte they missed (found by set lookups on every ISA).
+  // Smaller blocks and few distinct bytes: the block's counts.
   auto naive = [](const Bytes& src) {
     std::array<std::uint32_t, 256> c{};
     for (const std::uint8_t b : src) ++c[b];
     return c;
   };
-  Bytes text = text_like(std::size_t{3} << 19, 9);
-  for (const std::size_t at : {std::size_t{5000}, std::size_t{700000}, text.size() - 1}) text[at] = 0xf0;  // rare bytes
-  text[900001] = 0xf1;
-  Bytes periodic(std::size_t{1} << 20);  // records of 1 KiB: 256 'a' .. 'p', then 768 bytes of 'q' .. 'z'
-  for (std::size_t i = 0; i < periodic.size(); ++i)
-    periodic[i] = static_cast<std::uint8_t>(i % 1024 < 256 ? 'a' + i % 16 : 'q' + i % 10);
+  auto with_rare_bytes = [](Bytes text) {
+    for (const std::size_t at : {std::size_t{5000}, text.size() * 2 / 3, text.size() - 1}) text[at] = 0xf0;
+    text[text.size() * 3 / 5 + 1] = 0xf1;
+    return text;
+  };
+  auto periodic = [](std::size_t n) {  // records of 1 KiB: 256 'a' .. 'p', then 768 bytes of 'q' .. 'z'
+    Bytes p(n);
+    for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(i % 1024 < 256 ? 'a' + i % 16 : 'q' + i % 10);
+    return p;
+  };
+  // Half sampled (256 KiB .. 1 MiB) and quarter sampled (from 1 MiB).
+  const Bytes sampled[] = {with_rare_bytes(text_like(300000, 9)), periodic(std::size_t{512} << 10),
+                           with_rare_bytes(text_like(std::size_t{3} << 19, 9)), periodic(std::size_t{1} << 20)};
   for (const Isa isa : machine_isas()) {
     CAPTURE(to_string(isa));
     std::array<std::uint32_t, 256> counts;
-    for (const Bytes& exact : {text_like(1000000, 3), Bytes(std::size_t{1} << 21, 'x')}) {
+    for (const Bytes& exact : {text_like(250000, 3), Bytes(std::size_t{1} << 21, 'x')}) {
       bc::detail::order0_model_counts(exact, counts.data(), isa);
       REQUIRE(counts == naive(exact));
     }
-    for (const Bytes* sample_of : {&text, &periodic}) {
-      const Bytes& big = *sample_of;
+    for (std::size_t i = 0; i < std::size(sampled); ++i) {
+      const Bytes& big = sampled[i];
+      const bool is_periodic = i % 2 == 1;
+      CAPTURE(big.size(), is_periodic);
       bc::detail::order0_model_counts(big, counts.data(), isa);
       const auto all = naive(big);
       std::uint64_t n = 0, n_a = 0, all_a = 0;
@@ -771,11 +780,12 @@ TEST_CASE("byte codec: order-0 model counts of large blocks from a sample, every
         }
       }
       if (isa != Isa::scalar && isa != Isa::sse2) {  // sampled (else the counts themselves)
+        REQUIRE(counts != all);
         REQUIRE(n > big.size() * 9 / 10);
         REQUIRE(n < big.size() * 11 / 10);
       }
       // Periodic records are not sampled at one phase: 'a'..'p' are a quarter of the bytes.
-      if (sample_of == &periodic) {
+      if (is_periodic) {
         REQUIRE(n_a * 100 > n * 15);
         REQUIRE(n_a * 100 < n * 35);
         REQUIRE(all_a * 4 == big.size());
@@ -845,7 +855,8 @@ TEST_CASE("byte codec: order-1 counts of every lane count and tail from one pair
 TEST_CASE("byte codec: order 1 on data without order-1 structure writes order 0", "[byte_codec]") {
   bc::Options o0, o1;
   o1.order = 1;
-  for (const std::size_t n : {16384u, 65536u, 300000u}) {
+  // (Below 256 KiB, where an order-0 request counts every byte as order 1 does.)
+  for (const std::size_t n : {16384u, 65536u, 250000u}) {
     const Bytes iid = geometric(n, 12);
     const Frame f1 = *bc::compress(iid, o1);
     REQUIRE(f1 == *bc::compress(iid, o0));  // the order-0 block, byte for byte
@@ -867,9 +878,9 @@ TEST_CASE("byte codec: order 1 asked never writes more than order 0, also where 
   bc::Options o0, o1;
   o1.order = 1;
   bool order0_kept = false, order1_kept = false;
-  // (Below 1 MiB: larger order-0 requests model a sample, models.cpp order0_model_counts.)
-  for (const std::size_t n : {std::size_t{65536}, std::size_t{1000000}})
-    for (double w = 0; w < 0.3; w += n < 500000 ? 0.01 : 0.005) {
+  // (Below 256 KiB: larger order-0 requests model a sample, models.cpp order0_model_counts.)
+  for (const std::size_t n : {std::size_t{65536}, std::size_t{250000}})
+    for (double w = 0; w < 0.3; w += n < 200000 ? 0.01 : 0.005) {
       std::mt19937 rng(static_cast<std::uint32_t>(n + 1000 * w));
       std::geometric_distribution<int> step(0.16);
       std::bernoulli_distribution follows(w);
