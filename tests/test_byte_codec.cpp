@@ -736,8 +736,8 @@ TEST_CASE("byte codec: order-0 counts on every ISA, few distinct bytes by compar
 
 TEST_CASE("byte codec: order-0 model counts of large blocks from a sample, every byte kept", "[byte_codec]") {
   // models.cpp order0_model_counts: from 256 KiB, many distinct bytes: half the
-  // block (a quarter from 1 MiB) in pieces at varying offsets, counted 2 (4)
-  // times, and 1 for each byte they missed (found by set lookups on every ISA).
+  // block (a quarter from 1 MiB, an eighth from 4 MiB) in pieces at varying
+  // offsets, counted 2 (4, 8) times, and 1 for each byte they missed (found by set lookups on every ISA).
   // Smaller blocks and few distinct bytes: the block's counts.
   auto naive = [](const Bytes& src) {
     std::array<std::uint32_t, 256> c{};
@@ -754,9 +754,10 @@ TEST_CASE("byte codec: order-0 model counts of large blocks from a sample, every
     for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<std::uint8_t>(i % 1024 < 256 ? 'a' + i % 16 : 'q' + i % 10);
     return p;
   };
-  // Half sampled (256 KiB .. 1 MiB) and quarter sampled (from 1 MiB).
-  const Bytes sampled[] = {with_rare_bytes(text_like(300000, 9)), periodic(std::size_t{512} << 10),
-                           with_rare_bytes(text_like(std::size_t{3} << 19, 9)), periodic(std::size_t{1} << 20)};
+  // Half sampled (256 KiB .. 1 MiB), a quarter (1 .. 4 MiB), an eighth (from 4 MiB).
+  const Bytes sampled[] = {with_rare_bytes(text_like(300000, 9)),           periodic(std::size_t{512} << 10),
+                           with_rare_bytes(text_like(std::size_t{3} << 19, 9)), periodic(std::size_t{1} << 20),
+                           with_rare_bytes(text_like((std::size_t{4} << 20) + 999, 9)), periodic(std::size_t{5} << 20)};
   for (const Isa isa : machine_isas()) {
     CAPTURE(to_string(isa));
     std::array<std::uint32_t, 256> counts;

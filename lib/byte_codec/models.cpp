@@ -90,20 +90,23 @@ void count_rest(std::span<const std::uint8_t> src, std::size_t pos, std::uint32_
 }
 
 // Blocks of 256 KiB or more of many distinct bytes are modelled from a
-// sample: one piece per kSampleGroup bytes, half of them below
-// kMinQuarterSampled, a quarter from there, at an offset that varies with the
-// group (data with a period of kSampleGroup bytes must not be sampled at one
-// phase: sample_offset), counted 2 or 4 times, and every byte the pieces
-// missed counted once, found by the ISA's set lookups (rans/kernels.hpp
-// SkipMembers). The histogram (~1 cycle a byte) was ~40% of an order-0 encode
-// at 256 KiB and ~30% at 1 MiB. Measured on the bench's text and geometric
-// bytes (Intel Xeon, doc/perf.md): half at 256 KiB +0.020% / +0.002% in size,
-// encode +9% / +16%; a quarter at 1 MiB +0.0013% / +0.0007%, +14% / +12%
-// (a quarter at 256 KiB cost text +0.034%, its rare bytes).
+// sample: one piece per kSampleGroup bytes, half of them below 1 MiB, a
+// quarter below 4 MiB, an eighth from there (sample_share), at an offset that
+// varies with the group (data with a period of kSampleGroup bytes must not be
+// sampled at one phase: sample_offset), each count scaled by the share's
+// inverse, and every byte the pieces missed counted once, found by the ISA's
+// set lookups (rans/kernels.hpp SkipMembers). The histogram (~1 cycle a byte)
+// was ~40% of an order-0 encode at 256 KiB and ~30% at 1 MiB. Measured on the
+// bench's text and geometric bytes (Intel Xeon, doc/perf.md), size / encode:
+// half at 256 KiB +0.020% / +9% (text), +0.002% / +16% (geometric); a quarter
+// at 1 MiB +0.0013% / +14%, +0.0007% / +12%; an eighth at 4 MiB +0.0003% / +7%,
+// +0.0005% / +8%. Coarser costs more than it saves: a quarter at 256 KiB text
+// +0.034% (its rare bytes), an eighth at 1 MiB +0.010% for +2%.
 constexpr std::size_t kMinSampled = std::size_t{256} << 10;
-constexpr std::size_t kMinQuarterSampled = std::size_t{1} << 20;
 constexpr std::size_t kSampleGroup = 1024;
-std::size_t sample_piece(std::size_t n) noexcept { return kSampleGroup / (n >= kMinQuarterSampled ? 4 : 2); }
+std::size_t sample_share(std::size_t n) noexcept {  // the sample's share of the block: 1 / sample_share(n)
+  return n >= (std::size_t{4} << 20) ? 8 : n >= (std::size_t{1} << 20) ? 4 : 2;
+}
 
 // The piece of a group starts at a multiple of 64 and wraps around the group's
 // end: every byte of a group is in it for the same share of the 16 starts.
@@ -121,7 +124,7 @@ std::array<std::uint8_t, 32> member_rows(const std::uint32_t* counts) noexcept {
 
 void count_sampled(std::span<const std::uint8_t> src, std::uint32_t* counts, rans::detail::SkipMembers skip_members) noexcept {
   TableCounts sample;
-  const std::size_t piece = sample_piece(src.size());
+  const std::size_t share = sample_share(src.size()), piece = kSampleGroup / share;
   for (std::size_t group = 0; (group + 1) * kSampleGroup <= src.size(); ++group) {
     const auto bytes = src.subspan(group * kSampleGroup, kSampleGroup);
     const std::size_t start = sample_offset(group), first = std::min(piece, kSampleGroup - start);
@@ -130,7 +133,7 @@ void count_sampled(std::span<const std::uint8_t> src, std::uint32_t* counts, ran
   }
   std::uint32_t sampled[256] = {};
   sample.add_to(sampled);
-  for (unsigned b = 0; b < 256; ++b) counts[b] += sampled[b] * static_cast<std::uint32_t>(kSampleGroup / piece);
+  for (unsigned b = 0; b < 256; ++b) counts[b] += sampled[b] * static_cast<std::uint32_t>(share);
   auto rows = member_rows(counts);
   for (std::size_t pos = 0; pos < src.size();) {
     pos += skip_members(src.data() + pos, src.size() - pos, rows.data());
