@@ -899,6 +899,35 @@ TEST_CASE("byte codec: order 1 asked never writes more than order 0, also where 
   REQUIRE(order1_kept);
 }
 
+TEST_CASE("byte codec: the order-1 tail guess from pair counts covers the model's tail", "[byte_codec]") {
+  // block.cpp draft_order1 models the block once with the guess when the
+  // model's own tail (tail_for) is not longer: the guess is that length under
+  // the counts' ideal costs plus an eighth, never shorter than what a model of
+  // the same counts needs, and not much longer. Text; text ending in 8 KiB of a
+  // nearly constant pattern (a binary's zero padding: 12 bytes a lane are far
+  // too few there); geometric bytes.
+  Bytes padded = text_like(60000, 21);
+  for (std::size_t i = 0; i < 8192; ++i) padded.push_back(i % 397 == 0 ? 'x' : static_cast<std::uint8_t>(i % 2));
+  const Bytes sources[] = {text_like(65536, 20), padded, geometric(200000, 22)};
+  for (const Bytes& src : sources) {
+    std::vector<std::uint32_t> pairs(256 * 256, 0), spare, freqs;
+    bc::detail::count_pairs(src, pairs, spare);
+    std::array<std::uint32_t, 256> bytes{};
+    for (const std::uint8_t b : src) ++bytes[b];
+    std::array<std::uint8_t, 256> bits{};
+    bc::detail::normalise(pairs.data(), 256, 12, freqs, bits, bytes.data(), nullptr);
+    for (const unsigned lanes : rans::detail::kLaneCounts) {
+      CAPTURE(src.size(), lanes);
+      const std::size_t guess = bc::detail::order1_tail_guess(src, pairs.data(), bytes.data(), lanes);
+      const std::size_t needed = bc::detail::tail_for(src, freqs.data(), 1, 12, lanes);
+      REQUIRE(guess % bc::detail::tail_unit(lanes) == 0);
+      REQUIRE(guess >= needed);
+      REQUIRE(guess <= needed + needed / 4 + bc::detail::tail_unit(lanes));
+      if (&src == &sources[1]) REQUIRE(needed > 12 * lanes);
+    }
+  }
+}
+
 TEST_CASE("byte codec: a tail grows past 64 bytes a lane only while it codes", "[byte_codec]") {
   // 'A' at 4095/4096 codes ~0.00035 bits a byte: 1 MiB of it could never fill
   // the seeds. The tail keeps its first chunk (64 bytes a lane) and stops at the

@@ -190,12 +190,17 @@ std::optional<Draft> draft_order0(Scratch& scratch, std::span<const std::uint8_t
 // The lane count follows the coded size (byte entropy), and order-1 models
 // depend on it and on the tail: a first model with a guessed tail, then a
 // second only if the tail needs more bytes (a longer tail than needed only
-// stores more of its words: kTailGuessPerLane bytes a lane code the ~28 seed
-// bits a lane takes from ~2.3 bits a byte, text and binaries need no second model).
+// stores more of its words). The guess: kTailGuessPerLane bytes a lane (the
+// ~28 seed bits a lane at ~2.3 bits a byte), or more where the pair counts say
+// the seeds need it (order1_tail_guess; a 178 KB binary ends in bytes that
+// code to little: order-1 encode +28% without its second model).
 std::optional<Draft> draft_order1(Scratch& scratch, std::span<const std::uint8_t> src, SpanWriter& w, Isa isa) {
   std::array<std::uint8_t, 256> bits{};
   const unsigned lanes = lanes_for(entropy_bytes(scratch.bytes), src.size());
-  std::size_t tail = seeded(src.size(), lanes) ? std::min(src.size(), kTailGuessPerLane * lanes) : 0;
+  std::size_t tail = seeded(src.size(), lanes)
+                         ? std::max(std::min(src.size(), kTailGuessPerLane * lanes),
+                                    order1_tail_guess(src, scratch.counts.data(), scratch.bytes.data(), lanes))
+                         : 0;
   Order1Model model = order1_model(scratch, src, lanes, tail, bits);
   if (const std::size_t needed = tail_for(src, scratch.freqs[1].data(), 1, model.precision, lanes); needed > tail) {
     move_lane_starts(src, lanes, tail, scratch.counts, true);

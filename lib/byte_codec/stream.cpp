@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "../rans/compact_states.hpp"
@@ -135,11 +137,14 @@ const std::array<std::uint32_t, (1u << ByteTables::kMaxPrecision) + 1>& cost_log
   return table;
 }
 
-std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
-                     unsigned lanes) noexcept {
+namespace {
+
+// tail_for's search, the cost of byte i given by cost_of(i) in 2^-kCostFractionBits
+// bits (nullopt: a byte the model cannot code, where the tail stops growing).
+template <class CostOf>
+std::size_t tail_by_costs(std::span<const std::uint8_t> src, unsigned lanes, const CostOf& cost_of) noexcept {
   if (!seeded(src.size(), lanes)) return 0;
-  const auto& log2_of = cost_log2();
-  const std::uint64_t one_bit = std::uint64_t{1} << kCostFractionBits, full = std::uint64_t{precision} << kCostFractionBits;
+  const std::uint64_t one_bit = std::uint64_t{1} << kCostFractionBits;
   const std::uint64_t target = kSeedBitsPerLane * lanes * one_bit;
   const std::size_t most = std::min(src.size(), kMaxTailPerLane * lanes), chunk = kTailChunkPerLane * lanes;
   std::uint64_t bits = 0, chunk_start_bits = 0;
@@ -150,15 +155,46 @@ std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* fre
       return tail - chunk;  // the last chunk coded too little
     chunk_start_bits = bits;
     for (const std::size_t end = std::min(most, tail + chunk); tail < end && bits < target; ++tail) {
-      const std::size_t i = src.size() - 1 - tail;
-      const std::uint32_t f = freqs[context_of(src, i, order) * 256 + src[i]];
-      uncounted = f == 0;  // a pair the lanes' model did not count (order 1, first pass)
+      const std::optional<std::uint64_t> cost = cost_of(src.size() - 1 - tail);
+      uncounted = !cost;  // a pair the lanes' model did not count (order 1, first pass)
       if (uncounted) break;
-      bits += full - log2_of[f];
+      bits += *cost;
     }
   }
   const std::size_t unit = tail_unit(lanes);
   return std::min((tail + unit - 1) / unit, most / unit) * unit;
+}
+
+// log2(c) in 2^-kCostFractionBits bits, from c's top 12 bits (c >= 1).
+std::uint64_t count_log2(std::uint32_t c) noexcept {
+  const auto width = static_cast<unsigned>(std::bit_width(c));
+  const unsigned shift = width > ByteTables::kMaxPrecision ? width - ByteTables::kMaxPrecision : 0;
+  return cost_log2()[c >> shift] + (std::uint64_t{shift} << kCostFractionBits);
+}
+
+}  // namespace
+
+std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
+                     unsigned lanes) noexcept {
+  const auto& log2_of = cost_log2();
+  const std::uint64_t full = std::uint64_t{precision} << kCostFractionBits;
+  return tail_by_costs(src, lanes, [&](std::size_t i) -> std::optional<std::uint64_t> {
+    const std::uint32_t f = freqs[context_of(src, i, order) * 256 + src[i]];
+    if (f == 0) return std::nullopt;
+    return full - log2_of[f];
+  });
+}
+
+std::size_t order1_tail_guess(std::span<const std::uint8_t> src, const std::uint32_t* pairs, const std::uint32_t* bytes,
+                              unsigned lanes) noexcept {
+  const std::size_t ideal = tail_by_costs(src, lanes, [&](std::size_t i) -> std::optional<std::uint64_t> {
+    const unsigned context = context_of(src, i, 1);
+    const std::uint32_t c = pairs[context * 256 + src[i]];
+    if (c == 0) return std::nullopt;
+    return count_log2(std::max(bytes[context], c)) - count_log2(c);
+  });
+  const std::size_t unit = tail_unit(lanes), most = std::min(src.size(), kMaxTailPerLane * lanes) / unit * unit;
+  return std::min(most, (ideal + ideal / kTailGuessMarginDivisor + unit - 1) / unit * unit);
 }
 
 Result<std::size_t> encode_stream(unsigned order, std::span<const std::uint8_t> src, std::size_t tail,

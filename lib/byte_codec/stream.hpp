@@ -89,6 +89,16 @@ inline constexpr std::size_t kTailChunkPerLane = 64;
 inline constexpr std::size_t kTailBytesPerBit = 64;
 std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* freqs, unsigned order, unsigned precision,
                      unsigned lanes) noexcept;
+// A first tail for an order-1 block, before its model: tail_for's length
+// under the ideal costs of src's pair counts (log2 of context count / pair
+// count; `pairs` 256 x 256 before the lanes' starts move to context 0, `bytes`
+// the byte counts), plus 1/kTailGuessMarginDivisor: the model's codes are
+// longer than ideal, and a tail too short for the model's seeds means a second
+// model of the block (~40% of an order-1 encode of a 178 KB binary), one too
+// long only a few more bytes through the serial tail coder.
+inline constexpr std::size_t kTailGuessMarginDivisor = 8;
+std::size_t order1_tail_guess(std::span<const std::uint8_t> src, const std::uint32_t* pairs, const std::uint32_t* bytes,
+                              unsigned lanes) noexcept;
 
 // The bytes the lanes code (the rest is the tail).
 inline std::span<const std::uint8_t> lanes_part(std::span<const std::uint8_t> src, std::size_t tail) noexcept {
