@@ -303,9 +303,12 @@ struct RowCoder {
   // Symbols are staged in a tile of kTile rows per lane and copied out one lane
   // segment at a time: the segments are n / kLanes bytes apart, often a multiple of
   // 4 KiB, and byte stores straight to them thrash one cache set. Full tiles
-  // leave by 16x16 byte transposes into lane order and one kTile-byte copy per
-  // lane where P::kTransposeFlush (measured: AVX2 on Zen 3, where the byte-wise
-  // copy was ~45% of order-1 decoding; AVX-512 on Zen 5, ~35%).
+  // leave by 16x16 byte transposes whose 16-byte rows go straight to the lanes'
+  // segments where P::kTransposeFlush (measured: AVX2 on Zen 3, where the byte-wise
+  // copy was ~45% of order-1 decoding; AVX-512 on Zen 5, ~35%). Through a
+  // lane-order buffer and a 64-byte copy a lane, each copy read what four
+  // 16-byte stores had just written (no store forwarding): Intel Xeon, text
+  // 1 MiB / 4 MiB blocks, order-1 decode 4-5% slower (AVX2 there: 8%).
   static constexpr std::size_t kTile = 64;
 
   static std::size_t dec_o1(std::uint8_t* out, std::size_t m, std::size_t j_lo, std::size_t j_hi,
@@ -319,11 +322,9 @@ struct RowCoder {
     const std::byte* pos = c.pos;
     std::size_t j = j_lo, t = 0;
     auto flush = [&] {  // rows [j - t, j) of every lane
-      if (P::kTransposeFlush && t == kTile) {  // transposed into lane order, then one 64-byte copy a lane
-        alignas(64) std::uint8_t by_lane[kLanes][kTile];
+      if (P::kTransposeFlush && t == kTile) {  // transposed into lane order, 16 bytes a lane at a time
         for (unsigned r = 0; r < kTile; r += 16)
-          for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(&tile[r][k], kLanes, &by_lane[k][r], kTile);
-        for (unsigned k = 0; k < kLanes; ++k) std::memcpy(out + k * m + j - t, by_lane[k], kTile);
+          for (unsigned k = 0; k < kLanes; k += 16) transpose16x16(&tile[r][k], kLanes, out + k * m + j - t + r, m);
       } else {
         for (unsigned k = 0; k < kLanes; ++k)
           for (std::size_t r = 0; r < t; ++r) out[k * m + j - t + r] = tile[r][k];
