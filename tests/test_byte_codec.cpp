@@ -902,7 +902,7 @@ TEST_CASE("byte codec: order 1 asked never writes more than order 0, also where 
 TEST_CASE("byte codec: the order-1 tail guess from pair counts covers the model's tail", "[byte_codec]") {
   // block.cpp draft_order1 models the block once with the guess when the
   // model's own tail (tail_for) is not longer: the guess is that length under
-  // the counts' ideal costs plus an eighth, never shorter than what a model of
+  // the counts' ideal costs plus a margin, never shorter than what a model of
   // the same counts needs, and not much longer. Text; text ending in 8 KiB of a
   // nearly constant pattern (a binary's zero padding: 12 bytes a lane are far
   // too few there); geometric bytes.

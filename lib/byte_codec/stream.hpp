@@ -92,11 +92,13 @@ std::size_t tail_for(std::span<const std::uint8_t> src, const std::uint32_t* fre
 // A first tail for an order-1 block, before its model: tail_for's length
 // under the ideal costs of src's pair counts (log2 of context count / pair
 // count; `pairs` 256 x 256 before the lanes' starts move to context 0, `bytes`
-// the byte counts), plus 1/kTailGuessMarginDivisor: the model's codes are
-// longer than ideal, and a tail too short for the model's seeds means a second
-// model of the block (~40% of an order-1 encode of a 178 KB binary), one too
-// long only a few more bytes through the serial tail coder.
-inline constexpr std::size_t kTailGuessMarginDivisor = 8;
+// the byte counts), plus 1/kTailGuessMarginDivisor for what those costs miss
+// (the starts' moves; rare pairs rounded up, which code shorter than ideal).
+// A tail too short for the model's seeds means a second model of the block
+// (~40% of an order-1 encode of a 178 KB binary); one longer than needed codes
+// a few more bytes through the serial tail coder and moves the block's size by
+// a few bytes either way (binned qualities, 16-256 KiB blocks: within 0.02%).
+inline constexpr std::size_t kTailGuessMarginDivisor = 16;  // 8: binned qualities 64 KiB +0.04%
 std::size_t order1_tail_guess(std::span<const std::uint8_t> src, const std::uint32_t* pairs, const std::uint32_t* bytes,
                               unsigned lanes) noexcept;
 
