@@ -36,8 +36,8 @@ void count_order0(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa 
 // Counts for src's order-0 model: count_order0's, or, for blocks of at least
 // 256 KiB with more distinct bytes than the few-symbol kernels take, those of
 // half of src counted twice (a quarter 4 times from 1 MiB, an eighth 8 times
-// from 4 MiB) plus 1 for every byte the sample missed (models.cpp; ISAs without the set lookup
-// kernel: count_order0's). Not the block's counts.
+// from 4 MiB) plus 1 for every byte the sample missed (models.cpp; ISAs
+// without the set lookup kernel: count_order0's). Not the block's counts.
 void order0_model_counts(std::span<const std::uint8_t> src, std::uint32_t* counts, Isa isa) noexcept;
 // Order-1 counts of src: byte i after context src[i - 1], byte 0 after
 // context 0. counts: 256 x 256 zeroed entries (context-major); spare: scratch.
