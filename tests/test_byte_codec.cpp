@@ -737,8 +737,9 @@ TEST_CASE("byte codec: order-0 counts on every ISA, few distinct bytes by compar
 TEST_CASE("byte codec: order-0 model counts of large blocks from a sample, every byte kept", "[byte_codec]") {
   // models.cpp order0_model_counts: from 256 KiB, many distinct bytes: half the
   // block (a quarter from 1 MiB, an eighth from 4 MiB) in pieces at varying
-  // offsets, counted 2 (4, 8) times, and 1 for each byte they missed (found by set lookups on every ISA).
-  // Smaller blocks and few distinct bytes: the block's counts.
+  // offsets, counted 2 (4, 8) times, and 1 for each byte they missed (found by
+  // set lookups on every ISA). Smaller blocks and few distinct bytes: the
+  // block's counts.
   auto naive = [](const Bytes& src) {
     std::array<std::uint32_t, 256> c{};
     for (const std::uint8_t b : src) ++c[b];
