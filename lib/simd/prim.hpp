@@ -124,9 +124,6 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static Enc load_enc_u8(const SimdEncSymbol* t, const std::uint8_t* p) noexcept {
     return load_enc_at(t, [p](unsigned k) ENTCODE_KERNEL_LAMBDA { return p[k]; });
   }
-  // Entries of an order-0 model in a window of 64 symbols (rans/kernels.hpp
-  // EncWindow) in registers: per field two vpermi2d of 32 entries and a blend
-  // by bit 5 of symbol - base. rcp's odd lanes are moved down for mulhi_rcp.
   // Byte counts of few-symbol blocks (rans/kernels.hpp CountFew): a chunk of
   // kCountChunk bytes and the bit mask of its bytes equal to a broadcast one.
   static constexpr std::size_t kCountChunk = 64;
@@ -148,6 +145,9 @@ struct Prim<xsimd::avx512bw> {
   ENTCODE_KERNEL_INLINE static Bytes broadcast_16(const std::uint8_t* table) noexcept {
     return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(table)));
   }
+  // Entries of an order-0 model in a window of 64 symbols (rans/kernels.hpp
+  // EncWindow) in registers: per field two vpermi2d of 32 entries and a blend
+  // by bit 5 of symbol - base. rcp's odd lanes are moved down for mulhi_rcp.
   static constexpr bool kHasEncWindow = true;
   struct WindowRegs {
     __m512i base, rcp[4], packed[4];
