@@ -360,6 +360,10 @@ struct RowCoder {
   }
 };
 
+// The bit mask of a whole chunk of P::kCountChunk bytes (CountFew, SkipMembers).
+template <class P>
+constexpr std::uint64_t kWholeChunk = P::kCountChunk == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << P::kCountChunk) - 1;
+
 // CountFew (kernels.hpp) for up to K symbols: one broadcast register and one
 // count per symbol (symbols k .. K - 1 repeat symbols[0], their counts unused).
 template <class A, unsigned K>
@@ -369,7 +373,6 @@ std::size_t count_few(const std::uint8_t* src, std::size_t n, const std::uint8_t
   typename P::Bytes symbol[K];
   std::uint64_t count[K] = {};
   unroll<K>([&](auto j) ENTCODE_KERNEL_LAMBDA { symbol[j] = P::broadcast_u8(symbols[j < k ? j : 0]); });
-  constexpr std::uint64_t kAll = P::kCountChunk == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << P::kCountChunk) - 1;
   std::size_t i = 0;
   for (; i + P::kCountChunk <= n; i += P::kCountChunk) {
     const auto v = P::load_chunk(src + i);
@@ -378,7 +381,7 @@ std::size_t count_few(const std::uint8_t* src, std::size_t n, const std::uint8_t
       equal[j] = P::equal_bits(v, symbol[j]);
       covered |= equal[j];
     });
-    if (covered != kAll) break;  // this chunk is the caller's
+    if (covered != kWholeChunk<P>) break;  // this chunk is the caller's
     unroll<K>([&](auto j) ENTCODE_KERNEL_LAMBDA { count[j] += static_cast<unsigned>(std::popcount(equal[j])); });
   }
   for (unsigned j = 0; j < k; ++j) counts[symbols[j]] += static_cast<std::uint32_t>(count[j]);
@@ -395,10 +398,9 @@ template <class A>
 std::size_t skip_members(const std::uint8_t* src, std::size_t n, const std::uint8_t* rows) noexcept {
   using P = Prim<A>;
   const auto row_low = P::broadcast_16(rows), row_high = P::broadcast_16(rows + 16);
-  constexpr std::uint64_t kAll = P::kCountChunk == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << P::kCountChunk) - 1;
   std::size_t i = 0;
   for (; i + P::kCountChunk <= n; i += P::kCountChunk)
-    if (P::member_bits(P::load_chunk(src + i), row_low, row_high) != kAll) break;
+    if (P::member_bits(P::load_chunk(src + i), row_low, row_high) != kWholeChunk<P>) break;
   return i;
 }
 template <class A>
