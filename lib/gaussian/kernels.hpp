@@ -39,11 +39,12 @@ struct TableView {
   const rans::EncSymbol* enc;
   const DecEntry* dec;
   const GuideEntry* guide;
+  const SlotPair* pairs;
   std::size_t tables;
 };
 inline TableView view_of(const CdfTables& t) noexcept {
   return {t.info().data(), t.cdf_data().data(), t.enc_data().data(), t.dec_data().data(), t.guide_data().data(),
-          t.size()};
+          t.pair_data().data(), t.size()};
 }
 
 // Bit i % 16 of masks[i / 16] is set when symbol i is coded with the escape bin;

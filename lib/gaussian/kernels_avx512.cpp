@@ -78,9 +78,10 @@ struct RegField {
   }
 };
 
-// Where 16 slots fall in their tables' guides: the slot's offset in its bucket, the table's base.
+// Where 16 slots fall in their tables' guides: the bucket (global), the slot's offset
+// in it, and the table's base, offset (value of bin 0) and escape bin.
 struct GuidePos {
-  __m512i within, base;
+  __m512i bucket, within, base, offset, max;
 };
 
 // Lookup strategies. enc_index: byte offsets of the encoder entries of 16 symbols
@@ -112,7 +113,7 @@ struct RegLookup {
     const __m512i i = _mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift));
     _mm512_store_si512(off, _mm512_slli_epi32(i, 2));
     const __m512i width = _mm512_sllv_epi32(_mm512_set1_epi32(1), shift);
-    return {_mm512_and_si512(slot, _mm512_sub_epi32(width, _mm512_set1_epi32(1))), base(vi)};
+    return {i, _mm512_and_si512(slot, _mm512_sub_epi32(width, _mm512_set1_epi32(1))), base(vi), offset(vi), max(vi)};
   }
 };
 
@@ -134,6 +135,8 @@ struct ScalarLookup {
                                           std::uint32_t* off) const noexcept {
     alignas(64) std::uint32_t within[16];
     alignas(64) std::uint32_t base[16];
+    alignas(64) std::int32_t offset[16];
+    alignas(64) std::uint32_t max[16];
     _mm512_store_si512(within, slot);
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < 16; ++j) {
@@ -141,8 +144,11 @@ struct ScalarLookup {
       off[j] = (ti.guide_base + (within[j] >> ti.guide_shift)) * 4;
       within[j] &= (1u << ti.guide_shift) - 1;
       base[j] = ti.base;
+      offset[j] = ti.offset;
+      max[j] = ti.max_value;
     }
-    return {_mm512_load_si512(within), _mm512_load_si512(base)};
+    return {_mm512_srli_epi32(_mm512_load_si512(off), 2), _mm512_load_si512(within), _mm512_load_si512(base),
+            _mm512_load_si512(offset), _mm512_load_si512(max)};
   }
 };
 
@@ -217,6 +223,12 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
 
 // --- decode -----------------------------------------------------------------------
 
+// The coding fields of 16 decoded bins.
+struct Bins {
+  __m512i start, freq, value;
+  __mmask16 escape;
+};
+
 // bin of the `lanes` searched forward over the CDF (buckets with 2+ boundaries).
 [[gnu::noinline]] __m512i search_lanes(const std::uint32_t* cdf, __m512i bin, __m512i slot, __mmask16 lanes) noexcept {
   alignas(64) std::uint32_t b[16];
@@ -228,20 +240,15 @@ std::size_t encode_lanes(const TableView& tv, const std::int32_t* sym, const std
   return _mm512_load_si512(b);
 }
 
-// Decodes symbols i0 .. i0 + 15 on xr; false if words are missing.
-template <bool kGatherGuide, class Lookup>
-ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m512i& xr, const std::int32_t* idx,
-                                      std::int32_t* out, std::size_t i0, const std::byte* src, std::size_t size,
-                                      std::size_t& pos, Escapes& esc) noexcept {
-  __m512i x = xr;
-  const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
-  // Guide entries (bin | next << 16) of the 16 slots: base + bin + (within >= next),
-  // or a forward search for the rare crowded buckets (next = kGuideSearch never steps).
+// The bins of 16 slots through the guide entries (bin | next << 16: base + bin +
+// (within >= next), or a forward search for the rare crowded buckets, where
+// next = kGuideSearch never steps), loaded by rows, then their 16 DecEntries by rows.
+template <class Lookup>
+ENTCODE_GAUSS_INLINE Bins bins_by_rows(const TableView& t, const Lookup& lk, const std::int32_t* idx,
+                                       __m512i slot) noexcept {
   alignas(64) std::uint32_t off[16];
-  const GuidePos gp = lk.guide_pos(t, idx + i0, slot, off);
-  __m512i entry;  // the guide entries: one vpgatherdd where gathers are fast, else 16-byte loads
-  if constexpr (kGatherGuide) entry = _mm512_i32gather_epi32(_mm512_load_si512(off), static_cast<const void*>(t.guide), 1);
-  else entry = load_entries(t.guide, off).f0;
+  const GuidePos gp = lk.guide_pos(t, idx, slot, off);
+  const __m512i entry = load_entries(t.guide, off).f0;
   const __m512i next = _mm512_srli_epi32(entry, 16);
   __m512i bin = _mm512_add_epi32(gp.base, _mm512_and_si512(entry, _mm512_set1_epi32(0xffff)));
   bin = _mm512_mask_add_epi32(bin, _mm512_cmpge_epu32_mask(gp.within, next), bin, _mm512_set1_epi32(1));
@@ -250,10 +257,60 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
     bin = search_lanes(t.cdf, bin, slot, search);
   _mm512_store_si512(off, _mm512_slli_epi32(bin, 4));
   const Fields f = load_entries(t.dec, off);  // start, freq, value, escape
-  x = _mm512_add_epi32(_mm512_mullo_epi32(f.f1, _mm512_srli_epi32(x, kPrecision)), _mm512_sub_epi32(slot, f.f0));
-  _mm512_storeu_si512(out + i0, f.f2);
-  const __mmask16 escapes = _mm512_test_epi32_mask(f.f3, f.f3);
-  esc.masks[i0 / 16] = escapes;
+  return {f.f0, f.f1, f.f2, _mm512_test_epi32_mask(f.f3, f.f3)};
+}
+
+// The bins of 16 slots from their buckets' SlotPairs, two gathers of 8 qwords (where
+// gathers are fast): one dependent load on the state chain, then selects; crowded
+// buckets (start > split) are searched over the CDF.
+template <class Lookup>
+ENTCODE_GAUSS_INLINE Bins bins_by_pairs(const TableView& t, const Lookup& lk, const std::int32_t* idx,
+                                        __m512i slot) noexcept {
+  alignas(64) std::uint32_t off[16];
+  const GuidePos gp = lk.guide_pos(t, idx, slot, off);
+  const __m512i lo = _mm512_i32gather_epi64(_mm512_castsi512_si256(gp.bucket), static_cast<const void*>(t.pairs), 8);
+  const __m512i hi = _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(gp.bucket, 1), static_cast<const void*>(t.pairs), 8);
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i first = _mm512_permutex2var_epi32(lo, even, hi);  // start | split << 16
+  const __m512i second = _mm512_permutex2var_epi32(lo, _mm512_add_epi32(even, _mm512_set1_epi32(1)), hi);  // last | bin << 16
+  const __m512i low16 = _mm512_set1_epi32(0xffff);
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i start = _mm512_and_si512(first, low16);
+  const __m512i split_end = _mm512_add_epi32(_mm512_srli_epi32(first, 16), one);
+  const __mmask16 upper = _mm512_cmpge_epu32_mask(slot, split_end);
+  Bins b;
+  b.start = _mm512_mask_mov_epi32(start, upper, split_end);
+  const __m512i end = _mm512_mask_add_epi32(split_end, upper, _mm512_and_si512(second, low16), one);
+  const __m512i first_bin = _mm512_srli_epi32(second, 16);
+  __m512i bin = _mm512_mask_add_epi32(first_bin, upper, first_bin, one);
+  b.freq = _mm512_sub_epi32(end, b.start);
+  const __mmask16 search = _mm512_cmpgt_epu32_mask(start, _mm512_sub_epi32(split_end, one));
+  if (search != 0) [[unlikely]] {
+    const __m512i global = search_lanes(t.cdf, _mm512_add_epi32(gp.base, first_bin), slot, search);
+    bin = _mm512_mask_sub_epi32(bin, search, global, gp.base);
+    const __m512i lo_cdf = _mm512_mask_i32gather_epi32(b.start, search, global, t.cdf, 4);
+    const __m512i hi_cdf = _mm512_mask_i32gather_epi32(end, search, _mm512_add_epi32(global, one), t.cdf, 4);
+    b.start = _mm512_mask_mov_epi32(b.start, search, lo_cdf);
+    b.freq = _mm512_mask_sub_epi32(b.freq, search, hi_cdf, lo_cdf);
+  }
+  b.value = _mm512_add_epi32(bin, gp.offset);
+  b.escape = _mm512_cmpeq_epi32_mask(bin, gp.max);
+  return b;
+}
+
+// Decodes symbols i0 .. i0 + 15 on xr; false if words are missing.
+template <bool kGatherGuide, class Lookup>
+ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m512i& xr, const std::int32_t* idx,
+                                      std::int32_t* out, std::size_t i0, const std::byte* src, std::size_t size,
+                                      std::size_t& pos, Escapes& esc) noexcept {
+  __m512i x = xr;
+  const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
+  Bins b;
+  if constexpr (kGatherGuide) b = bins_by_pairs(t, lk, idx + i0, slot);
+  else b = bins_by_rows(t, lk, idx + i0, slot);
+  x = _mm512_add_epi32(_mm512_mullo_epi32(b.freq, _mm512_srli_epi32(x, kPrecision)), _mm512_sub_epi32(slot, b.start));
+  _mm512_storeu_si512(out + i0, b.value);
+  esc.masks[i0 / 16] = b.escape;
   // Refill the lanes below L from the next words, in lane order (no branch on the mask).
   const __mmask16 need = P::below_low(x);
   const auto count = static_cast<std::size_t>(__builtin_popcount(need));
