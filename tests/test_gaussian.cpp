@@ -501,7 +501,7 @@ TEST_CASE("ECGL: worst-case escapes fit encode_bound; exact-size and short buffe
   }
 }
 
-TEST_CASE("guide lookup equals a CDF search for every slot", "[gaussian][tables]") {
+TEST_CASE("guide and slot-pair lookups equal a CDF search for every slot", "[gaussian][tables]") {
   // Built-in sets, and a table crowded with 1-wide bins at both ends (searched buckets).
   std::vector<std::int32_t> crowded{0};
   for (int i = 1; i <= 300; ++i) crowded.push_back(i);
@@ -515,6 +515,7 @@ TEST_CASE("guide lookup equals a CDF search for every slot", "[gaussian][tables]
                                      &GaussianConditional::builtin(ParamSet::dcvc).tables(), &*crowded_set};
   for (const CdfTables* t : sets) {
     std::size_t searched = 0;
+    std::size_t pair_searched = 0;
     for (std::size_t table = 0; table < t->size(); ++table) {
       const TableInfo& ti = t->info()[table];
       const auto cdf = t->cdf(table);
@@ -528,12 +529,24 @@ TEST_CASE("guide lookup equals a CDF search for every slot", "[gaussian][tables]
           CHECK(g.bin <= s);
         }
         if (t->bin_at(table, slot) != s) FAIL("table " << table << " slot " << slot);
+        // The pair: bin [start, split], bin + 1 [split + 1, last], else a search from bin + 2.
+        const SlotPair p = t->pair_data()[ti.guide_base + (slot >> ti.guide_shift)];
+        const std::uint32_t upper_end = p.bin + 2u < cdf.size() ? cdf[p.bin + 2u] : 65536u;
+        if (p.start != cdf[p.bin] || p.split + 1u != cdf[p.bin + 1u] || p.last + 1u != upper_end)
+          FAIL("pair of table " << table << " slot " << slot);
+        if (slot > p.last) {
+          ++pair_searched;
+          if (s < p.bin + 2u) FAIL("pair search of table " << table << " slot " << slot);
+        } else if (p.bin + (slot > p.split ? 1u : 0u) != s) {
+          FAIL("pair bin of table " << table << " slot " << slot);
+        }
       }
       const DecEntry& d = t->dec_data()[ti.base + ti.max_value];
       CHECK(d.escape == 1);
       CHECK(d.freq == t->freq(table, ti.max_value));
     }
-    INFO("searched slots " << searched);
+    INFO("searched slots " << searched << ", by pairs " << pair_searched);
+    CHECK(pair_searched <= searched);  // a pair covers its bucket's first two bins
     if (t != &*crowded_set) CHECK(searched * 100 < 65536 * t->size());  // < 1% of the built-in sets' slots
   }
 }

@@ -59,7 +59,7 @@ bool valid_row(std::span<const std::int32_t> row) noexcept {
   return true;
 }
 
-// The SlotPair of a bucket whose first slot is in bin s (of `bins`) and holds at most one boundary.
+// The SlotPair of a bucket whose first slot is in bin s (of `bins`).
 SlotPair slot_pair(const std::uint32_t* cdf, std::uint32_t s, std::uint32_t bins) noexcept {
   const std::uint32_t last = s + 1 < bins ? cdf[s + 2] - 1 : kOne - 1;
   return {static_cast<std::uint16_t>(cdf[s]), static_cast<std::uint16_t>(cdf[s + 1] - 1), static_cast<std::uint16_t>(last),
@@ -148,8 +148,7 @@ Result<CdfTables> CdfTables::create(std::span<const std::int32_t> cdfs, std::siz
       const std::uint32_t next = std::min(c[s + 1] - slot, width);  // width: no boundary inside
       const std::uint32_t bucket = info.guide_base + (slot >> info.guide_shift);
       t.guide_[bucket] = GuideEntry{static_cast<std::uint16_t>(s), search ? kGuideSearch : static_cast<std::uint16_t>(next)};
-      t.pairs_[bucket] = search ? SlotPair{kPairSearch.start, kPairSearch.split, kPairSearch.last, static_cast<std::uint16_t>(s)}
-                                : slot_pair(c, s, bins);
+      t.pairs_[bucket] = slot_pair(c, s, bins);
     }
   }
   return t;

@@ -154,14 +154,14 @@ struct Bin {
 };
 
 // The bin owning `slot` from its bucket's pair (cdf_tables.hpp): a select without
-// a second dependent load; crowded buckets search the table's CDF.
+// a second dependent load; slots beyond the pair's two bins search the table's CDF.
 Bin bin_of(const SlotPair p, const std::uint32_t* cdf, std::uint32_t slot) noexcept {
-  if (p.start <= p.split) [[likely]] {
+  if (slot <= p.last) [[likely]] {
     const bool upper = slot > p.split;
     const std::uint32_t split_end = std::uint32_t{p.split} + 1;
     return {p.bin + (upper ? 1u : 0u), upper ? split_end : p.start, upper ? std::uint32_t{p.last} + 1 : split_end};
   }
-  std::uint32_t s = p.bin;
+  std::uint32_t s = p.bin + 2u;
   while (cdf[s + 1] <= slot) ++s;
   return {s, cdf[s], cdf[s + 1]};
 }

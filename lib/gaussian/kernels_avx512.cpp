@@ -261,8 +261,8 @@ ENTCODE_GAUSS_INLINE Bins bins_by_rows(const TableView& t, const Lookup& lk, con
 }
 
 // The bins of 16 slots from their buckets' SlotPairs, two gathers of 8 qwords (where
-// gathers are fast): one dependent load on the state chain, then selects; crowded
-// buckets (start > split) are searched over the CDF.
+// gathers are fast): one dependent load on the state chain, then selects; slots
+// beyond a pair's two bins (slot > last) are searched over the CDF.
 template <class Lookup>
 ENTCODE_GAUSS_INLINE Bins bins_by_pairs(const TableView& t, const Lookup& lk, const std::int32_t* idx,
                                         __m512i slot) noexcept {
@@ -280,13 +280,15 @@ ENTCODE_GAUSS_INLINE Bins bins_by_pairs(const TableView& t, const Lookup& lk, co
   const __mmask16 upper = _mm512_cmpge_epu32_mask(slot, split_end);
   Bins b;
   b.start = _mm512_mask_mov_epi32(start, upper, split_end);
-  const __m512i end = _mm512_mask_add_epi32(split_end, upper, _mm512_and_si512(second, low16), one);
+  const __m512i last = _mm512_and_si512(second, low16);
+  const __m512i end = _mm512_mask_add_epi32(split_end, upper, last, one);
   const __m512i first_bin = _mm512_srli_epi32(second, 16);
   __m512i bin = _mm512_mask_add_epi32(first_bin, upper, first_bin, one);
   b.freq = _mm512_sub_epi32(end, b.start);
-  const __mmask16 search = _mm512_cmpgt_epu32_mask(start, _mm512_sub_epi32(split_end, one));
+  const __mmask16 search = _mm512_cmpgt_epu32_mask(slot, last);
   if (search != 0) [[unlikely]] {
-    const __m512i global = search_lanes(t.cdf, _mm512_add_epi32(gp.base, first_bin), slot, search);
+    const __m512i from = _mm512_add_epi32(gp.base, _mm512_add_epi32(first_bin, _mm512_set1_epi32(2)));
+    const __m512i global = search_lanes(t.cdf, from, slot, search);
     bin = _mm512_mask_sub_epi32(bin, search, global, gp.base);
     const __m512i lo_cdf = _mm512_mask_i32gather_epi32(b.start, search, global, t.cdf, 4);
     const __m512i hi_cdf = _mm512_mask_i32gather_epi32(end, search, _mm512_add_epi32(global, one), t.cdf, 4);

@@ -21,8 +21,9 @@
 //   buckets with 2+ boundaries are marked (next = kGuideSearch) and searched
 //   forward over the CDF.
 //   pairs[guide_base + (slot >> guide_shift)]  the same buckets for the scalar
-//   CompressAI stream decoder: both candidate bins' bounds in one 8-byte load, so
-//   its serial state chain has one dependent load and a select (SlotPair).
+//   CompressAI stream decoder and the gathering ECGL decoder: the bounds of the
+//   bucket's first two bins in one 8-byte load, so the state chain has one
+//   dependent load and a select (SlotPair; slots beyond them search the CDF).
 //   windows[t]  the three most probable adjacent bins of table t (DecodeWindow):
 //   a slot inside them decodes through two compares and selects on data loaded
 //   off the state chain; width 0 when they hold less than 3/4 of the slots.
@@ -92,11 +93,12 @@ struct GuideEntry {
 static_assert(sizeof(GuideEntry) == 4);
 inline constexpr std::uint16_t kGuideSearch = 0xffff;
 
-// One bucket of a table's guide with the bounds of the two bins it can hold
-// (8 bytes): slots <= split belong to `bin` = [start, split], the others to
-// bin + 1 = [split + 1, last]. A bucket with 2+ boundaries has start > split
-// (kPairSearch: search the CDF from `bin`). When bin is the last bin, split =
-// last = 2^16 - 1 (no slot is above it).
+// One bucket of a table's guide with the bounds of the two bins from its first
+// slot on (8 bytes): slots <= split belong to `bin` = [start, split], slots in
+// [split + 1, last] to bin + 1. Slots above `last` (only in buckets with 2+ bin
+// boundaries; the bins there are narrower than the bucket, so rarely coded) are
+// found by searching the CDF forward from bin + 2. When bin is the last bin,
+// split = last = 2^16 - 1 (no slot is above it).
 struct SlotPair {
   std::uint16_t start;
   std::uint16_t split;
@@ -104,7 +106,6 @@ struct SlotPair {
   std::uint16_t bin;
 };
 static_assert(sizeof(SlotPair) == 8);
-inline constexpr SlotPair kPairSearch{0xffff, 0, 0, 0};
 
 // Three adjacent bins a, a + 1, a + 2 of one table around its most probable bin,
 // none of them the escape bin (one 64-byte cache line). Slot s is in the window iff
