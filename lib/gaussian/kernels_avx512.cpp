@@ -3,19 +3,20 @@
 //
 // 32 lanes = two vectors of 16 states. A block of 32 symbols is lanes 0..15
 // then 16..31, so the decoder refills the low half first and the encoder emits
-// the high half first. No hardware gathers: on the AMD EPYC (Zen 5) this was
-// tuned on, vpgatherdd of 16 dwords costs ~15 ns while 16 scalar 16-byte loads
-// inserted into 4 vectors and transposed cost ~6 ns for all four fields (where
-// gathers are fast, kAvx512Gathers gathers the guide entries). So per
-// half:
+// the high half first. No hardware gathers by default: on the AMD EPYC (Zen 5)
+// this was tuned on, vpgatherdd of 16 dwords costs ~15 ns while 16 scalar 16-byte
+// loads inserted into 4 vectors and transposed cost ~6 ns for all four fields
+// (where gathers are fast, kAvx512Gathers gathers the decoder's slot pairs). So
+// per half:
 //   - per-table fields (offset, max, base, guide position) come from registers
 //     by vpermt2d when there are <= 128 tables, else from scalar loads; the
 //     block's indexes are checked against the table count on the way;
 //   - encode: 16 global entry indices -> 16 EncSymbols loaded straight into
 //     vectors (vinserti32x4) -> 4x4 transpose -> the reciprocal step;
-//   - decode: slot -> 16 guide entries loaded the same way -> bin + (slot in
-//     bucket >= next) (a rare forward search for crowded buckets) -> 16
-//     DecEntries loaded and transposed -> start, freq, value, escape flag.
+//   - decode: slot -> the 16 buckets' SlotPairs (8-byte rows, two per 128-bit
+//     load pair, or two vpgatherdq) -> start, freq and bin by selects (a rare
+//     forward search for slots beyond a pair's two bins) -> value = offset +
+//     bin, escape = (bin == max): one dependent load on each state chain.
 // Escape flags are stored as one 16-bit mask per half (no branch).
 // Renormalisation is Prim<avx512bw>'s (lib/simd/prim.hpp): decoder words are
 // expanded into the lanes that need one (Prim::refill: vpexpandd, here after a
@@ -78,15 +79,14 @@ struct RegField {
   }
 };
 
-// Where 16 slots fall in their tables' guides: the bucket (global), the slot's offset
-// in it, and the table's base, offset (value of bin 0) and escape bin.
+// Where 16 slots fall in their tables' guides: the bucket (global), and the
+// table's base, offset (value of bin 0) and escape bin.
 struct GuidePos {
-  __m512i bucket, within, base, offset, max;
+  __m512i bucket, base, offset, max;
 };
 
 // Lookup strategies. enc_index: byte offsets of the encoder entries of 16 symbols
-// (returns the escape mask); guide_pos: byte offsets of the guide entries of 16
-// slots (and their GuidePos).
+// (returns the escape mask); guide_pos: the GuidePos of 16 slots.
 template <unsigned G>
 struct RegLookup {
   RegField<G> offset, max, base, guide;  // guide: guide_base << 4 | guide_shift
@@ -105,15 +105,11 @@ struct RegLookup {
     _mm512_store_si512(e, _mm512_slli_epi32(_mm512_add_epi32(base(vi), _mm512_min_epu32(b, m)), 4));
     return _mm512_cmpge_epu32_mask(b, m);
   }
-  ENTCODE_GAUSS_INLINE GuidePos guide_pos(const TableView&, const std::int32_t* idx, __m512i slot,
-                                          std::uint32_t* off) const noexcept {
+  ENTCODE_GAUSS_INLINE GuidePos guide_pos(const TableView&, const std::int32_t* idx, __m512i slot) const noexcept {
     const __m512i vi = _mm512_loadu_si512(idx);
     const __m512i g = guide(vi);
     const __m512i shift = _mm512_and_si512(g, _mm512_set1_epi32(15));
-    const __m512i i = _mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift));
-    _mm512_store_si512(off, _mm512_slli_epi32(i, 2));
-    const __m512i width = _mm512_sllv_epi32(_mm512_set1_epi32(1), shift);
-    return {i, _mm512_and_si512(slot, _mm512_sub_epi32(width, _mm512_set1_epi32(1))), base(vi), offset(vi), max(vi)};
+    return {_mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift)), base(vi), offset(vi), max(vi)};
   }
 };
 
@@ -131,24 +127,21 @@ struct ScalarLookup {
     }
     return static_cast<__mmask16>(escapes);
   }
-  ENTCODE_GAUSS_INLINE GuidePos guide_pos(const TableView& t, const std::int32_t* idx, __m512i slot,
-                                          std::uint32_t* off) const noexcept {
-    alignas(64) std::uint32_t within[16];
+  ENTCODE_GAUSS_INLINE GuidePos guide_pos(const TableView& t, const std::int32_t* idx, __m512i slot) const noexcept {
+    alignas(64) std::uint32_t bucket[16];
     alignas(64) std::uint32_t base[16];
     alignas(64) std::int32_t offset[16];
     alignas(64) std::uint32_t max[16];
-    _mm512_store_si512(within, slot);
+    _mm512_store_si512(bucket, slot);
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < 16; ++j) {
       const TableInfo& ti = t.info[idx[j]];
-      off[j] = (ti.guide_base + (within[j] >> ti.guide_shift)) * 4;
-      within[j] &= (1u << ti.guide_shift) - 1;
+      bucket[j] = ti.guide_base + (bucket[j] >> ti.guide_shift);
       base[j] = ti.base;
       offset[j] = ti.offset;
       max[j] = ti.max_value;
     }
-    return {_mm512_srli_epi32(_mm512_load_si512(off), 2), _mm512_load_si512(within), _mm512_load_si512(base),
-            _mm512_load_si512(offset), _mm512_load_si512(max)};
+    return {_mm512_load_si512(bucket), _mm512_load_si512(base), _mm512_load_si512(offset), _mm512_load_si512(max)};
   }
 };
 
@@ -240,39 +233,46 @@ struct Bins {
   return _mm512_load_si512(b);
 }
 
-// The bins of 16 slots through the guide entries (bin | next << 16: base + bin +
-// (within >= next), or a forward search for the rare crowded buckets, where
-// next = kGuideSearch never steps), loaded by rows, then their 16 DecEntries by rows.
-template <class Lookup>
-ENTCODE_GAUSS_INLINE Bins bins_by_rows(const TableView& t, const Lookup& lk, const std::int32_t* idx,
-                                       __m512i slot) noexcept {
-  alignas(64) std::uint32_t off[16];
-  const GuidePos gp = lk.guide_pos(t, idx, slot, off);
-  const __m512i entry = load_entries(t.guide, off).f0;
-  const __m512i next = _mm512_srli_epi32(entry, 16);
-  __m512i bin = _mm512_add_epi32(gp.base, _mm512_and_si512(entry, _mm512_set1_epi32(0xffff)));
-  bin = _mm512_mask_add_epi32(bin, _mm512_cmpge_epu32_mask(gp.within, next), bin, _mm512_set1_epi32(1));
-  const __mmask16 search = _mm512_cmpeq_epi32_mask(next, _mm512_set1_epi32(kGuideSearch));
-  if (search != 0) [[unlikely]]
-    bin = search_lanes(t.cdf, bin, slot, search);
-  _mm512_store_si512(off, _mm512_slli_epi32(bin, 4));
-  const Fields f = load_entries(t.dec, off);  // start, freq, value, escape
-  return {f.f0, f.f1, f.f2, _mm512_test_epi32_mask(f.f3, f.f3)};
+// The 8-byte rows base[row] of 16 lanes as two field vectors (each row's low and
+// high dword): rows 0..7 and 8..15 come as qwords by two vpgatherdq where gathers
+// are fast, else by 16 scalar loads, two rows per 128-bit block.
+struct RowPairs {
+  __m512i lo, hi;
+};
+template <bool kGather>
+ENTCODE_GAUSS_INLINE RowPairs load_pairs(const SlotPair* base, __m512i row) noexcept {
+  __m512i r[2];
+  if constexpr (kGather) {
+    r[0] = _mm512_i32gather_epi64(_mm512_castsi512_si256(row), static_cast<const void*>(base), 8);
+    r[1] = _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(row, 1), static_cast<const void*>(base), 8);
+  } else {
+    alignas(64) std::uint32_t at[16];
+    _mm512_store_si512(at, row);
+    const auto two = [&](unsigned l) ENTCODE_KERNEL_LAMBDA {  // rows of lanes l, l + 1
+      const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base + at[l]));
+      return _mm_castpd_si128(_mm_loadh_pd(_mm_castsi128_pd(a), reinterpret_cast<const double*>(base + at[l + 1])));
+    };
+    for (unsigned k = 0; k < 2; ++k) {
+      const unsigned l = 8 * k;
+      const __m512i low = _mm512_inserti32x4(_mm512_castsi128_si512(two(l)), two(l + 2), 1);
+      r[k] = _mm512_inserti32x4(_mm512_inserti32x4(low, two(l + 4), 2), two(l + 6), 3);
+    }
+  }
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  return {_mm512_permutex2var_epi32(r[0], even, r[1]),
+          _mm512_permutex2var_epi32(r[0], _mm512_add_epi32(even, _mm512_set1_epi32(1)), r[1])};
 }
 
-// The bins of 16 slots from their buckets' SlotPairs, two gathers of 8 qwords (where
-// gathers are fast): one dependent load on the state chain, then selects; slots
-// beyond a pair's two bins (slot > last) are searched over the CDF.
-template <class Lookup>
+// The bins of 16 slots from their buckets' SlotPairs: one dependent load on the
+// state chain, then selects; slots beyond a pair's two bins (slot > last) are
+// searched over the CDF.
+template <bool kGather, class Lookup>
 ENTCODE_GAUSS_INLINE Bins bins_by_pairs(const TableView& t, const Lookup& lk, const std::int32_t* idx,
                                         __m512i slot) noexcept {
-  alignas(64) std::uint32_t off[16];
-  const GuidePos gp = lk.guide_pos(t, idx, slot, off);
-  const __m512i lo = _mm512_i32gather_epi64(_mm512_castsi512_si256(gp.bucket), static_cast<const void*>(t.pairs), 8);
-  const __m512i hi = _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(gp.bucket, 1), static_cast<const void*>(t.pairs), 8);
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-  const __m512i first = _mm512_permutex2var_epi32(lo, even, hi);  // start | split << 16
-  const __m512i second = _mm512_permutex2var_epi32(lo, _mm512_add_epi32(even, _mm512_set1_epi32(1)), hi);  // last | bin << 16
+  const GuidePos gp = lk.guide_pos(t, idx, slot);
+  const RowPairs rows = load_pairs<kGather>(t.pairs, gp.bucket);
+  const __m512i first = rows.lo;    // start | split << 16
+  const __m512i second = rows.hi;  // last | bin << 16
   const __m512i low16 = _mm512_set1_epi32(0xffff);
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i start = _mm512_and_si512(first, low16);
@@ -301,15 +301,13 @@ ENTCODE_GAUSS_INLINE Bins bins_by_pairs(const TableView& t, const Lookup& lk, co
 }
 
 // Decodes symbols i0 .. i0 + 15 on xr; false if words are missing.
-template <bool kGatherGuide, class Lookup>
+template <bool kGather, class Lookup>
 ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m512i& xr, const std::int32_t* idx,
                                       std::int32_t* out, std::size_t i0, const std::byte* src, std::size_t size,
                                       std::size_t& pos, Escapes& esc) noexcept {
   __m512i x = xr;
   const __m512i slot = _mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(kSlotMask)));
-  Bins b;
-  if constexpr (kGatherGuide) b = bins_by_pairs(t, lk, idx + i0, slot);
-  else b = bins_by_rows(t, lk, idx + i0, slot);
+  const Bins b = bins_by_pairs<kGather>(t, lk, idx + i0, slot);
   x = _mm512_add_epi32(_mm512_mullo_epi32(b.freq, _mm512_srli_epi32(x, kPrecision)), _mm512_sub_epi32(slot, b.start));
   _mm512_storeu_si512(out + i0, b.value);
   esc.masks[i0 / 16] = b.escape;
@@ -326,7 +324,7 @@ ENTCODE_GAUSS_INLINE bool decode_half(const TableView& t, const Lookup& lk, __m5
   return true;
 }
 
-template <unsigned Lanes, class Lookup, bool kGatherGuide>
+template <unsigned Lanes, class Lookup, bool kGather>
 errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
                   std::int32_t* out, Escapes& esc) noexcept {
   constexpr unsigned V = Lanes / 16;
@@ -347,7 +345,7 @@ errc decode_lanes(const TableView& tv, const std::byte* src, std::size_t size, c
       return errc::invalid_argument;
     ENTCODE_GAUSS_UNROLL
     for (unsigned k = 0; k < V; ++k)
-      if (!decode_half<kGatherGuide>(t, lk, v[k], idx, out, blk + 16 * k, src, size, pos, esc)) return errc::truncated;
+      if (!decode_half<kGather>(t, lk, v[k], idx, out, blk + 16 * k, src, size, pos, esc)) return errc::truncated;
   }
   alignas(64) std::uint32_t x[Lanes];
   for (unsigned k = 0; k < V; ++k) _mm512_store_si512(x + 16 * k, v[k]);
@@ -370,18 +368,17 @@ std::size_t encode_avx512(const TableView& t, const std::int32_t* sym, const std
   return encode_lanes<Lanes, ScalarLookup>(t, sym, idx, n, dst, cap, esc);
 }
 
-template <unsigned Lanes, bool kGatherGuide>
+template <unsigned Lanes, bool kGather>
 errc decode_avx512(const TableView& t, const std::byte* src, std::size_t size, const std::int32_t* idx, std::size_t n,
                    std::int32_t* out, Escapes& esc) noexcept {
-  if (t.tables <= 32) return decode_lanes<Lanes, RegLookup<1>, kGatherGuide>(t, src, size, idx, n, out, esc);
-  if (t.tables <= 64) return decode_lanes<Lanes, RegLookup<2>, kGatherGuide>(t, src, size, idx, n, out, esc);
-  if (t.tables <= kMaxRegTables) return decode_lanes<Lanes, RegLookup<4>, kGatherGuide>(t, src, size, idx, n, out, esc);
-  return decode_lanes<Lanes, ScalarLookup, kGatherGuide>(t, src, size, idx, n, out, esc);
+  if (t.tables <= 32) return decode_lanes<Lanes, RegLookup<1>, kGather>(t, src, size, idx, n, out, esc);
+  if (t.tables <= 64) return decode_lanes<Lanes, RegLookup<2>, kGather>(t, src, size, idx, n, out, esc);
+  if (t.tables <= kMaxRegTables) return decode_lanes<Lanes, RegLookup<4>, kGather>(t, src, size, idx, n, out, esc);
+  return decode_lanes<Lanes, ScalarLookup, kGather>(t, src, size, idx, n, out, esc);
 }
 
-// The guide entries by vpgatherdd (Intel Xeon, AVX512-FP16: 1.1 M symbols,
-// CompressAI's tables, 0..20 decode 2.5 -> 1.95 ms, 0..63 3.05 -> 2.55 ms; the
-// decoder entries by four gathers instead of rows were slower, 2.9-3.0 ms).
+// The slot pairs by vpgatherdq (Intel Xeon, Emerald Rapids: 1.1 M symbols,
+// CompressAI's tables, decode 0..63 2.35 -> 2.05 ms, 0..20 1.53 -> 1.30 ms).
 constexpr Kernels kAvx512Gathers{encode_avx512<kFastLanes>, decode_avx512<kFastLanes, true>};
 constexpr Kernels kAvx512{encode_avx512<kFastLanes>, decode_avx512<kFastLanes, false>, &kAvx512Gathers};
 
