@@ -10,8 +10,11 @@
 //     the block's indexes are checked against the table count first;
 //   - encode: bin = min(sym - offset, max) -> 8 EncSymbols loaded and transposed
 //     the same way -> the reciprocal step (32x32 -> 64 by vpmuludq on even / odd);
-//   - decode: slot -> 8 guide entries -> bin + (slot in bucket >= next) (a rare
-//     forward search for crowded buckets) -> 8 DecEntries loaded and transposed.
+//   - decode: slot -> the 8 buckets' SlotPairs (8-byte rows, two per 128-bit
+//     load pair) -> start, freq and bin by selects (a rare forward search for
+//     slots beyond a pair's two bins) -> value = offset + bin, escape = (bin ==
+//     max): one dependent load on each state chain (guide entries then
+//     DecEntries, two rounds, were 17-23% slower: Intel Xeon, ENTCODE_ISA=avx2).
 // Escape flags are stored as one mask byte per quarter (no branch).
 // Renormalisation (AVX2 has no compress / expand) is Prim<avx2>'s (lib/simd/prim.hpp):
 // a lane mask picks an 8-lane vpermd permutation from lib/simd/perm_tables.hpp
@@ -92,18 +95,25 @@ ENTCODE_GAUSS_INLINE Fields load_infos(const TableView& t, const std::int32_t* i
   return P::load_rows(t.info, [&](unsigned l) { return sizeof(TableInfo) * static_cast<std::uint32_t>(idx[l]); });
 }
 
-template <class Entry>
-ENTCODE_GAUSS_INLINE Fields load_at(const Entry* base, __m256i index) noexcept {
-  // Moved to general registers by 64-bit extracts (a store and reloads stall store forwarding).
+// The 8 lane indices of `index` as four pairs in general registers, moved by 64-bit
+// extracts (a store and reloads stall store forwarding).
+struct LaneIndices {
+  std::uint64_t pairs[4];
+  [[nodiscard]] std::uint32_t operator[](unsigned l) const noexcept {
+    return static_cast<std::uint32_t>(pairs[l / 2] >> (32 * (l % 2)));
+  }
+};
+ENTCODE_GAUSS_INLINE LaneIndices lane_indices(__m256i index) noexcept {
   const __m128i lo = _mm256_castsi256_si128(index);
   const __m128i hi = _mm256_extracti128_si256(index, 1);
-  const std::uint64_t pairs[4] = {static_cast<std::uint64_t>(_mm_cvtsi128_si64(lo)),
-                                  static_cast<std::uint64_t>(_mm_extract_epi64(lo, 1)),
-                                  static_cast<std::uint64_t>(_mm_cvtsi128_si64(hi)),
-                                  static_cast<std::uint64_t>(_mm_extract_epi64(hi, 1))};
-  return P::load_rows(base, [&](unsigned l) {
-    return sizeof(Entry) * static_cast<std::uint32_t>(pairs[l / 2] >> (32 * (l % 2)));
-  });
+  return {{static_cast<std::uint64_t>(_mm_cvtsi128_si64(lo)), static_cast<std::uint64_t>(_mm_extract_epi64(lo, 1)),
+           static_cast<std::uint64_t>(_mm_cvtsi128_si64(hi)), static_cast<std::uint64_t>(_mm_extract_epi64(hi, 1))}};
+}
+
+template <class Entry>
+ENTCODE_GAUSS_INLINE Fields load_at(const Entry* base, __m256i index) noexcept {
+  const LaneIndices at = lane_indices(index);
+  return P::load_rows(base, [&](unsigned l) { return sizeof(Entry) * at[l]; });
 }
 
 // Every index of the block in [0, tables): idx | (tables - 1 - idx) has no sign bit.
@@ -165,7 +175,7 @@ std::size_t encode_avx2(const TableView& tv, const std::int32_t* sym, const std:
 
 // --- decode -----------------------------------------------------------------------------
 
-// bin of the `lanes` searched forward over the CDF (buckets with 2+ boundaries).
+// bin of the `lanes` searched forward over the CDF (slots beyond a pair's two bins).
 [[gnu::noinline]] __m256i search_lanes(const std::uint32_t* cdf, __m256i bin, __m256i slot, unsigned lanes) noexcept {
   alignas(32) std::uint32_t b[kQuarter];
   alignas(32) std::uint32_t s[kQuarter];
@@ -176,20 +186,59 @@ std::size_t encode_avx2(const TableView& tv, const std::int32_t* sym, const std:
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(b));
 }
 
-// Global bins of 8 slots of the tables `ti` through their guides.
-ENTCODE_GAUSS_INLINE __m256i find_bins(const TableView& t, const Fields& ti, __m256i slot) noexcept {
+// The coding fields of 8 decoded bins.
+struct Bins {
+  __m256i start, freq, value;
+  unsigned escape;
+};
+
+// The 8-byte SlotPairs of 8 buckets as two field vectors, each pair's low dword
+// (start | split << 16) and high dword (last | bin << 16): two rows per 128-bit
+// load pair (movq + movhps), then one in-lane shuffle per field.
+struct PairFields {
+  __m256i lo, hi;
+};
+ENTCODE_GAUSS_INLINE PairFields load_pairs(const SlotPair* base, __m256i bucket) noexcept {
+  const LaneIndices at = lane_indices(bucket);
+  const auto two = [&](unsigned l) ENTCODE_KERNEL_LAMBDA {  // the rows of lanes l, l + 1
+    const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base + at[l]));
+    return _mm_castsi128_ps(
+        _mm_castpd_si128(_mm_loadh_pd(_mm_castsi128_pd(a), reinterpret_cast<const double*>(base + at[l + 1]))));
+  };
+  const __m256 r0 = _mm256_insertf128_ps(_mm256_castps128_ps256(two(0)), two(4), 1);  // rows 0 1 | 4 5
+  const __m256 r1 = _mm256_insertf128_ps(_mm256_castps128_ps256(two(2)), two(6), 1);  // rows 2 3 | 6 7
+  return {_mm256_castps_si256(_mm256_shuffle_ps(r0, r1, 0x88)), _mm256_castps_si256(_mm256_shuffle_ps(r0, r1, 0xdd))};
+}
+
+// The bins of 8 slots of the tables `ti` from their buckets' SlotPairs: one dependent
+// load on the state chain, then selects; slots beyond a pair's two bins are searched.
+ENTCODE_GAUSS_INLINE Bins find_bins(const TableView& t, const Fields& ti, __m256i slot) noexcept {
   const __m256i shift = _mm256_and_si256(_mm256_srli_epi32(ti.f3, 16), splat(0xff));
-  const __m256i at = _mm256_add_epi32(ti.f1, _mm256_srlv_epi32(slot, shift));
-  const __m256i entry = load_at(t.guide, at).f0;  // bin | next << 16 (16-byte loads: the guide is padded)
-  const __m256i within = _mm256_and_si256(slot, _mm256_sub_epi32(_mm256_sllv_epi32(splat(1), shift), splat(1)));
-  const __m256i next = _mm256_srli_epi32(entry, 16);
-  // base + bin + (within >= next); next = kGuideSearch never steps and is searched.
-  const __m256i step = _mm256_add_epi32(splat(1), _mm256_cmpgt_epi32(next, within));
-  const __m256i bin = _mm256_add_epi32(_mm256_add_epi32(ti.f0, _mm256_and_si256(entry, splat(0xffff))), step);
-  const unsigned search = lane_mask(_mm256_cmpeq_epi32(next, splat(kGuideSearch)));
-  if (search != 0) [[unlikely]]
-    return search_lanes(t.cdf, bin, slot, search);
-  return bin;
+  const PairFields p = load_pairs(t.pairs, _mm256_add_epi32(ti.f1, _mm256_srlv_epi32(slot, shift)));
+  const __m256i low16 = splat(0xffff);
+  const __m256i split = _mm256_srli_epi32(p.lo, 16);
+  const __m256i split_end = _mm256_add_epi32(split, splat(1));
+  const __m256i last = _mm256_and_si256(p.hi, low16);
+  const __m256i upper = _mm256_cmpgt_epi32(slot, split);  // all values < 2^17: signed compares
+  __m256i bin = _mm256_sub_epi32(_mm256_srli_epi32(p.hi, 16), upper);
+  Bins b;
+  b.start = _mm256_blendv_epi8(_mm256_and_si256(p.lo, low16), split_end, upper);
+  b.freq = _mm256_sub_epi32(_mm256_blendv_epi8(split_end, _mm256_add_epi32(last, splat(1)), upper), b.start);
+  const unsigned search = lane_mask(_mm256_cmpgt_epi32(slot, last));
+  if (search != 0) [[unlikely]] {
+    const __m256i from = _mm256_add_epi32(ti.f0, _mm256_add_epi32(_mm256_srli_epi32(p.hi, 16), splat(2)));
+    const __m256i global = search_lanes(t.cdf, from, slot, search);
+    const __m256i m = _mm256_cmpgt_epi32(slot, last);
+    bin = _mm256_blendv_epi8(bin, _mm256_sub_epi32(global, ti.f0), m);
+    const __m256i lo = _mm256_mask_i32gather_epi32(b.start, reinterpret_cast<const int*>(t.cdf), global, m, 4);
+    const __m256i hi = _mm256_mask_i32gather_epi32(b.freq, reinterpret_cast<const int*>(t.cdf + 1), global, m, 4);
+    b.start = _mm256_blendv_epi8(b.start, lo, m);
+    b.freq = _mm256_blendv_epi8(b.freq, _mm256_sub_epi32(hi, lo), m);
+  }
+  const __m256i max = _mm256_and_si256(ti.f3, low16);
+  b.value = _mm256_add_epi32(bin, ti.f2);
+  b.escape = lane_mask(_mm256_cmpeq_epi32(bin, max));
+  return b;
 }
 
 // The 16 bytes at src + pos; zero-padded within 16 bytes of the end (nothing beyond is read).
@@ -206,11 +255,11 @@ ENTCODE_GAUSS_INLINE bool decode_quarter(const TableView& t, __m256i& xr, const 
                                          std::size_t i0, const std::byte* src, std::size_t size, std::size_t& pos,
                                          Escapes& esc) noexcept {
   const __m256i slot = _mm256_and_si256(xr, splat(kSlotMask));
-  const Fields f = load_at(t.dec, find_bins(t, load_infos(t, idx + i0), slot));  // start, freq, value, escape
-  const __m256i x = _mm256_add_epi32(_mm256_mullo_epi32(f.f1, _mm256_srli_epi32(xr, kPrecision)),
-                                     _mm256_sub_epi32(slot, f.f0));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i0), f.f2);
-  store_escapes(esc, i0, ~lane_mask(_mm256_cmpeq_epi32(f.f3, _mm256_setzero_si256())) & 0xff);
+  const Bins b = find_bins(t, load_infos(t, idx + i0), slot);
+  const __m256i x = _mm256_add_epi32(_mm256_mullo_epi32(b.freq, _mm256_srli_epi32(xr, kPrecision)),
+                                     _mm256_sub_epi32(slot, b.start));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i0), b.value);
+  store_escapes(esc, i0, b.escape);
   // Refill the lanes below L from the next words, in lane order (no branch on the mask).
   const __m256i need = P::below_low(x);
   const auto count = static_cast<std::size_t>(std::popcount(lane_mask(need)));
