@@ -21,7 +21,7 @@
 //   buckets with 2+ boundaries are marked (next = kGuideSearch) and searched
 //   forward over the CDF.
 //   pairs[guide_base + (slot >> guide_shift)]  the same buckets for the scalar
-//   CompressAI stream decoder and the gathering ECGL decoder: the bounds of the
+//   CompressAI stream decoder and the SIMD ECGL decoders: the bounds of the
 //   bucket's first two bins in one 8-byte load, so the state chain has one
 //   dependent load and a select (SlotPair; slots beyond them search the CDF).
 //   windows[t]  the three most probable adjacent bins of table t (DecodeWindow):
