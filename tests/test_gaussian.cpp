@@ -726,8 +726,14 @@ TEST_CASE("CompressAI mode: hand-derived vectors", "[gaussian][compressai]") {
 }
 
 TEST_CASE("CompressAI mode: bytes equal the CompressAI-mirroring backend", "[gaussian][compressai]") {
-  for (const ParamSet set : {ParamSet::compressai_f32, ParamSet::compressai, ParamSet::dcvc}) {
-    const auto& gc = GaussianConditional::builtin(set);
+  // The built-in sets, and 400 tables whose slot pairs (> 4 MB) exceed the decoder's
+  // budget (5/8 of L2) on any usual CPU: both of its bin lookups (pairs, guide) run.
+  const auto many = GaussianConditional::from_scale_table(log_scale_table(0.11, 256.0, 400)).value();
+  CHECK(many.tables().pair_data().size() * sizeof(SlotPair) > (std::size_t{4} << 20));
+  for (const GaussianConditional* set : {&GaussianConditional::builtin(ParamSet::compressai_f32),
+                                         &GaussianConditional::builtin(ParamSet::compressai),
+                                         &GaussianConditional::builtin(ParamSet::dcvc), &many}) {
+    const auto& gc = *set;
     const auto mirror = mirror_tables(gc.tables());
     for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{100}, std::size_t{20000}}) {
       const Latent l = make_latent(gc, n, n + 100, 0.01);
