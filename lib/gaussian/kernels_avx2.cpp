@@ -12,9 +12,10 @@
 //     the same way -> the reciprocal step (32x32 -> 64 by vpmuludq on even / odd);
 //   - decode: slot -> the 8 buckets' SlotPairs (8-byte rows, two per 128-bit
 //     load pair) -> start, freq and bin by selects (a rare forward search for
-//     slots beyond a pair's two bins) -> value = offset + bin, escape = (bin ==
-//     max): one dependent load on each state chain (guide entries then
-//     DecEntries, two rounds, were 17-23% slower: Intel Xeon, ENTCODE_ISA=avx2).
+//     slots beyond a pair's two bins) -> value = offset + bin, escape = (the
+//     bin ends at 2^16: the escape bin is the last): one dependent load on each
+//     state chain (guide entries then DecEntries, two rounds, were 17-23%
+//     slower: Intel Xeon, ENTCODE_ISA=avx2).
 // Escape flags are stored as one mask byte per quarter (no branch).
 // Renormalisation (AVX2 has no compress / expand) is Prim<avx2>'s (lib/simd/prim.hpp):
 // a lane mask picks an 8-lane vpermd permutation from lib/simd/perm_tables.hpp
@@ -223,21 +224,19 @@ ENTCODE_GAUSS_INLINE Bins find_bins(const TableView& t, const Fields& ti, __m256
   __m256i bin = _mm256_sub_epi32(_mm256_srli_epi32(p.hi, 16), upper);
   Bins b;
   b.start = _mm256_blendv_epi8(_mm256_and_si256(p.lo, low16), split_end, upper);
-  b.freq = _mm256_sub_epi32(_mm256_blendv_epi8(split_end, _mm256_add_epi32(last, splat(1)), upper), b.start);
+  __m256i end = _mm256_blendv_epi8(split_end, _mm256_add_epi32(last, splat(1)), upper);
   const unsigned search = lane_mask(_mm256_cmpgt_epi32(slot, last));
   if (search != 0) [[unlikely]] {
     const __m256i from = _mm256_add_epi32(ti.f0, _mm256_add_epi32(_mm256_srli_epi32(p.hi, 16), splat(2)));
     const __m256i global = search_lanes(t.cdf, from, slot, search);
     const __m256i m = _mm256_cmpgt_epi32(slot, last);
     bin = _mm256_blendv_epi8(bin, _mm256_sub_epi32(global, ti.f0), m);
-    const __m256i lo = _mm256_mask_i32gather_epi32(b.start, reinterpret_cast<const int*>(t.cdf), global, m, 4);
-    const __m256i hi = _mm256_mask_i32gather_epi32(b.freq, reinterpret_cast<const int*>(t.cdf + 1), global, m, 4);
-    b.start = _mm256_blendv_epi8(b.start, lo, m);
-    b.freq = _mm256_blendv_epi8(b.freq, _mm256_sub_epi32(hi, lo), m);
+    b.start = _mm256_mask_i32gather_epi32(b.start, reinterpret_cast<const int*>(t.cdf), global, m, 4);
+    end = _mm256_mask_i32gather_epi32(end, reinterpret_cast<const int*>(t.cdf + 1), global, m, 4);
   }
-  const __m256i max = _mm256_and_si256(ti.f3, low16);
+  b.freq = _mm256_sub_epi32(end, b.start);
   b.value = _mm256_add_epi32(bin, ti.f2);
-  b.escape = lane_mask(_mm256_cmpeq_epi32(bin, max));
+  b.escape = lane_mask(_mm256_cmpeq_epi32(end, splat(1u << kPrecision)));  // the escape bin is the last
   return b;
 }
 

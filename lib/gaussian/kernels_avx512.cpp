@@ -16,7 +16,8 @@
 //   - decode: slot -> the 16 buckets' SlotPairs (8-byte rows, two per 128-bit
 //     load pair, or two vpgatherdq) -> start, freq and bin by selects (a rare
 //     forward search for slots beyond a pair's two bins) -> value = offset +
-//     bin, escape = (bin == max): one dependent load on each state chain.
+//     bin, escape = (the bin ends at 2^16: the escape bin is the last): one
+//     dependent load on each state chain.
 // Escape flags are stored as one 16-bit mask per half (no branch).
 // Renormalisation is Prim<avx512bw>'s (lib/simd/prim.hpp): decoder words are
 // expanded into the lanes that need one (Prim::refill: vpexpandd, here after a
@@ -80,9 +81,9 @@ struct RegField {
 };
 
 // Where 16 slots fall in their tables' guides: the bucket (global), and the
-// table's base, offset (value of bin 0) and escape bin.
+// table's base and offset (value of bin 0).
 struct GuidePos {
-  __m512i bucket, base, offset, max;
+  __m512i bucket, base, offset;
 };
 
 // Lookup strategies. enc_index: byte offsets of the encoder entries of 16 symbols
@@ -109,7 +110,7 @@ struct RegLookup {
     const __m512i vi = _mm512_loadu_si512(idx);
     const __m512i g = guide(vi);
     const __m512i shift = _mm512_and_si512(g, _mm512_set1_epi32(15));
-    return {_mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift)), base(vi), offset(vi), max(vi)};
+    return {_mm512_add_epi32(_mm512_srli_epi32(g, 4), _mm512_srlv_epi32(slot, shift)), base(vi), offset(vi)};
   }
 };
 
@@ -131,7 +132,6 @@ struct ScalarLookup {
     alignas(64) std::uint32_t bucket[16];
     alignas(64) std::uint32_t base[16];
     alignas(64) std::int32_t offset[16];
-    alignas(64) std::uint32_t max[16];
     _mm512_store_si512(bucket, slot);
     ENTCODE_GAUSS_UNROLL
     for (unsigned j = 0; j < 16; ++j) {
@@ -139,9 +139,8 @@ struct ScalarLookup {
       bucket[j] = ti.guide_base + (bucket[j] >> ti.guide_shift);
       base[j] = ti.base;
       offset[j] = ti.offset;
-      max[j] = ti.max_value;
     }
-    return {_mm512_load_si512(bucket), _mm512_load_si512(base), _mm512_load_si512(offset), _mm512_load_si512(max)};
+    return {_mm512_load_si512(bucket), _mm512_load_si512(base), _mm512_load_si512(offset)};
   }
 };
 
@@ -281,22 +280,20 @@ ENTCODE_GAUSS_INLINE Bins bins_by_pairs(const TableView& t, const Lookup& lk, co
   Bins b;
   b.start = _mm512_mask_mov_epi32(start, upper, split_end);
   const __m512i last = _mm512_and_si512(second, low16);
-  const __m512i end = _mm512_mask_add_epi32(split_end, upper, last, one);
+  __m512i end = _mm512_mask_add_epi32(split_end, upper, last, one);
   const __m512i first_bin = _mm512_srli_epi32(second, 16);
   __m512i bin = _mm512_mask_add_epi32(first_bin, upper, first_bin, one);
-  b.freq = _mm512_sub_epi32(end, b.start);
   const __mmask16 search = _mm512_cmpgt_epu32_mask(slot, last);
   if (search != 0) [[unlikely]] {
     const __m512i from = _mm512_add_epi32(gp.base, _mm512_add_epi32(first_bin, _mm512_set1_epi32(2)));
     const __m512i global = search_lanes(t.cdf, from, slot, search);
     bin = _mm512_mask_sub_epi32(bin, search, global, gp.base);
-    const __m512i lo_cdf = _mm512_mask_i32gather_epi32(b.start, search, global, t.cdf, 4);
-    const __m512i hi_cdf = _mm512_mask_i32gather_epi32(end, search, _mm512_add_epi32(global, one), t.cdf, 4);
-    b.start = _mm512_mask_mov_epi32(b.start, search, lo_cdf);
-    b.freq = _mm512_mask_sub_epi32(b.freq, search, hi_cdf, lo_cdf);
+    b.start = _mm512_mask_i32gather_epi32(b.start, search, global, t.cdf, 4);
+    end = _mm512_mask_i32gather_epi32(end, search, _mm512_add_epi32(global, one), t.cdf, 4);
   }
+  b.freq = _mm512_sub_epi32(end, b.start);
   b.value = _mm512_add_epi32(bin, gp.offset);
-  b.escape = _mm512_cmpeq_epi32_mask(bin, gp.max);
+  b.escape = _mm512_cmpeq_epi32_mask(end, _mm512_set1_epi32(1 << kPrecision));  // the escape bin is the last
   return b;
 }
 
