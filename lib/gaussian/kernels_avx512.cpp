@@ -221,7 +221,7 @@ struct Bins {
   __mmask16 escape;
 };
 
-// bin of the `lanes` searched forward over the CDF (buckets with 2+ boundaries).
+// bin of the `lanes` searched forward over the CDF (slots beyond a pair's two bins).
 [[gnu::noinline]] __m512i search_lanes(const std::uint32_t* cdf, __m512i bin, __m512i slot, __mmask16 lanes) noexcept {
   alignas(64) std::uint32_t b[16];
   alignas(64) std::uint32_t sl[16];
