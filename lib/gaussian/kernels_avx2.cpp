@@ -221,18 +221,18 @@ ENTCODE_GAUSS_INLINE Bins find_bins(const TableView& t, const Fields& ti, __m256
   const __m256i split_end = _mm256_add_epi32(split, splat(1));
   const __m256i last = _mm256_and_si256(p.hi, low16);
   const __m256i upper = _mm256_cmpgt_epi32(slot, split);  // all values < 2^17: signed compares
-  __m256i bin = _mm256_sub_epi32(_mm256_srli_epi32(p.hi, 16), upper);
+  const __m256i first_bin = _mm256_srli_epi32(p.hi, 16);
+  __m256i bin = _mm256_sub_epi32(first_bin, upper);
   Bins b;
   b.start = _mm256_blendv_epi8(_mm256_and_si256(p.lo, low16), split_end, upper);
   __m256i end = _mm256_blendv_epi8(split_end, _mm256_add_epi32(last, splat(1)), upper);
-  const unsigned search = lane_mask(_mm256_cmpgt_epi32(slot, last));
-  if (search != 0) [[unlikely]] {
-    const __m256i from = _mm256_add_epi32(ti.f0, _mm256_add_epi32(_mm256_srli_epi32(p.hi, 16), splat(2)));
+  const __m256i beyond = _mm256_cmpgt_epi32(slot, last);
+  if (const unsigned search = lane_mask(beyond); search != 0) [[unlikely]] {
+    const __m256i from = _mm256_add_epi32(ti.f0, _mm256_add_epi32(first_bin, splat(2)));
     const __m256i global = search_lanes(t.cdf, from, slot, search);
-    const __m256i m = _mm256_cmpgt_epi32(slot, last);
-    bin = _mm256_blendv_epi8(bin, _mm256_sub_epi32(global, ti.f0), m);
-    b.start = _mm256_mask_i32gather_epi32(b.start, reinterpret_cast<const int*>(t.cdf), global, m, 4);
-    end = _mm256_mask_i32gather_epi32(end, reinterpret_cast<const int*>(t.cdf + 1), global, m, 4);
+    bin = _mm256_blendv_epi8(bin, _mm256_sub_epi32(global, ti.f0), beyond);
+    b.start = _mm256_mask_i32gather_epi32(b.start, reinterpret_cast<const int*>(t.cdf), global, beyond, 4);
+    end = _mm256_mask_i32gather_epi32(end, reinterpret_cast<const int*>(t.cdf + 1), global, beyond, 4);
   }
   b.freq = _mm256_sub_epi32(end, b.start);
   b.value = _mm256_add_epi32(bin, ti.f2);
