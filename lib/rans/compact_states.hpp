@@ -15,6 +15,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace entcode {
@@ -55,23 +56,27 @@ inline std::size_t write_compact_states(std::span<const std::uint32_t> x, std::b
 }
 
 // Reads x.size() states from the bits of src (zeros past its end); returns the bits read.
+// Each field comes from the 8 bytes at its first bit's byte (one little-endian load
+// while they lie in src: a field of <= 31 bits starting at bit 0..7 of it fits).
 inline std::size_t read_compact_states(std::span<const std::uint8_t> src, std::span<std::uint32_t> x) noexcept {
-  std::uint64_t acc = 0;
-  unsigned held = 0;
-  std::size_t next = 0, bits = 0;
-  auto take = [&](unsigned n) {  // n <= 31 bits in acc
-    for (; held < n; held += 8) acc |= std::uint64_t{next < src.size() ? src[next++] : std::uint8_t{0}} << held;
-    const auto v = static_cast<std::uint32_t>(acc & ((std::uint64_t{1} << n) - 1));
-    acc >>= n;
-    held -= n;
-    bits += n;
+  std::size_t bit = 0;
+  auto take = [&](unsigned n) {  // n <= 31
+    const std::size_t at = bit / 8;
+    std::uint64_t word = 0;
+    if (at + 8 <= src.size()) {
+      std::memcpy(&word, src.data() + at, 8);  // little-endian hosts only (x86-64, aarch64)
+    } else {
+      for (std::size_t b = at; b < src.size(); ++b) word |= std::uint64_t{src[b]} << (8 * (b - at));
+    }
+    const auto v = static_cast<std::uint32_t>((word >> (bit % 8)) & ((std::uint64_t{1} << n) - 1));
+    bit += n;
     return v;
   };
   for (std::uint32_t& s : x) {
     const unsigned low = kCompactLowBits + take(kCompactExponentBits);
     s = static_cast<std::uint32_t>(std::uint64_t{1} << low) | take(low);
   }
-  return bits;
+  return bit;
 }
 
 }  // namespace rans::detail
