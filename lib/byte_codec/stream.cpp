@@ -34,13 +34,19 @@ struct TailCode {
   std::vector<std::uint16_t> words;
 };
 
+// At most one word a symbol: written into room for `tail` of them, kept when emitted (no branch).
 TailCode encode_tail(std::span<const std::uint8_t> src, std::size_t tail, const ByteTables& tables, unsigned order) {
   TailCode t;
+  t.words.resize(tail);
+  std::size_t n = 0;
   const auto ref = tables.reference_enc();
   for (std::size_t i = src.size(); i-- > src.size() - tail;) {
     std::uint16_t word;
-    if (step::encode(t.state, ref[context_of(src, i, order) * 256 + src[i]], word)) t.words.push_back(word);
+    const bool emit = step::encode(t.state, ref[context_of(src, i, order) * 256 + src[i]], word);
+    t.words[n] = word;
+    n += emit ? 1 : 0;
   }
+  t.words.resize(n);
   std::reverse(t.words.begin(), t.words.end());
   return t;
 }
