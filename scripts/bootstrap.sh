@@ -11,6 +11,7 @@ packages=(
   htslib-test gatb-core-testdata                  # real quality data for `entcode bench`
   clang-14 libclang-rt-14-dev                     # fuzzing + sanitizers
   python3 python3-pybind11 python3-numpy python3-matplotlib python3-mesonpy   # bindings, plots, pip install
+  patchelf python3-venv                           # pip install: meson-python's RPATH fix-up, the venv (PEP 668)
   ffmpeg libde265-examples                        # HEVC conformance decoders
 )
 
