@@ -155,6 +155,12 @@ struct Bin {
   std::uint32_t bin, start, end;
 };
 
+// The bin owning `slot`, searched in the CDF upwards from bin s (s <= that bin).
+Bin search_bin(const std::uint32_t* cdf, std::uint32_t s, std::uint32_t slot) noexcept {
+  while (cdf[s + 1] <= slot) ++s;
+  return {s, cdf[s], cdf[s + 1]};
+}
+
 // The bin owning `slot` from its bucket's pair (cdf_tables.hpp): a select without
 // a second dependent load; slots beyond the pair's two bins search the table's CDF.
 Bin bin_of(const SlotPair p, const std::uint32_t* cdf, std::uint32_t slot) noexcept {
@@ -163,17 +169,13 @@ Bin bin_of(const SlotPair p, const std::uint32_t* cdf, std::uint32_t slot) noexc
     const std::uint32_t split_end = std::uint32_t{p.split} + 1;
     return {p.bin + (upper ? 1u : 0u), upper ? split_end : p.start, upper ? std::uint32_t{p.last} + 1 : split_end};
   }
-  std::uint32_t s = p.bin + 2u;
-  while (cdf[s + 1] <= slot) ++s;
-  return {s, cdf[s], cdf[s + 1]};
+  return search_bin(cdf, p.bin + 2u, slot);
 }
 
 // The bin owning `slot` through its guide bucket and two CDF loads.
 Bin bin_of(const GuideEntry g, const std::uint32_t* cdf, std::uint32_t slot, std::uint32_t shift) noexcept {
-  std::uint32_t s = g.bin;
-  if (g.next != kGuideSearch) s += (slot & ((1u << shift) - 1)) >= g.next ? 1u : 0u;
-  else
-    while (cdf[s + 1] <= slot) ++s;
+  if (g.next == kGuideSearch) return search_bin(cdf, g.bin, slot);
+  const std::uint32_t s = g.bin + ((slot & ((1u << shift) - 1)) >= g.next ? 1u : 0u);
   return {s, cdf[s], cdf[s + 1]};
 }
 
