@@ -101,18 +101,18 @@ TEST_CASE("crc32c: standard check value, hardware == table, incremental", "[crc3
 TEST_CASE("byte codec: exact bytes of tiny frames", "[byte_codec]") {
   bc::Options o;
   // Descriptor 6: block_log2 22 - 16, no CRC.
-  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 11, 6, 0}));
+  REQUIRE(*bc::compress({}, o) == bytes_of({'E', 'C', 12, 6, 0}));
   const Bytes one{'A'};
   // A run block flagged last (0x80 | 2), raw_size - 1 = 0, no end marker.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 11, 6, 0x82, 0, 'A'}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 12, 6, 0x82, 0, 'A'}));
   // What a streaming writer may write instead: the block unflagged, then the end marker.
-  REQUIRE(*bc::decompress(bytes_of({'E', 'C', 11, 6, 2, 0, 'A', 0}), 1) == one);
+  REQUIRE(*bc::decompress(bytes_of({'E', 'C', 12, 6, 2, 0, 'A', 0}), 1) == one);
   const Bytes two{'A', 'B'};  // coding cannot win: a raw block
-  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 11, 6, 0x81, 1, 'A', 'B'}));
+  REQUIRE(*bc::compress(two, o) == bytes_of({'E', 'C', 12, 6, 0x81, 1, 'A', 'B'}));
   o.checksum = true;
   o.block_log2 = 16;
   // Descriptor 0x10: CRC flag, block_log2 16; CRC32C("A") = 0xE16DCDEE, little endian after the end byte.
-  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 11, 0x10, 0x82, 0, 'A', 0xEE, 0xCD, 0x6D, 0xE1}));
+  REQUIRE(*bc::compress(one, o) == bytes_of({'E', 'C', 12, 0x10, 0x82, 0, 'A', 0xEE, 0xCD, 0x6D, 0xE1}));
 }
 
 TEST_CASE("byte codec: round trips, bound, block kinds, identical output per ISA", "[byte_codec]") {
@@ -218,7 +218,10 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     REQUIRE(bc::decompress(bytes_of({'E', 'C', 'R', 'B', 10, 6, 0}), n).error() == errc::unsupported_version);
     REQUIRE(bc::inspect(bytes_of({'E', 'C', 'R', 'B', 10, 6, 0})).error() == errc::unsupported_version);
-    f[kVersionAt] = std::byte{12};
+    f[kVersionAt] = std::byte{11};  // nor version 11 (order-1 tables wrote every context's last member)
+    REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
+    REQUIRE(bc::inspect(f).error() == errc::unsupported_version);
+    f[kVersionAt] = std::byte{13};
     REQUIRE(bc::decompress(f, n).error() == errc::unsupported_version);
     f = good;
     f[kVersionAt + 1] = std::byte{0x30};  // an unknown flag
@@ -238,17 +241,17 @@ TEST_CASE("byte codec: hostile frames", "[byte_codec]") {
     longer.push_back(std::byte{0});
     REQUIRE(bc::decompress(longer, n).error() == errc::corrupt);
     // A run block claiming more than the block size (raw_size - 1 = 2^16), and one of exactly it.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 0xff, 0xff, 0x03, 'A', 0}), 1u << 30).value() == Bytes(1u << 16, 'A'));
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 2, 0xff, 0xff, 0x03, 'A', 0}), 1u << 30).value() == Bytes(1u << 16, 'A'));
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 2, 0x81, 0x80, 0x04, 'A', 0}), 1u << 30).error() ==
             errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 9, 1, 'A', 0}), 10).error() == errc::corrupt);
     // Parameter bits on a run, raw or end block.
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2 | 8, 1, 'A', 0}), 10).error() == errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 1 | 0x40, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 2 | 8, 1, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 1 | 0x40, 1, 'A', 0}), 10).error() == errc::corrupt);
     // A flagged end marker; bytes after a flagged last block (not another frame's: corrupt).
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 0, 'A', 0x80}), 10).error() == errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 0x82, 0, 'A', 0}), 10).error() == errc::corrupt);
-    REQUIRE(bc::decompress(bytes_of({'E', 'C', 11, 0, 2, 1, 'A', 0x20}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 2, 0, 'A', 0x80}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 0x82, 0, 'A', 0}), 10).error() == errc::corrupt);
+    REQUIRE(bc::decompress(bytes_of({'E', 'C', 12, 0, 2, 1, 'A', 0x20}), 10).error() == errc::corrupt);
     bc::Options plain = o;  // no CRC: the end marker is the last byte; flipped to an unknown kind
     plain.checksum = false;
     Frame end = *bc::compress(data, plain);
@@ -446,6 +449,53 @@ TEST_CASE("byte codec: order-1 tables section, raw and coded", "[byte_codec]") {
   REQUIRE(std::to_integer<int>(t[H + 6]) >= 128);
   REQUIRE((t[H + 8] & std::byte{1}) == std::byte{1});
   for (Isa isa : machine_isas()) REQUIRE(*bc::decompress(t, text.size(), isa) == text);
+}
+
+TEST_CASE("byte codec: order-1 tables imply each context's last alphabet member", "[byte_codec]") {
+  // Contexts 'a' and 'b' at p = 10 over the alphabet {'a', 'b', 'c'} (listed: it is not the
+  // used contexts): 'a' -> b 1000, c 24; 'b' -> a 1024. Hand-computed T: the context set
+  // (list of 2), the alphabet (one run: 31, 'a', length - 1), then per context u8 (p - q) = 0 and its
+  // frequencies: 'a' a zero run of 1 (0, 0), b = 1000 (0x83 0xE8), c implied (the last
+  // member takes 1024 - 1000); 'b' a = 1024 (0x84 0x00), then the total is reached.
+  constexpr unsigned p = 10;
+  std::vector<std::uint32_t> freqs(256 * 256, 0);
+  freqs['a' * 256 + 'b'] = 1000;
+  freqs['a' * 256 + 'c'] = 24;
+  freqs['b' * 256 + 'a'] = 1024;
+  std::array<std::uint8_t, 256> bits{};
+  bits.fill(p);
+  std::array<std::uint32_t, 256> bytes{};
+  bytes['a'] = bytes['b'] = bytes['c'] = 1;
+  Frame section(1024);
+  SpanWriter w(section);
+  std::vector<std::byte> scratch;
+  bc::detail::put_order1_tables(w, freqs, bits, bytes.data(), p, Isa::scalar, scratch);
+  section.resize(w.size());
+  const Frame t = bytes_of({1, 'a', 'b', 31, 'a', 2, 0, 0, 0, 0x83, 0xE8, 0, 0x84, 0x00});
+  Frame expected = bytes_of({static_cast<int>(2 + t.size()), static_cast<int>(t.size()), 0});  // section size, t_size, mode raw
+  expected.insert(expected.end(), t.begin(), t.end());
+  REQUIRE(section == expected);
+  auto parse = [&](const Frame& s, std::vector<std::uint32_t>& out) {
+    rans::ByteTables::Support support;
+    bc::detail::SectionScratch section_scratch;
+    out.assign(256 * 256, 0);
+    return bc::detail::parse_order1_tables(std::span(s).subspan(1), out.data(), p, Isa::scalar, support, section_scratch);
+  };
+  std::vector<std::uint32_t> back;
+  REQUIRE(parse(section, back) == errc::ok);
+  REQUIRE(back == freqs);
+  // Writing the last member's frequency anyway (version 11's form) leaves a byte where the
+  // next context's u8 (p - q) is read (24 > p): corrupt, one form per model.
+  Frame explicit_last = section;
+  explicit_last.insert(explicit_last.begin() + 3 + 11, std::byte{24});
+  explicit_last[0] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(explicit_last[0]) + 1)};
+  explicit_last[1] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(explicit_last[1]) + 1)};
+  REQUIRE(parse(explicit_last, back) == errc::corrupt);
+  // A zero run over the last member leaves the context below its total: corrupt.
+  const Frame zeros = bytes_of({1, 'a', 'b', 2, 'a', 'b', 'c', 0, 0, 0, 0x83, 0xE8, 0, 0, 2});  // 'b': a run of 3
+  Frame bad = bytes_of({static_cast<int>(2 + zeros.size()), static_cast<int>(zeros.size()), 0});
+  bad.insert(bad.end(), zeros.begin(), zeros.end());
+  REQUIRE(parse(bad, back) == errc::corrupt);
 }
 
 TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders and sizes", "[byte_codec]") {

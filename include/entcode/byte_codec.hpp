@@ -1,7 +1,7 @@
 // byte_codec.hpp — order-0 / order-1 rANS byte compressor (zstd-like API).
 //
 // A frame (every byte in doc/format.md, "Byte codec container"):
-//   "EC" magic, version 11, a descriptor byte (block size log2 - 16, bit 4:
+//   "EC" magic, version 12, a descriptor byte (block size log2 - 16, bit 4:
 //   CRC32C present), then blocks [descriptor: kind, last-block flag, for rANS
 //   blocks also lanes and precision][raw size - 1 varint][payload] up to one
 //   flagged last (or an end byte 0, what streaming writers may write), and the
@@ -45,7 +45,7 @@ inline namespace v0 {
 namespace byte_codec {
 
 inline constexpr std::uint8_t kMagic[2] = {'E', 'C'};
-inline constexpr std::uint8_t kVersion = 11;  // 11: 2-byte magic "EC" (1-10: "ECRB", so their version reads as 0x52), lanes started from compactly coded seed bits, 10: 24-bit seeds, one-byte frame and block descriptors, 9: grid models, 8: order-1 tables over the block's alphabet (7: coded seeds, 6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
+inline constexpr std::uint8_t kVersion = 12;  // 12: order-1 tables imply a context's last alphabet member, 11: 2-byte magic "EC" (1-10: "ECRB", so their version reads as 0x52), lanes started from compactly coded seed bits, 10: 24-bit seeds, one-byte frame and block descriptors, 9: grid models, 8: order-1 tables over the block's alphabet (7: coded seeds, 6: lane count per block, 5: run-length symbol sets, 4: seeded streams, 3: u32 sizes, 2: varint models, 1: 32 lanes)
 inline constexpr unsigned kMinBlockLog2 = 16;
 inline constexpr unsigned kMaxBlockLog2 = 26;
 inline constexpr std::size_t kFrameHeaderSize = 4;

@@ -244,7 +244,8 @@ namespace {
 // u8 (p - q) and its q-bit frequencies over the alphabet's members in increasing order:
 // f >= 1 as byte f (f < 128) or as 0x80 | f >> 8, f & 0xff; a run of r zero frequencies
 // as 0, r - 1. A context ends as soon as its frequencies sum to 2^q (no trailing zero
-// run). The block stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream,
+// run), or before the alphabet's last member, which takes the rest (version 12: the
+// most frequent quality score is usually the last, 1-2 bytes a context). The block stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream,
 // kTablesPrecision) when that is smaller, so readers can skip it and parse it once.
 // The section's mode byte says how (bit 0) and whether T omits the alphabet
 // (bits 1-2, AlphabetForm): it is usually the used contexts, or they less
@@ -293,6 +294,7 @@ void put_freq_runs(SpanWriter& w, const std::uint32_t* scaled, unsigned down, co
       w.put_u8(0);
       w.put_u8(static_cast<std::uint8_t>(r - next - 1));
     }
+    if (r + 1 == a.size) return;  // the alphabet's last member takes the rest
     if (f >= 128) w.put_u8(static_cast<std::uint8_t>(0x80 | f >> 8));
     w.put_u8(static_cast<std::uint8_t>(f >= 128 ? f & 0xff : f));
     next = r + 1;
@@ -305,6 +307,10 @@ void get_freq_runs(ByteReader& r, std::uint32_t* f, unsigned precision, const Al
   const std::uint32_t total = 1u << (precision - up);
   for (std::uint32_t i = 0, sum = 0; sum < total && r.ok();) {
     if (i == a.size) return r.fail(errc::corrupt);  // the alphabet ended before the total
+    if (i + 1 == a.size) {  // the last member takes the rest (>= 1)
+      f[a.member[i]] = (total - sum) << up;
+      return;
+    }
     const std::uint32_t b = r.get_u8();
     if (b == 0) {
       const unsigned run = r.get_u8() + 1u;
