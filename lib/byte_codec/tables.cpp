@@ -245,7 +245,8 @@ namespace {
 // f >= 1 as byte f (f < 128) or as 0x80 | f >> 8, f & 0xff; a run of r zero frequencies
 // as 0, r - 1. A context ends as soon as its frequencies sum to 2^q (no trailing zero
 // run), or before the alphabet's last member, which takes the rest (version 12: the
-// most frequent quality score is usually the last, 1-2 bytes a context). The block stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream,
+// most frequent quality score is usually the last, 1-2 bytes a context). The block
+// stores T in a section, order-0 rANS coded (a kTablesLanes-lane stream,
 // kTablesPrecision) when that is smaller, so readers can skip it and parse it once.
 // The section's mode byte says how (bit 0) and whether T omits the alphabet
 // (bits 1-2, AlphabetForm): it is usually the used contexts, or they less
