@@ -498,6 +498,34 @@ TEST_CASE("byte codec: order-1 tables imply each context's last alphabet member"
   REQUIRE(parse(bad, back) == errc::corrupt);
 }
 
+TEST_CASE("byte codec: skewed order-1 blocks below 1 MiB search a finer precision", "[byte_codec]") {
+  // HiFi-like quality strings: '~' 97%, dips of ~60 other scores. At 10 bits each rare
+  // (context, score) pair floors at 1/1024 and '~' loses several % of its mass; such a
+  // block codes to < 1.5 bits a byte, so it searches 11 and 12 bits (1% / 2% excess).
+  // Text (> 1.5 bits a byte) stays at 10 below 1 MiB.
+  std::mt19937 rng(5);
+  Bytes hifi;
+  while (hifi.size() < (std::size_t{256} << 10)) {
+    if (rng() % 100 < 97) {
+      hifi.push_back('~');
+    } else {  // a dip of 1-6 scores around Q5-Q60 (Phred + 33)
+      const int v = 5 + static_cast<int>(rng() % 56);
+      for (unsigned k = 1 + rng() % 6; k-- > 0;) hifi.push_back(static_cast<std::uint8_t>(33 + std::max(1, v + static_cast<int>(rng() % 7) - 3)));
+    }
+  }
+  const Bytes text = text_like(std::size_t{256} << 10, 3);
+  bc::Options o;
+  o.order = 1;
+  auto precision_of = [&](const Bytes& data) {
+    const Frame f = *bc::compress(data, o);
+    REQUIRE((f[H] & std::byte{7}) == std::byte{static_cast<std::uint8_t>(bc::BlockKind::order1)});
+    REQUIRE(*bc::decompress(f, data.size()) == data);
+    return 12 - (std::to_integer<unsigned>(f[H]) >> 5 & 3);
+  };
+  REQUIRE(precision_of(hifi) > 10);
+  REQUIRE(precision_of(text) == 10);
+}
+
 TEST_CASE("byte codec: one reused Context codes like fresh ones, across orders and sizes", "[byte_codec]") {
   // A Context keeps tables from the previous block: a stale entry would change
   // the output or break the round trip when the next block is smaller, of the

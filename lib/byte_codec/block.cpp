@@ -31,14 +31,22 @@ using rans::ByteTables;
 constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blocks
 // Order-1 blocks use the smallest precision that costs little: the decoder's
 // slots of the used contexts then stay in L2 (Zen 5, 1 MiB: text at 11 bits,
-// ~100 contexts x 8 KiB, decodes ~1.5x faster than at 12). Blocks below 1 MiB
-// always use 10 bits (their tables are a large part of the block); larger ones
-// the first of 10, 11, 12 bits whose models code the block's counts within
+// ~100 contexts x 8 KiB, decodes ~1.5x faster than at 12). Blocks from 1 MiB
+// take the first of 10, 11, 12 bits whose models code the block's counts within
 // kMaxOrder1Excess (10 bits) or twice that (11 bits) of their empirical
 // entropy (text: 11; quality strings and geometric bytes, > 1% at 11: 12).
+// Smaller ones use 10 bits (their tables are a large part of the block), but
+// skewed ones from 64 KiB (coding to < kMaxSkewedBitsPerByte bits a byte at 10)
+// search the same way within kMaxSmallOrder1Excess: HiFi-like quality strings,
+// '~' ~97% and dips of ~60 other scores, floor each rare pair at 1/1024 and lose
+// several % at 10 bits (256 KiB: +1.3% over htscodecs -> -0.6%); the excess costs
+// ~20 us a 64 KiB block of text to compute, which the skew test spares it.
 constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
+constexpr std::size_t kMinOrder1PrecisionSearch = std::size_t{64} << 10;
+constexpr double kMaxSmallOrder1Excess = 0.01;
+constexpr double kMaxSkewedBitsPerByte = 1.5;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
 constexpr std::size_t kTailGuessPerLane = 12;  // order 1's first tail guess, bytes a lane
 
@@ -138,8 +146,12 @@ Order1Model order1_model(Scratch& scratch, std::span<const std::uint8_t> src, un
     return normalise(scratch.counts.data(), 256, precision, scratch.freqs[1], bits, scratch.bytes.data(), &scratch.freq_rows);
   };
   double coded = model();
-  for (; src.size() >= kMinOrder1Precision12 && precision < kPrecision &&
-         excess(scratch.counts, coded) > kMaxOrder1Excess * (precision - kSmallOrder1Precision + 1);) {
+  const bool large = src.size() >= kMinOrder1Precision12;
+  const bool search = large || (src.size() >= kMinOrder1PrecisionSearch &&
+                                coded < kMaxSkewedBitsPerByte * static_cast<double>(src.size()));
+  const double limit = large ? kMaxOrder1Excess : kMaxSmallOrder1Excess;
+  for (; search && precision < kPrecision &&
+         excess(scratch.counts, coded) > limit * (precision - kSmallOrder1Precision + 1);) {
     ++precision;
     coded = model();
   }
