@@ -1197,7 +1197,7 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   REQUIRE(bc::detail::lanes_for(1000, 2500) == 32);
   // From 64 KiB: 64 lanes, whatever the block codes to.
   REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide) == 64);
-  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(1000, bc::detail::kMinRawWide - 1) == 32);
   // Blocks coding to at least half their size: 64 lanes from kMinRawDense64Lanes (32 KiB).
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2, bc::detail::kMinRawDense64Lanes) == 64);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMinRawDense64Lanes / 2 - 1, bc::detail::kMinRawDense64Lanes) == 48);
@@ -1207,10 +1207,15 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   REQUIRE(bc::detail::lanes_for(2 * very_dense / 3 + 1, very_dense) == 64);
   REQUIRE(bc::detail::lanes_for(2 * very_dense / 3, very_dense) == 48);
   REQUIRE(bc::detail::lanes_for(very_dense, very_dense - 1) == 32);
-  // 48 lanes from kMin48Lanes (16 KiB) for blocks coding to at least 1/4 of it, else 16.
+  // 48 lanes from kMin48Lanes (16 KiB) for blocks coding to at least 1/4 of it, else 32
+  // from kMin32Lanes (16 KiB) while they code to kMinCoded32Lanes bytes (the tail seeds
+  // 32 lanes in a quarter of that), else 16.
   REQUIRE(bc::detail::lanes_for(bc::detail::kMin48Lanes / 4, bc::detail::kMin48Lanes) == 48);
-  REQUIRE(bc::detail::lanes_for(bc::detail::kMin48Lanes / 4 - 1, bc::detail::kMin48Lanes) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMin48Lanes / 4 - 1, bc::detail::kMin48Lanes) == 32);
   REQUIRE(bc::detail::lanes_for(bc::detail::kMin48Lanes / 4, bc::detail::kMin48Lanes - 1) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, bc::detail::kMin32Lanes) == 32);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes - 1, bc::detail::kMin32Lanes) == 16);
+  REQUIRE(bc::detail::lanes_for(bc::detail::kMinCoded32Lanes, bc::detail::kMin32Lanes - 1) == 16);
   // 32 letters (5 bits a byte: codes to ~5/8) or mostly 'A' (codes to ~8%).
   const auto sample = [](std::size_t n, bool letters) {
     std::mt19937 rng(5);
@@ -1223,7 +1228,7 @@ TEST_CASE("byte codec: lane count per block in the stream byte", "[byte_codec]")
   for (const auto& [n, letters, want] : {std::tuple{std::size_t{5000}, true, 32u}, {std::size_t{20000}, true, 48u},
                                          {std::size_t{50000}, true, 64u},
                                          {std::size_t{100000}, true, 64u},
-                                         {std::size_t{50000}, false, 16u}, {std::size_t{100000}, false, 64u}, {std::size_t{2000000}, true, 64u}}) {
+                                         {std::size_t{50000}, false, 32u}, {std::size_t{100000}, false, 64u}, {std::size_t{2000000}, true, 64u}}) {
     for (unsigned order : {0u, 1u}) {
       CAPTURE(n, letters, order);
       const Bytes data = sample(n, letters);

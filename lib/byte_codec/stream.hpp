@@ -58,16 +58,24 @@ inline constexpr std::size_t kSeedBitsPerLane = 28;
 //   binary code at ~0.47: 1.5x, 7 bytes);
 // - else 16: small blocks that code to under 2/5 of their size, and 16-64 KiB
 //   ones under 1/4 (binned quality strings, ~0.1: each lane costs ~0.3% of a
-//   16 KiB block's ~1.7 KB).
+//   16 KiB block's ~1.7 KB) — but since v11 a seeded lane costs ~0, and on Zen 5
+//   one 16-lane chain decoded 16 KiB blocks of binned and HiFi-like quality
+//   strings at 0.79x / 0.71x htscodecs: 16-64 KiB blocks under 1/4 take 32 lanes
+//   (1.15x / 1.03x, +8 / +5 bytes in 1-2 MiB) while they code to at least
+//   kMinCoded32Lanes bytes, enough for the tail to seed 32 lanes (~28 bits each)
+//   in under a quarter of the block's code.
 inline constexpr std::size_t kMinRawWide = std::size_t{64} << 10;
 inline constexpr std::size_t kMinRawDense64Lanes = std::size_t{32} << 10;       // blocks coding to >= half their size
 inline constexpr std::size_t kMinRawVeryDense64Lanes = std::size_t{16} << 10;  // blocks coding to >= 2/3 of it
 inline constexpr std::size_t kMin48Lanes = std::size_t{16} << 10;              // blocks coding to >= 1/4 of it
+inline constexpr std::size_t kMin32Lanes = std::size_t{16} << 10;              // blocks coding to less
+inline constexpr std::size_t kMinCoded32Lanes = 4 * 32 * kSeedBitsPerLane / 8;
 inline unsigned lanes_for(std::size_t coded, std::size_t raw) noexcept {
   if (raw >= kMinRawWide || (raw >= kMinRawDense64Lanes && 2 * coded >= raw) ||
       (raw >= kMinRawVeryDense64Lanes && 3 * coded >= 2 * raw))
     return 64;
   if (raw >= kMin48Lanes && 4 * coded >= raw) return 48;
+  if (raw >= kMin32Lanes && coded >= kMinCoded32Lanes) return 32;
   return 5 * coded >= 2 * raw ? 32 : 16;
 }
 
