@@ -36,15 +36,17 @@ constexpr unsigned kPrecision = 12;          // of order-0 and large order-1 blo
 // kMaxOrder1Excess (10 bits) or twice that (11 bits) of their empirical
 // entropy (text: 11; quality strings and geometric bytes, > 1% at 11: 12).
 // Smaller ones use 10 bits (their tables are a large part of the block), but
-// skewed ones from 64 KiB (coding to < kMaxSkewedBitsPerByte bits a byte at 10)
+// skewed ones from 128 KiB (coding to < kMaxSkewedBitsPerByte bits a byte at 10)
 // search the same way within kMaxSmallOrder1Excess: HiFi-like quality strings,
 // '~' ~97% and dips of ~60 other scores, floor each rare pair at 1/1024 and lose
 // several % at 10 bits (256 KiB: +1.3% over htscodecs -> -0.6%); the excess costs
-// ~20 us a 64 KiB block of text to compute, which the skew test spares it.
+// ~20 us a 64 KiB block of text to compute, which the skew test spares it, and
+// the search ~24% of a 64 KiB skewed block's encode (there 10 bits stay below
+// htscodecs: HiFi-like -3.5%), so it starts at 128 KiB.
 constexpr std::size_t kMinOrder1Precision12 = std::size_t{1} << 20;
 constexpr unsigned kSmallOrder1Precision = 10;
 constexpr double kMaxOrder1Excess = 0.002;
-constexpr std::size_t kMinOrder1PrecisionSearch = std::size_t{64} << 10;
+constexpr std::size_t kMinOrder1PrecisionSearch = std::size_t{128} << 10;
 constexpr double kMaxSmallOrder1Excess = 0.01;
 constexpr double kMaxSkewedBitsPerByte = 1.5;
 constexpr std::size_t kMinOrder1Size = 4096;  // smaller blocks: order 0 (table cost)
