@@ -484,6 +484,11 @@ TEST_CASE("byte codec: order-1 tables imply each context's last alphabet member"
   std::vector<std::uint32_t> back;
   REQUIRE(parse(section, back) == errc::ok);
   REQUIRE(back == freqs);
+  // T cut short in the last context (before its last frequency byte): corrupt.
+  Frame cut = section;
+  cut.pop_back();
+  for (std::size_t at : {0, 1}) cut[at] = std::byte{static_cast<std::uint8_t>(std::to_integer<int>(cut[at]) - 1)};
+  REQUIRE(parse(cut, back) == errc::corrupt);
   // Writing the last member's frequency anyway (version 11's form) leaves a byte where the
   // next context's u8 (p - q) is read (24 > p): corrupt, one form per model.
   Frame explicit_last = section;
